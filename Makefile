@@ -1,0 +1,39 @@
+# Two commands on a fresh machine: `make run` and `make test`. Each makes .venv itself.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DEMO   := .demo/plan.json
+
+.PHONY: run test lint typecheck unit bench demo clean
+
+$(STAMP): pyproject.toml tools/mkvenv.py
+	$(PYTHON) tools/mkvenv.py $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+$(DEMO): | $(STAMP)
+	$(BIN)/thekiz --db $(DEMO) demo
+
+demo: $(DEMO)
+
+run: $(STAMP) $(DEMO)
+	$(BIN)/thekiz --db $(DEMO)
+
+lint: $(STAMP)
+	$(BIN)/ruff check store thekiz_tui tests bench tools
+
+typecheck: $(STAMP)
+	$(BIN)/mypy store thekiz_tui/planning
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest -q -n 2 tests
+
+test: lint typecheck unit
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .demo .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,530 @@
+"""The store: coaches, Kitas, settings, acknowledgements and events on disk.
+
+Layout for ``--db plan.json``::
+
+    plan.json            main file: schema, settings, coaches, Kitas, acks, series
+    plan.json.d/2025-03.json   the events that start in March 2025
+    plan.json.lock       the writers' lock
+    plan.json.journal    only during a commit that touches several files
+    *.bak                the last good copy of each file
+
+Every file is a TinyDB database on :class:`AtomicJSONStorage`. Writers hold a file lock
+and read fresh state inside it; readers need no lock because every file is replaced
+atomically. Recurring events and events that span more than one month boundary live in
+the main file's ``series`` table, so that reading a month needs that month's file, the one
+before it, and the main file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock, Timeout
+from tinydb import TinyDB
+from tinydb.table import Document, Table
+
+from .errors import AlreadyExists, ChangedElsewhere, NewerSchema, NotFound, StoreWriteError
+from .records import Ack, Coach, Event, Kita, utc_now
+from .schema import SCHEMA_VERSION, STEPS, version_of
+from .storage import AtomicJSONStorage, Transaction, load, roll_forward
+
+SERIES = "series"
+MAIN_TABLES = ("meta", "settings", "coaches", "kitas", "acks", SERIES)
+
+
+class _Table(Table):
+    """Our ids are strings we choose, never TinyDB's cached integer counter."""
+
+    document_id_class = str  # type: ignore[assignment]
+
+
+class _DB(TinyDB):
+    table_class = _Table
+
+    @property
+    def atomic(self) -> AtomicJSONStorage:
+        storage = self.storage
+        assert isinstance(storage, AtomicJSONStorage)
+        return storage
+
+
+def _month_key(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def _prev_month(key: str) -> str:
+    year, month = int(key[:4]), int(key[5:7])
+    return f"{year - 1:04d}-12" if month == 1 else f"{year:04d}-{month - 1:02d}"
+
+
+def partition_of(event: Event) -> str:
+    """Where an event lives: its start month, or ``series`` (recurring or long)."""
+    if event.rrule:
+        return SERIES
+    start, end = event.start[:7], event.end[:7]
+    if end > start and _prev_month(end) != start:
+        # Spans more than one month boundary: a month read would miss it otherwise.
+        return SERIES
+    return start
+
+
+class _Batch:
+    def __init__(self) -> None:
+        self.removals: dict[str, list[str]] = {}
+        self.inserts: dict[str, dict[str, dict[str, Any]]] = {}
+
+
+class Store:
+    """One store on disk. Thread-safe within a process, safe across processes."""
+
+    def __init__(self, path: str | os.PathLike[str], *, lock_timeout: float = 30.0) -> None:
+        self.path = Path(path).expanduser().absolute()
+        self.events_dir = self.path.with_name(self.path.name + ".d")
+        self.journal = self.path.with_name(self.path.name + ".journal")
+        self.lock_timeout = lock_timeout
+        self._lock = FileLock(
+            str(self.path) + ".lock",
+            timeout=lock_timeout,
+            thread_local=False,
+            preserve_lock_file=True,
+        )
+        self._mutex = threading.RLock()
+        self._dbs: dict[str, _DB] = {}
+        self._parsed: dict[str, tuple[tuple[int, object], list[Event]]] = {}
+        self._where: dict[str, str] = {}
+        self._tx: Transaction | None = None
+        self._indexed = False
+
+    # -- opening -------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str], *, create: bool = True) -> Store:
+        store = cls(path)
+        store._prepare(create)
+        return store
+
+    def _prepare(self, create: bool) -> None:
+        if self.journal.exists():
+            with self._locked():
+                roll_forward(self.journal)
+        tables = load(self.path)
+        if tables is None:
+            if not create:
+                raise NotFound("Datenbank", str(self.path))
+            self._create()
+            return
+        version = version_of(tables)
+        if version > SCHEMA_VERSION:
+            raise NewerSchema(self.path, version, SCHEMA_VERSION)
+        if version < SCHEMA_VERSION:
+            self._migrate()
+
+    def _create(self) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreWriteError(self.path, error) from error
+        with self._locked():
+            if load(self.path) is not None:
+                return  # another process was quicker
+            empty: dict[str, dict[str, Any]] = {name: {} for name in MAIN_TABLES}
+            empty["meta"] = {"schema": {"version": SCHEMA_VERSION, "created": utc_now()}}
+            self._db("main").atomic.write(empty)
+
+    def _migrate(self) -> None:
+        with self.transaction():
+            tables = load(self.path)
+            assert tables is not None
+            version = version_of(tables)
+            events: list[dict[str, Any]] = []
+            while version < SCHEMA_VERSION:
+                tables, moved = STEPS[version](tables)
+                events.extend(moved)
+                version = version_of(tables)
+            self._db("main").atomic.write(tables)
+            self._put_event_dicts(events)
+
+    # -- plumbing --------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        try:
+            self._lock.acquire()
+        except Timeout:
+            from .errors import StoreBusy
+
+            raise StoreBusy(self.path, self.lock_timeout) from None
+        except OSError as error:
+            raise StoreWriteError(self.path, error) from error
+        try:
+            yield
+        finally:
+            self._lock.release()
+
+    def _db(self, key: str) -> _DB:
+        db = self._dbs.get(key)
+        if db is None:
+            path = self.path if key == "main" else self.events_dir / f"{key}.json"
+            db = _DB(path, storage=AtomicJSONStorage)
+            self._dbs[key] = db
+        if self._tx is not None:
+            db.atomic.transaction = self._tx
+        return db
+
+    def _table(self, key: str, name: str) -> _Table:
+        table = self._db(key).table(name, cache_size=0)
+        assert isinstance(table, _Table)
+        return table
+
+    def _raw(self, key: str, name: str) -> dict[str, Any]:
+        tables = self._db(key).atomic.read() or {}
+        return tables.get(name, {})
+
+    def _check_journal(self) -> None:
+        if self.journal.exists():
+            with self._locked():
+                roll_forward(self.journal)
+
+    def partitions(self) -> list[str]:
+        """The month keys that hold events, sorted."""
+        try:
+            names = os.listdir(self.events_dir)
+        except FileNotFoundError:
+            return []
+        return sorted(n[:-5] for n in names if n.endswith(".json") and len(n) == 12)
+
+    def _events_of(self, key: str) -> list[Event]:
+        """Events of one partition, parsed once per version of its file."""
+        if key == SERIES:
+            tables = self._db("main").atomic.read() or {}
+            docs = tables.get(SERIES, {})
+        else:
+            tables = self._db(key).atomic.read() or {}
+            docs = tables.get("events", {})
+        storage = self._db("main" if key == SERIES else key).atomic
+        marker = (id(tables), storage.version)
+        cached = self._parsed.get(key)
+        if cached is not None and cached[0] == marker and self._tx is None:
+            return cached[1]
+        events = [Event.from_dict(doc) for doc in docs.values()]
+        for event in events:
+            self._where[event.id] = key
+        if self._tx is None:
+            self._parsed[key] = (marker, events)
+        return events
+
+    # -- reading ---------------------------------------------------------------------
+
+    def coaches(self) -> list[Coach]:
+        with self._mutex:
+            self._check_journal()
+            return [Coach.from_dict(d) for d in self._raw("main", "coaches").values()]
+
+    def kitas(self) -> list[Kita]:
+        with self._mutex:
+            self._check_journal()
+            return [Kita.from_dict(d) for d in self._raw("main", "kitas").values()]
+
+    def coach(self, coach_id: str) -> Coach:
+        with self._mutex:
+            doc = self._raw("main", "coaches").get(coach_id)
+            if doc is None:
+                raise NotFound("Prozessbegleiter*in", coach_id)
+            return Coach.from_dict(doc)
+
+    def kita(self, kita_id: str) -> Kita:
+        with self._mutex:
+            doc = self._raw("main", "kitas").get(kita_id)
+            if doc is None:
+                raise NotFound("Kita", kita_id)
+            return Kita.from_dict(doc)
+
+    def settings(self) -> dict[str, Any]:
+        with self._mutex:
+            return {k: v["value"] for k, v in self._raw("main", "settings").items()}
+
+    def acks(self) -> list[Ack]:
+        with self._mutex:
+            return [Ack.from_dict(d) for d in self._raw("main", "acks").values()]
+
+    def events(self, start: date | None = None, end: date | None = None) -> list[Event]:
+        """Events that may touch the days ``[start, end)``: a superset, never fewer.
+
+        Without bounds: all events. The result is shared with the store's cache: treat
+        the events as read-only and change copies (``dataclasses.replace``).
+        """
+        with self._mutex:
+            self._check_journal()
+            keys = self.partitions()
+            if start is not None:
+                first = _prev_month(_month_key(start))
+                keys = [k for k in keys if k >= first]
+            if end is not None:
+                last = _month_key(date.fromordinal(end.toordinal() - 1))
+                keys = [k for k in keys if k <= last]
+            out = list(self._events_of(SERIES))
+            for key in keys:
+                out.extend(self._events_of(key))
+            return out
+
+    def event(self, event_id: str) -> Event:
+        with self._mutex:
+            found = self._find(event_id)
+            if found is None:
+                raise NotFound("Termin", event_id)
+            return found[1]
+
+    def event_by_uid(self, uid: str) -> Event | None:
+        with self._mutex:
+            for event in self.events():
+                if event.uid == uid:
+                    return event
+            return None
+
+    def is_empty(self) -> bool:
+        with self._mutex:
+            return not (
+                self._raw("main", "coaches")
+                or self._raw("main", "kitas")
+                or self._raw("main", SERIES)
+                or self.partitions()
+            )
+
+    def _find(self, event_id: str) -> tuple[str, Event] | None:
+        key = self._where.get(event_id)
+        if key is not None and (key == SERIES or key in self.partitions()):
+            for event in self._events_of(key):
+                if event.id == event_id:
+                    return key, event
+        if self._tx is not None and self._indexed:
+            return None  # the index of this transaction is complete
+        for key in [SERIES, *self.partitions()]:
+            for event in self._events_of(key):
+                if event.id == event_id:
+                    return key, event
+        return None
+
+    # -- writing -----------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """All changes inside are committed together, or none of them.
+
+        Yields the store itself: inside, reads are fresh under the lock and writes are
+        staged until the block ends.
+        """
+        with self._mutex:
+            if self._tx is not None:  # nested: join the outer transaction
+                yield self
+                return
+            with self._locked():
+                roll_forward(self.journal)
+                tx = Transaction(self.journal)
+                self._tx = tx
+                for db in self._dbs.values():
+                    db.atomic.transaction = tx
+                try:
+                    yield self
+                    tx.commit()
+                except BaseException:
+                    tx.abort()
+                    self._parsed.clear()
+                    raise
+                finally:
+                    self._tx = None
+                    self._indexed = False
+                    for db in self._dbs.values():
+                        db.atomic.transaction = None
+
+    def add_event(self, event: Event) -> Event:
+        with self.transaction():
+            if self._find(event.id) is not None:
+                raise AlreadyExists("Termin", event.id)
+            return self._put_event(event, None)
+
+    def update_event(self, event: Event, expected_sequence: int | None = None) -> Event:
+        """Save a changed event. With ``expected_sequence``, refuse if it changed since."""
+        with self.transaction():
+            found = self._find(event.id)
+            if found is None:
+                if expected_sequence is not None:
+                    raise ChangedElsewhere("Termin", event.id, expected_sequence, None)
+                raise NotFound("Termin", event.id)
+            return self._put_event(event, expected_sequence)
+
+    def put_events(self, events: Iterable[Event]) -> list[Event]:
+        """Add or replace many events at once, atomically (used by import and demo)."""
+        with self.transaction():
+            self._index_all()
+            batch = _Batch()
+            saved = [self._put_event(e, None, batch=batch) for e in events]
+            for key, ids in batch.removals.items():
+                self._remove_docs(key, ids)
+            for key, docs in batch.inserts.items():
+                self._insert_docs(key, docs)
+            return saved
+
+    def remove_event(self, event_id: str, expected_sequence: int | None = None) -> Event:
+        with self.transaction():
+            found = self._find(event_id)
+            if found is None:
+                raise NotFound("Termin", event_id)
+            key, current = found
+            if expected_sequence is not None and current.sequence != expected_sequence:
+                raise ChangedElsewhere("Termin", event_id, expected_sequence, current.sequence)
+            self._remove_docs(key, [event_id])
+            self._where.pop(event_id, None)
+            return current
+
+    def _index_all(self) -> None:
+        """Inside a transaction: learn where every event lives, once."""
+        for key in [SERIES, *self.partitions()]:
+            for event in self._events_of(key):
+                self._where[event.id] = key
+        self._indexed = True
+
+    def _put_event(
+        self, event: Event, expected: int | None, *, batch: _Batch | None = None
+    ) -> Event:
+        found = self._find(event.id)
+        now = utc_now()
+        if found is not None:
+            old_key, current = found
+            if expected is not None and current.sequence != expected:
+                raise ChangedElsewhere("Termin", event.id, expected, current.sequence)
+            saved = replace(
+                event,
+                sequence=max(current.sequence + 1, event.sequence),
+                created=current.created or now,
+                updated=now,
+                uid=event.uid or current.uid or f"{event.id}@thekiz",
+            )
+            if batch is None:
+                self._remove_docs(old_key, [event.id])
+            else:
+                batch.removals.setdefault(old_key, []).append(event.id)
+        else:
+            saved = replace(
+                event,
+                created=event.created or now,
+                updated=now,
+                uid=event.uid or f"{event.id}@thekiz",
+            )
+        key = partition_of(saved)
+        if batch is None:
+            self._insert_docs(key, {saved.id: saved.to_dict()})
+        else:
+            batch.inserts.setdefault(key, {})[saved.id] = saved.to_dict()
+        self._where[saved.id] = key
+        return saved
+
+    def _put_event_dicts(self, docs: list[dict[str, Any]]) -> None:
+        grouped: dict[str, dict[str, dict[str, Any]]] = {}
+        for doc in docs:
+            event = Event.from_dict(doc)
+            grouped.setdefault(partition_of(event), {})[event.id] = event.to_dict()
+        for key, group in grouped.items():
+            self._insert_docs(key, group)
+
+    def _insert_docs(self, key: str, docs: dict[str, dict[str, Any]]) -> None:
+        if key == SERIES:
+            table = self._table("main", SERIES)
+        else:
+            self.events_dir.mkdir(parents=True, exist_ok=True)
+            table = self._table(key, "events")
+        table.remove(doc_ids=[d for d in docs if table.contains(doc_id=d)])
+        table.insert_multiple(Document(doc, doc_id=doc_id) for doc_id, doc in docs.items())
+
+    def _remove_docs(self, key: str, event_ids: list[str]) -> None:
+        table = self._table("main", SERIES) if key == SERIES else self._table(key, "events")
+        table.remove(doc_ids=[i for i in event_ids if table.contains(doc_id=i)])
+
+    # -- coaches, Kitas, settings, acks -----------------------------------------------
+
+    def _put_record(
+        self, table_name: str, what: str, doc_id: str, doc: dict[str, Any], *,
+        create: bool, expected: int | None,
+    ) -> dict[str, Any]:
+        with self.transaction():
+            table = self._table("main", table_name)
+            current = self._raw("main", table_name).get(doc_id)
+            if create and current is not None:
+                raise AlreadyExists(what, doc_id)
+            if not create and current is None:
+                raise NotFound(what, doc_id)
+            if current is not None and expected is not None and current.get(
+                "sequence", 0
+            ) != expected:
+                raise ChangedElsewhere(what, doc_id, expected, current.get("sequence", 0))
+            doc = dict(doc)
+            doc["sequence"] = 0 if current is None else int(current.get("sequence", 0)) + 1
+            doc["updated"] = utc_now()
+            if current is not None:
+                table.remove(doc_ids=[doc_id])
+            table.insert(Document(doc, doc_id=doc_id))
+            return doc
+
+    def add_coach(self, coach: Coach) -> Coach:
+        return Coach.from_dict(
+            self._put_record("coaches", "Prozessbegleiter*in", coach.id, coach.to_dict(),
+                             create=True, expected=None)
+        )
+
+    def update_coach(self, coach: Coach, expected_sequence: int | None = None) -> Coach:
+        return Coach.from_dict(
+            self._put_record("coaches", "Prozessbegleiter*in", coach.id, coach.to_dict(),
+                             create=False, expected=expected_sequence)
+        )
+
+    def remove_coach(self, coach_id: str) -> None:
+        with self.transaction():
+            if coach_id not in self._raw("main", "coaches"):
+                raise NotFound("Prozessbegleiter*in", coach_id)
+            self._table("main", "coaches").remove(doc_ids=[coach_id])
+
+    def add_kita(self, kita: Kita) -> Kita:
+        return Kita.from_dict(
+            self._put_record("kitas", "Kita", kita.id, kita.to_dict(), create=True,
+                             expected=None)
+        )
+
+    def update_kita(self, kita: Kita, expected_sequence: int | None = None) -> Kita:
+        return Kita.from_dict(
+            self._put_record("kitas", "Kita", kita.id, kita.to_dict(), create=False,
+                             expected=expected_sequence)
+        )
+
+    def remove_kita(self, kita_id: str) -> None:
+        with self.transaction():
+            if kita_id not in self._raw("main", "kitas"):
+                raise NotFound("Kita", kita_id)
+            self._table("main", "kitas").remove(doc_ids=[kita_id])
+
+    def set_settings(self, values: dict[str, Any]) -> None:
+        with self.transaction():
+            table = self._table("main", "settings")
+            for name, value in values.items():
+                table.remove(doc_ids=[name] if table.contains(doc_id=name) else [])
+                table.insert(Document({"value": value}, doc_id=name))
+
+    def add_acks(self, acks: Iterable[Ack]) -> None:
+        with self.transaction():
+            table = self._table("main", "acks")
+            for ack in acks:
+                if table.contains(doc_id=ack.finding):
+                    table.remove(doc_ids=[ack.finding])
+                table.insert(Document(ack.to_dict(), doc_id=ack.finding))
+
+    def remove_ack(self, finding_id: str) -> None:
+        with self.transaction():
+            table = self._table("main", "acks")
+            if not table.contains(doc_id=finding_id):
+                raise NotFound("Quittierung", finding_id)
+            table.remove(doc_ids=[finding_id])
