@@ -118,7 +118,7 @@ class Event:
     source: str = ""
     # The UTC instants of start and end, computed once by the planning logic and kept
     # with this (cached, read-only) record; never written to disk.
-    span: tuple[int, int] | None = field(default=None, repr=False, compare=False)
+    span: tuple[int, int] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def series(self) -> bool:

@@ -1,0 +1,204 @@
+"""Expand events into occurrences: one per event, or one per recurrence in a window.
+
+Recurring events keep their wall-clock time across DST (RFC 5545): the rule runs in the
+event's zone, and each occurrence is turned into UTC instants on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from typing import Any
+
+from dateutil.rrule import rrule, rrulestr
+
+from store import Event
+
+from .timeutil import BadInput, day_start, epoch, localize, stored_span, to_stored, zone
+
+OVERRIDABLE = (
+    "start", "end", "title", "location", "notes", "status", "free", "coaches", "kita",
+    "participants", "kind", "subtype",
+)
+
+
+@dataclass(slots=True, frozen=True)
+class Occurrence:
+    """One concrete time of an event. ``event`` carries this occurrence's own values
+    (per-occurrence changes applied, ``start``/``end`` of this occurrence)."""
+
+    event: Event
+    start_ts: int
+    end_ts: int
+    recurrence_id: str | None = None
+
+    @property
+    def id(self) -> str:
+        return self.event.id
+
+    @property
+    def key(self) -> str:
+        """Unique per occurrence: the event id, plus the recurrence id for a series."""
+        return self.event.id if self.recurrence_id is None else (
+            f"{self.event.id}/{self.recurrence_id}"
+        )
+
+    @property
+    def blocks(self) -> bool:
+        """Whether it makes a coach or a Kita busy."""
+        return not self.event.free and self.event.status != "abgesagt"
+
+
+def span(event: Event) -> tuple[int, int]:
+    """UTC instants of a (non-expanded) event, cached on the record."""
+    cached = event.span
+    if cached is None:
+        cached = stored_span(event.start, event.end, event.all_day, event.tz)
+        event.span = cached
+    return cached
+
+
+@lru_cache(maxsize=4096)
+def _rule(text: str, dtstart: datetime) -> rrule:
+    try:
+        parsed = rrulestr(text, dtstart=dtstart, forceset=False, ignoretz=False)
+    except (ValueError, TypeError) as error:
+        raise BadInput(f"Ungültige Wiederholungsregel „{text}“: {error}") from error
+    if not isinstance(parsed, rrule):
+        raise BadInput(f"Ungültige Wiederholungsregel „{text}“.")
+    return parsed
+
+
+def validate_rrule(text: str, start: datetime) -> None:
+    """Raise BadInput with a German message if ``text`` is not a usable RRULE."""
+    _rule(text.removeprefix("RRULE:"), start)
+
+
+def _series_start(event: Event) -> datetime:
+    if event.all_day:
+        return datetime.combine(date.fromisoformat(event.start[:10]), datetime.min.time())
+    # The rule runs on naive wall time; each result is localised on its own, so that a
+    # weekly 09:30 stays 09:30 after the DST change.
+    return datetime.fromisoformat(event.start).astimezone(zone(event.tz)).replace(tzinfo=None)
+
+
+def _instant(wall: datetime, event: Event) -> int:
+    if event.all_day:
+        return epoch(day_start(wall.date(), event.tz))
+    return epoch(localize(wall, event.tz))
+
+
+def recurrence_id(wall: datetime, event: Event) -> str:
+    """The stored text of an occurrence's original start (its RECURRENCE-ID)."""
+    if event.all_day:
+        return wall.date().isoformat()
+    return to_stored(localize(wall, event.tz))
+
+
+def _exdate_instants(event: Event) -> set[int]:
+    out = set()
+    for text in event.exdates:
+        if event.all_day or len(text) == 10:
+            out.add(epoch(day_start(date.fromisoformat(text[:10]), event.tz)))
+        else:
+            out.add(int(datetime.fromisoformat(text).timestamp()))
+    return out
+
+
+def _apply_override(event: Event, rid: str, changes: dict[str, Any]) -> Event:
+    values = {k: v for k, v in changes.items() if k in OVERRIDABLE}
+    return replace(event, rrule=None, exdates=[], overrides={}, **values)
+
+
+def expand(
+    events: Iterable[Event], start_ts: int | None = None, end_ts: int | None = None
+) -> list[Occurrence]:
+    """Occurrences that overlap ``[start_ts, end_ts)`` (UTC seconds; None: unbounded).
+
+    A recurring event without an end and without a window bound is expanded for ten
+    years from its start, never forever.
+    """
+    out: list[Occurrence] = []
+    for event in events:
+        if not event.rrule:
+            s, e = span(event)
+            if _overlaps(s, e, start_ts, end_ts):
+                out.append(Occurrence(event, s, e))
+            continue
+        out.extend(_expand_series(event, start_ts, end_ts))
+    return out
+
+
+def _overlaps(s: int, e: int, start_ts: int | None, end_ts: int | None) -> bool:
+    """Half-open overlap with the window; an instant event counts where it starts."""
+    if end_ts is not None and s >= end_ts:
+        return False
+    return start_ts is None or e > start_ts or (s == e and s >= start_ts)
+
+
+def _expand_series(event: Event, start_ts: int | None, end_ts: int | None) -> list[Occurrence]:
+    first_s, first_e = span(event)
+    duration = first_e - first_s
+    dtstart = _series_start(event)
+    rule = _rule(event.rrule.removeprefix("RRULE:") if event.rrule else "", dtstart)
+    lo_ts = first_s if start_ts is None else max(first_s, start_ts - duration)
+    lo = datetime.fromtimestamp(lo_ts) - timedelta(days=1)
+    # Naive local bounds with a day's slack on both sides; exact filtering below.
+    lo = max(lo, dtstart)
+    hi = (
+        datetime.fromtimestamp(end_ts) + timedelta(days=1)
+        if end_ts is not None
+        else dtstart + timedelta(days=3660)
+    )
+    excluded = _exdate_instants(event) if event.exdates else set()
+    overrides = {}
+    for rid, changes in event.overrides.items():
+        rid_ts = (
+            epoch(day_start(date.fromisoformat(rid[:10]), event.tz))
+            if event.all_day or len(rid) == 10
+            else int(datetime.fromisoformat(rid).timestamp())
+        )
+        overrides[rid_ts] = (rid, changes)
+    out: list[Occurrence] = []
+    for wall in rule.between(lo, hi, inc=True):
+        s = _instant(wall, event)
+        if s in excluded:
+            continue
+        if s in overrides:
+            continue  # added below with its own times
+        if event.all_day:
+            e = _instant(wall + timedelta(days=max(1, round(duration / 86400))), event)
+        else:
+            e = s + duration
+        if _overlaps(s, e, start_ts, end_ts):
+            rid = recurrence_id(wall, event)
+            start_text, end_text = _occurrence_texts(event, wall, duration)
+            occ_event = replace(
+                event, start=start_text, end=end_text, rrule=None, exdates=[], overrides={}
+            )
+            occ_event.span = (s, e)
+            out.append(Occurrence(occ_event, s, e, rid))
+    for rid_ts, (rid, changes) in overrides.items():
+        if rid_ts in excluded:
+            continue
+        changed = _apply_override(event, rid, changes)
+        if "start" not in changes:
+            wall = datetime.fromtimestamp(rid_ts, zone(event.tz)).replace(tzinfo=None)
+            start_text, end_text = _occurrence_texts(event, wall, duration)
+            changed = replace(changed, start=start_text, end=end_text)
+        s, e = span(changed)
+        if _overlaps(s, e, start_ts, end_ts):
+            out.append(Occurrence(changed, s, e, rid))
+    out.sort(key=lambda o: o.start_ts)
+    return out
+
+
+def _occurrence_texts(event: Event, wall: datetime, duration: int) -> tuple[str, str]:
+    if event.all_day:
+        days = max(1, round(duration / 86400))
+        return wall.date().isoformat(), (wall.date() + timedelta(days=days)).isoformat()
+    start = localize(wall, event.tz)
+    end = datetime.fromtimestamp(epoch(start) + duration, zone(event.tz))
+    return to_stored(start), to_stored(end)

@@ -1,0 +1,81 @@
+"""The rules' settings: defaults from DOMAIN.md, overridden by the store's ``settings``.
+
+Names of the programme's bodies change over time, so they are settings too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+from .timeutil import BadInput
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    timezone: str = "Europe/Berlin"
+    travel_minutes: int = 30
+    work_days: tuple[int, ...] = (0, 1, 2, 3, 4)  # Monday = 0
+    work_start: str = "07:00"
+    work_end: str = "19:00"
+    holiday_country: str = "DE"
+    holiday_subdiv: str = "TH"
+    budget_basis: float = 5000.0
+    budget_vertiefung: float = 2500.0
+    budget_konsultation: float | None = None
+    basis_years: int = 2
+    cadence_basis: str = "month"
+    cadence_vertiefung: str = "quarter"
+    cadence_horizon_months: int = 2
+    recommended_hours_min: float = 2.0
+    recommended_hours_max: float = 5.0
+    office_name: str = "Landeskoordinations- und Fachstelle ThEKiZ"
+    ministry_name: str = "TMASGFF"
+    calendar_name: str = "thekiz"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_store(cls, values: dict[str, Any]) -> Settings:
+        known = {f.name for f in fields(cls)} - {"extra"}
+        kwargs: dict[str, Any] = {}
+        for name, value in values.items():
+            if name in known:
+                kwargs[name] = tuple(value) if name == "work_days" else value
+        return cls(**kwargs)
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("extra")
+        data["work_days"] = list(self.work_days)
+        return data
+
+    def budget_for(self, stage: str) -> float | None:
+        return {
+            "basis": self.budget_basis,
+            "vertiefung": self.budget_vertiefung,
+            "konsultation": self.budget_konsultation,
+        }.get(stage)
+
+
+def coerce(name: str, text: str) -> Any:
+    """Turn the text of ``thekiz settings set NAME VALUE`` into the setting's type."""
+    defaults = Settings()
+    if name not in defaults.as_dict():
+        raise BadInput(f"Unbekannte Einstellung „{name}“.")
+    current = getattr(defaults, name)
+    try:
+        if name == "work_days":
+            return [int(part) for part in text.replace(" ", "").split(",") if part]
+        if name == "budget_konsultation":
+            return None if text.strip().lower() in ("", "none", "keins", "-") else float(
+                text.replace(",", ".")
+            )
+        if isinstance(current, bool):
+            return text.strip().lower() in ("1", "ja", "true", "yes", "an")
+        if isinstance(current, int):
+            return int(text)
+        if isinstance(current, float):
+            return float(text.replace(",", "."))
+    except ValueError as error:
+        raise BadInput(f"„{text}“ passt nicht zur Einstellung „{name}“.") from error
+    return text
