@@ -1,0 +1,31 @@
+"""Shared fixtures: a real store on disk in a temporary folder."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from store import Store
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "plan.json"
+
+
+@pytest.fixture
+def store(db_path: Path) -> Store:
+    return Store.open(db_path)
+
+
+def need_program(name: str) -> str:
+    """The path of an outside program; skip without it unless CI requires it."""
+    found = shutil.which(name)
+    if found is None:
+        if os.environ.get("THEKIZ_REQUIRE_EXTERNAL"):
+            pytest.fail(f"{name} is required (THEKIZ_REQUIRE_EXTERNAL is set) but missing")
+        pytest.skip(f"{name} is not installed")
+    return found
