@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from filelock import FileLock, Timeout
 from tinydb import TinyDB
@@ -43,6 +43,24 @@ class _Table(Table):
     """Our ids are strings we choose, never TinyDB's cached integer counter."""
 
     document_id_class = str  # type: ignore[assignment]
+
+    # TinyDB's annotations say ids are ints; ours are strings. These wrappers keep the
+    # casts in one place.
+    def has(self, doc_id: str) -> bool:
+        return self.contains(doc_id=cast(int, doc_id))
+
+    def drop(self, doc_ids: Iterable[str]) -> None:
+        present = [cast(int, d) for d in doc_ids if self.has(d)]
+        if present:
+            self.remove(doc_ids=present)
+
+    def put(self, doc_id: str, doc: dict[str, Any]) -> None:
+        self.drop([doc_id])
+        self.insert(Document(doc, doc_id=cast(int, doc_id)))
+
+    def put_many(self, docs: dict[str, dict[str, Any]]) -> None:
+        self.drop(docs)
+        self.insert_multiple(Document(doc, doc_id=cast(int, i)) for i, doc in docs.items())
 
 
 class _DB(TinyDB):
@@ -275,11 +293,12 @@ class Store:
             return out
 
     def event(self, event_id: str) -> Event:
+        """One event, as a copy the caller may change."""
         with self._mutex:
             found = self._find(event_id)
             if found is None:
                 raise NotFound("Termin", event_id)
-            return found[1]
+            return Event.from_dict(found[1].to_dict())
 
     def event_by_uid(self, uid: str) -> Event | None:
         with self._mutex:
@@ -439,12 +458,11 @@ class Store:
         else:
             self.events_dir.mkdir(parents=True, exist_ok=True)
             table = self._table(key, "events")
-        table.remove(doc_ids=[d for d in docs if table.contains(doc_id=d)])
-        table.insert_multiple(Document(doc, doc_id=doc_id) for doc_id, doc in docs.items())
+        table.put_many(docs)
 
     def _remove_docs(self, key: str, event_ids: list[str]) -> None:
         table = self._table("main", SERIES) if key == SERIES else self._table(key, "events")
-        table.remove(doc_ids=[i for i in event_ids if table.contains(doc_id=i)])
+        table.drop(event_ids)
 
     # -- coaches, Kitas, settings, acks -----------------------------------------------
 
@@ -466,9 +484,7 @@ class Store:
             doc = dict(doc)
             doc["sequence"] = 0 if current is None else int(current.get("sequence", 0)) + 1
             doc["updated"] = utc_now()
-            if current is not None:
-                table.remove(doc_ids=[doc_id])
-            table.insert(Document(doc, doc_id=doc_id))
+            table.put(doc_id, doc)
             return doc
 
     def add_coach(self, coach: Coach) -> Coach:
@@ -487,7 +503,7 @@ class Store:
         with self.transaction():
             if coach_id not in self._raw("main", "coaches"):
                 raise NotFound("Prozessbegleiter*in", coach_id)
-            self._table("main", "coaches").remove(doc_ids=[coach_id])
+            self._table("main", "coaches").drop([coach_id])
 
     def add_kita(self, kita: Kita) -> Kita:
         return Kita.from_dict(
@@ -505,26 +521,23 @@ class Store:
         with self.transaction():
             if kita_id not in self._raw("main", "kitas"):
                 raise NotFound("Kita", kita_id)
-            self._table("main", "kitas").remove(doc_ids=[kita_id])
+            self._table("main", "kitas").drop([kita_id])
 
     def set_settings(self, values: dict[str, Any]) -> None:
         with self.transaction():
             table = self._table("main", "settings")
             for name, value in values.items():
-                table.remove(doc_ids=[name] if table.contains(doc_id=name) else [])
-                table.insert(Document({"value": value}, doc_id=name))
+                table.put(name, {"value": value})
 
     def add_acks(self, acks: Iterable[Ack]) -> None:
         with self.transaction():
             table = self._table("main", "acks")
             for ack in acks:
-                if table.contains(doc_id=ack.finding):
-                    table.remove(doc_ids=[ack.finding])
-                table.insert(Document(ack.to_dict(), doc_id=ack.finding))
+                table.put(ack.finding, ack.to_dict())
 
     def remove_ack(self, finding_id: str) -> None:
         with self.transaction():
             table = self._table("main", "acks")
-            if not table.contains(doc_id=finding_id):
+            if not table.has(finding_id):
                 raise NotFound("Quittierung", finding_id)
-            table.remove(doc_ids=[finding_id])
+            table.drop([finding_id])
