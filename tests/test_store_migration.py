@@ -1,0 +1,140 @@
+"""Schema migration: a prototype (version 1) file, written by TinyDB's own JSONStorage,
+opens as version 2 with nothing lost; a file from a newer thekiz is refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+import pytest
+from tinydb import TinyDB
+
+from store import SCHEMA_VERSION, NewerSchema, Store
+
+V1_COACHES = [
+    {"id": "c-anna", "name": "Anna Beispiel", "email": "anna@example.org", "rate": 60.0},
+    {"name": "Ben Ohne-Id", "rate": 55.0},
+]
+V1_KITAS = [
+    {"id": "k-sonne", "name": "Kita Sonnenschein", "district": "Weimar", "stage": "basis",
+     "coach": "c-anna"},
+    {"name": "Kita Regenbogen", "district": "Gotha", "stage": "vertiefung"},
+]
+
+
+def v1_events() -> list[dict[str, object]]:
+    events: list[dict[str, object]] = []
+    for i in range(40):
+        month = 1 + i % 12
+        events.append({
+            "id": f"e-v1-{i}",
+            "kind": "begleitung",
+            "start": f"2024-{month:02d}-{1 + i % 28:02d}T09:00:00+01:00",
+            "end": f"2024-{month:02d}-{1 + i % 28:02d}T11:00:00+01:00",
+            "title": f"Begleitung {i} – Sonnenschein",
+            "coach": "c-anna",  # v1: one coach under "coach"
+            "kita": "k-sonne",
+        })
+    events.append({  # without an id of its own: keeps TinyDB's integer id as "e-<n>"
+        "kind": "fachtag", "start": "2024-06-12", "end": "2024-06-13", "all_day": True,
+        "title": "Fachtag ThEKiZ", "coaches": ["c-anna", "c-2"],
+    })
+    events.append({
+        "id": "e-ak", "kind": "arbeitskreis", "start": "2024-02-06T14:00:00+01:00",
+        "end": "2024-02-06T16:00:00+01:00", "rrule": "FREQ=MONTHLY;INTERVAL=3",
+        "title": "Arbeitskreis ThEKiZ", "coaches": [],
+    })
+    events.append({
+        "id": "e-ohne", "kind": "sonstiges", "start": "2024-03-01T08:00:00+01:00",
+        "end": "2024-03-01T09:00:00+01:00", "title": "privat",
+    })
+    return events
+
+
+def write_v1(path: Path) -> dict[str, dict[int, dict[str, object]]]:
+    """A v1 file, exactly as the prototype wrote it: TinyDB with its default storage."""
+    db = TinyDB(path)  # JSONStorage, integer ids
+    written: dict[str, dict[int, dict[str, object]]] = {}
+    for name, docs in (("coaches", V1_COACHES), ("kitas", V1_KITAS),
+                       ("events", v1_events())):
+        table = db.table(name)
+        written[name] = {}
+        for doc in docs:
+            written[name][table.insert(doc)] = doc
+    db.close()
+    raw = orjson.loads(path.read_bytes())
+    assert "meta" not in raw and set(raw["events"]) == {str(i) for i in range(1, 44)}
+    return written
+
+
+def test_v1_file_is_migrated(tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    written = write_v1(path)
+
+    store = Store.open(path)
+    main = orjson.loads(path.read_bytes())
+    assert main["meta"]["schema"]["version"] == SCHEMA_VERSION == 2
+    assert "events" not in main
+    assert not store.journal.exists()
+
+    # ids kept: their own where they had one, TinyDB's integer id otherwise.
+    assert {c.id for c in store.coaches()} == {"c-anna", "c-2"}
+    assert store.coach("c-anna").email == "anna@example.org"
+    assert store.coach("c-2").name == "Ben Ohne-Id"
+    assert {k.id for k in store.kitas()} == {"k-sonne", "k-2"}
+    assert store.kita("k-2").stage == "vertiefung"
+
+    events = {e.id: e for e in store.events()}
+    assert len(events) == len(written["events"]) == 43
+    assert set(events) == {*(f"e-v1-{i}" for i in range(40)), "e-41", "e-ak", "e-ohne"}
+    for i in range(40):
+        event = events[f"e-v1-{i}"]
+        source = written["events"][i + 1]
+        assert (event.start, event.end, event.title, event.kita) == (
+            source["start"], source["end"], source["title"], source["kita"]
+        )
+        assert event.coaches == ["c-anna"]
+        assert event.uid == f"e-v1-{i}@thekiz"
+    assert events["e-41"].all_day and events["e-41"].coaches == ["c-anna", "c-2"]
+    assert events["e-ohne"].coaches == []
+    assert events["e-ak"].rrule == "FREQ=MONTHLY;INTERVAL=3"
+
+    # Events live in month files now (the series in the main file).
+    months = sorted(p.name for p in store.events_dir.iterdir() if p.suffix == ".json")
+    assert months == [f"2024-{m:02d}.json" for m in range(1, 13)]
+    assert list(main["series"]) == ["e-ak"]
+    in_files = set(main["series"])
+    for name in months:
+        in_files |= set(orjson.loads((store.events_dir / name).read_bytes())["events"])
+    assert in_files == set(events)
+
+    # A second open is a no-op and the migrated store works as usual.
+    before = path.read_bytes()
+    again = Store.open(path)
+    assert path.read_bytes() == before
+    again.update_event(again.event("e-v1-0"), expected_sequence=0)
+    assert store.event("e-v1-0").sequence == 1
+
+
+def test_two_processes_opening_a_v1_file(tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    write_v1(path)
+    one = Store(path)
+    two = Store(path)
+    one._prepare(create=True)
+    two._prepare(create=True)
+    assert len(one.events()) == len(two.events()) == 43
+
+
+def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    Store.open(path)
+    data = orjson.loads(path.read_bytes())
+    data["meta"]["schema"]["version"] = SCHEMA_VERSION + 1
+    data["zukunft"] = {"x": {"neu": True}}
+    path.write_bytes(orjson.dumps(data))
+    before = path.read_bytes()
+    with pytest.raises(NewerSchema) as info:
+        Store.open(path)
+    assert str(path) in str(info.value) and "aktualisieren" in str(info.value)
+    assert path.read_bytes() == before
