@@ -33,7 +33,7 @@ def signature(path: Path) -> Signature | None:
     """What identifies one version of a file: inode, size, mtime and ctime."""
     try:
         st = os.stat(path)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return None
     return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
@@ -110,7 +110,7 @@ def load(path: Path) -> Tables | None:
     """Read and check one store file. Missing file: ``None``. Broken file: CorruptStore."""
     try:
         raw = path.read_bytes()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return None
     except OSError as error:
         raise CorruptStore(path, error.strerror or str(error), backup_path(path)) from error
