@@ -178,6 +178,14 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
+def _out(text: str) -> None:
+    sys.stdout.write(f"{text}\n")
+
+
+def _err(text: str) -> None:
+    sys.stderr.write(f"{text}\n")
+
+
 def _emit(text: str) -> None:
     from .output import write
 
@@ -321,7 +329,7 @@ def cmd_add(config: Config, args: argparse.Namespace) -> int:
     store = _open_store(config)
     _validate_event(store, event)
     saved = store.add_event(event)
-    print(saved.id)
+    _out(saved.id)
     return EXIT_OK
 
 
@@ -391,14 +399,14 @@ def cmd_edit(config: Config, args: argparse.Namespace) -> int:
         event = replace(event, subtype=None)
     _validate_event(store, event)
     saved = store.update_event(event, expected_sequence=current.sequence)
-    print(saved.id)
+    _out(saved.id)
     return EXIT_OK
 
 
 def cmd_remove(config: Config, args: argparse.Namespace) -> int:
     store = _open_store(config, create=False)
     removed = store.remove_event(args.event_id)
-    print(f"Gelöscht: {removed.id} {removed.title}".rstrip())
+    _out(f"Gelöscht: {removed.id} {removed.title}".rstrip())
     return EXIT_OK
 
 
@@ -524,7 +532,7 @@ def cmd_coach(config: Config, args: argparse.Namespace) -> int:
             name=args.name, email=args.email or "", rate=rate or 0.0,
             role=args.role or "coach",
         )
-        print(store.add_coach(coach).id)
+        _out(store.add_coach(coach).id)
         return EXIT_OK
     coach_id = args.record_id or args.id
     if not coach_id:
@@ -537,7 +545,7 @@ def cmd_coach(config: Config, args: argparse.Namespace) -> int:
                 changes[name] = getattr(args, name)
         if rate is not None:
             changes["rate"] = rate
-        print(store.update_coach(replace(current, **changes), current.sequence).id)
+        _out(store.update_coach(replace(current, **changes), current.sequence).id)
         return EXIT_OK
     # remove
     used_by = [k.id for k in store.kitas() if k.coach == coach_id]
@@ -546,7 +554,7 @@ def cmd_coach(config: Config, args: argparse.Namespace) -> int:
         _bad(f"„{coach_id}“ ist noch {len(used_by)} Kita(s) zugeordnet und in {len(events)} "
              "Termin(en) eingetragen; mit --force trotzdem löschen.")
     store.remove_coach(coach_id)
-    print(f"Gelöscht: {coach_id}")
+    _out(f"Gelöscht: {coach_id}")
     return EXIT_OK
 
 
@@ -603,21 +611,21 @@ def cmd_kita(config: Config, args: argparse.Namespace) -> int:
             _bad("Bitte einen Namen angeben (--name).")
         ids = {k.id for k in store.kitas()}
         kita_id = _record_id(ids, args.id or args.record_id, args.name, "k")
-        print(store.add_kita(Kita(id=kita_id, **changes)).id)
+        _out(store.add_kita(Kita(id=kita_id, **changes)).id)
         return EXIT_OK
     kita_id = args.record_id or args.id
     if not kita_id:
         _bad("Bitte die ID angeben.")
     current = store.kita(kita_id)
     if action == "edit":
-        print(store.update_kita(replace(current, **changes), current.sequence).id)
+        _out(store.update_kita(replace(current, **changes), current.sequence).id)
         return EXIT_OK
     events = [e.id for e in store.events() if e.kita == kita_id or kita_id in e.participants]
     if events and not args.force:
         _bad(f"Kita „{kita_id}“ ist noch in {len(events)} Termin(en) eingetragen; "
              "mit --force trotzdem löschen.")
     store.remove_kita(kita_id)
-    print(f"Gelöscht: {kita_id}")
+    _out(f"Gelöscht: {kita_id}")
     return EXIT_OK
 
 
@@ -724,7 +732,7 @@ def cmd_ack(config: Config, args: argparse.Namespace) -> int:
     ]
     store.add_acks(acks)
     for f in chosen.values():
-        print(f"Quittiert: {f.id} {_RULES_DE.get(f.rule, f.rule)} – {_one_line(f.message)}")
+        _out(f"Quittiert: {f.id} {_RULES_DE.get(f.rule, f.rule)} – {_one_line(f.message)}")
     return EXIT_OK
 
 
@@ -756,7 +764,7 @@ def cmd_export(config: Config, args: argparse.Namespace) -> int:
         from pathlib import Path
 
         Path(args.output).write_bytes(data)
-        print(f"{len(events)} Termin(e) nach {args.output} exportiert.", file=sys.stderr)
+        _err(f"{len(events)} Termin(e) nach {args.output} exportiert.")
     return EXIT_OK
 
 
@@ -812,13 +820,13 @@ def cmd_import(config: Config, args: argparse.Namespace) -> int:
     plan = plan_import(parsed, store.events())
     groups = _plan_groups(plan)
     if args.dry_run:
-        print("Probelauf: nichts wurde gespeichert.")
+        _out("Probelauf: nichts wurde gespeichert.")
     for label, items in groups.items():
-        print(f"{label}: {len(items)}")
+        _out(f"{label}: {len(items)}")
         if args.dry_run or label != "unverändert":
             for item in items:
                 event = item[-1] if isinstance(item, tuple) else item
-                print(f"  {_describe(event)}")
+                _out(f"  {_describe(event)}")
     if not args.dry_run:
         apply_import(store, plan)
     return EXIT_OK
@@ -907,7 +915,7 @@ def cmd_settings(config: Config, args: argparse.Namespace) -> int:
         store = _open_store(config)
         Settings.from_store({**store.settings(), args.name: value})
         store.set_settings({args.name: value})
-        print(f"{args.name} = {value}")
+        _out(f"{args.name} = {value}")
         return EXIT_OK
     store = _read_store(config)
     stored = store.settings()
@@ -940,8 +948,8 @@ def cmd_demo(config: Config, args: argparse.Namespace) -> int:
     coaches, kitas, events = demo.write_demo(
         store, today=_today(), events=args.events, seed=args.seed
     )
-    print(f"Demo geschrieben: {len(coaches)} Prozessbegleiter*innen, {len(kitas)} Kitas, "
-          f"{len(events)} Termine in {config.db}", file=sys.stderr)
+    _err(f"Demo geschrieben: {len(coaches)} Prozessbegleiter*innen, {len(kitas)} Kitas, "
+         f"{len(events)} Termine in {config.db}")
     return EXIT_OK
 
 
