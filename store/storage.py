@@ -46,6 +46,39 @@ def tmp_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}.tmp")
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep_stale(folders: list[Path]) -> int:
+    """Remove temporary files that crashed writers left behind. Call it holding the
+    write lock, after :func:`roll_forward` (a journal still needs its files)."""
+    removed = 0
+    for folder in folders:
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            continue
+        for name in names:
+            if not name.startswith(".") or not name.endswith((".tmp", ".baktmp")):
+                continue
+            pid_text = name.rsplit(".", 2)[-2]
+            if not pid_text.isdigit() or int(pid_text) == os.getpid():
+                continue
+            if _alive(int(pid_text)):
+                continue
+            with contextlib.suppress(OSError):
+                os.unlink(folder / name)
+                removed += 1
+    return removed
+
+
 def fsync_dir(folder: Path) -> None:
     fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     try:

@@ -33,7 +33,7 @@ from tinydb.table import Document, Table
 from .errors import AlreadyExists, ChangedElsewhere, NewerSchema, NotFound, StoreWriteError
 from .records import Ack, Coach, Event, Kita, utc_now
 from .schema import SCHEMA_VERSION, STEPS, version_of
-from .storage import AtomicJSONStorage, Transaction, load, roll_forward
+from .storage import AtomicJSONStorage, Transaction, load, roll_forward, sweep_stale
 
 SERIES = "series"
 MAIN_TABLES = ("meta", "settings", "coaches", "kitas", "acks", SERIES)
@@ -119,6 +119,7 @@ class Store:
         self._where: dict[str, str] = {}
         self._tx: Transaction | None = None
         self._indexed = False
+        self._swept = False
 
     # -- opening -------------------------------------------------------------------
 
@@ -345,6 +346,9 @@ class Store:
                 return
             with self._locked():
                 roll_forward(self.journal)
+                if not self._swept:
+                    sweep_stale([self.path.parent, self.events_dir])
+                    self._swept = True
                 tx = Transaction(self.journal)
                 self._tx = tx
                 for db in self._dbs.values():

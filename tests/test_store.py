@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 from pathlib import Path
 
 import orjson
@@ -527,3 +528,23 @@ def test_files_are_plain_readable_json(store: Store, db_path: Path) -> None:
     (event,) = doc["events"].values()
     assert event["title"] == "Begleitung „Sonnenschein“"
     assert event["start"] == "2025-03-04T09:30:00+01:00"
+
+
+def test_stale_temporary_files_are_swept(db_path: Path) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    dead = int(done.stdout)
+    store = Store.open(db_path)
+    store.add_event(make_event())
+    folder = db_path.with_name(db_path.name + ".d")
+    stale = [db_path.parent / f".plan.json.{dead}.tmp", folder / f".2025-03.json.{dead}.tmp",
+             folder / f".2025-03.json.{dead}.baktmp"]
+    alive = db_path.parent / f".plan.json.{os.getppid()}.tmp"  # a running process
+    for path in [*stale, alive]:
+        path.write_bytes(b"{}")
+    Store.open(db_path).add_event(make_event())
+    assert not any(p.exists() for p in stale)
+    assert alive.exists()
