@@ -744,14 +744,11 @@ def cmd_export(config: Config, args: argparse.Namespace) -> int:
 
     store = _read_store(config)
     _check_filters(store, args)
-    start, end = _window(args, default_month=False)
-    events = [e for e in store.events(start, end) if _filter(e, args.coach, args.kita, args.kind)]
-    if start is not None or end is not None:
-        from .planning.occurrences import expand
+    from .planning.select import select
 
-        start_ts, end_ts = _ts_window(start, end, "Europe/Berlin")
-        keep = {o.event.id for o in expand(events, start_ts, end_ts)}
-        events = [e for e in events if e.id in keep]
+    start, end = _window(args, default_month=False)
+    events = select(store.events(start, end), coach=args.coach, kita=args.kita,
+                    kind=args.kind, start=start, end=end)
     events.sort(key=lambda e: (e.start, e.id))
     coaches = {c.id: c for c in store.coaches()}
     kitas = {k.id: k for k in store.kitas()}
@@ -821,52 +818,54 @@ def cmd_import(config: Config, args: argparse.Namespace) -> int:
     groups = _plan_groups(plan)
     if args.dry_run:
         _out("Probelauf: nichts wurde gespeichert.")
+    else:
+        apply_import(store, plan)  # before any output: a closed pipe must not stop it
     for label, items in groups.items():
         _out(f"{label}: {len(items)}")
         if args.dry_run or label != "unverändert":
             for item in items:
                 event = item[-1] if isinstance(item, tuple) else item
                 _out(f"  {_describe(event)}")
-    if not args.dry_run:
-        apply_import(store, plan)
     return EXIT_OK
 
 
 # -- report -------------------------------------------------------------------------------
 
 
+CSV_HEADERS = {
+    "month": "Monat",
+    "coach": "Prozessbegleiter*in",
+    "kita": "Kita-ID",
+    "kita_name": "Kita",
+    "visits": "Besuche",
+    "hours": "Stunden",
+    "fee": "Honorar (€)",
+    "budget": "Jahresbudget (€)",
+    "used_year": "im Jahr verbraucht (€)",
+    "left_year": "im Jahr übrig (€)",
+}
+
+
 def cmd_report(config: Config, args: argparse.Namespace) -> int:
-    from .planning import report as report_module
+    from .planning.report import month_report, render_table
     from .planning.timeutil import parse_month
 
     year, month = parse_month(args.month)
     store = _read_store(config)
     if args.coach:
         store.coach(args.coach)
-    rep = report_module.month_report(store, year, month, coach=args.coach)
+    rep = month_report(store, year, month, coach=args.coach)
     if args.format == "table":
-        _emit(report_module.render_table(rep))
+        _emit(render_table(rep))
         return EXIT_OK
-    rows = _report_rows(report_module, rep)
+    rows = rep.to_rows()
     if args.format == "json":
         from .output import dumps
 
-        to_dict = getattr(rep, "to_dict", None)
-        _emit(dumps(to_dict() if callable(to_dict) else rows))
+        _emit(dumps(rows))
         return EXIT_OK
-    _write_csv(rows)
+    _write_csv([{CSV_HEADERS.get(k, k): v for k, v in row.items()} for row in rows])
     return EXIT_OK
-
-
-def _report_rows(module: Any, rep: Any) -> list[dict[str, Any]]:
-    for name in ("report_rows", "rows", "csv_rows", "table_rows"):
-        fn = getattr(module, name, None)
-        if callable(fn):
-            return [dict(r) for r in fn(rep)]
-    rows = getattr(rep, "rows", None)
-    if rows is not None:
-        return [r.to_dict() if hasattr(r, "to_dict") else dict(r) for r in rows]
-    raise UsageError("Dieser Bericht kennt keine Tabellenzeilen.")
 
 
 def _write_csv(rows: list[dict[str, Any]]) -> None:

@@ -15,9 +15,11 @@ Mapping of thekiz's fields:
   ``X-THEKIZ-SUBTYPE``; Kita, participants, coaches and the thekiz id go to
   ``X-THEKIZ-*`` properties, so that re-importing a thekiz export is lossless.
 - Timed events are written as local time with ``TZID`` of the event's zone, plus one
-  VTIMEZONE per zone. A time inside the repeated hour of the autumn DST change (the second
-  02:30 on 2025-10-26) cannot be told apart in local time, so such a time is written in
-  UTC (``...Z``).
+  VTIMEZONE per zone. A time inside the repeated hour of the autumn DST change (02:30 on
+  2025-10-26 happens twice) cannot be told apart in local time, so such a time is written in
+  UTC (``...Z``); so is the first pass, because clients disagree on it (khal 0.14 reads
+  ``TZID=Europe/Berlin:20251026T021500`` as the second pass, RFC 5545 as the first).
+  A series keeps its TZID start, as its rule must run in local time.
 - Per-occurrence changes (``overrides``) become extra VEVENTs with the series' UID and a
   ``RECURRENCE-ID``.
 """
@@ -141,8 +143,9 @@ class _Writer:
             moment = localize(moment, event.tz)
         local = moment.astimezone(zone(event.tz))
         wall = local.replace(tzinfo=None)
-        if int(localize(wall, event.tz).timestamp()) != int(moment.timestamp()):
-            # The second pass through the repeated hour: only UTC says which one.
+        if not event.rrule and local.utcoffset() != local.replace(fold=1 - local.fold).utcoffset():
+            # Inside the repeated hour local time is ambiguous: RFC 5545 means the first
+            # pass, but clients differ (khal takes the second), so only UTC is safe.
             return f"{name}:{moment.astimezone(UTC):%Y%m%dT%H%M%SZ}"
         self._use(event.tz)
         return f"{name};TZID={_param(event.tz)}:{wall:%Y%m%dT%H%M%S}"
