@@ -1,0 +1,101 @@
+"""The stage checklist per Kita and year, and the monthly Stundennachweis."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from store import Coach, Event, Kita, Store
+from thekiz_tui.planning.checklist import kita_checklist
+from thekiz_tui.planning.report import month_report, render_table
+
+BERLIN = ZoneInfo("Europe/Berlin")
+NOW = datetime(2025, 6, 1, 12, 0, tzinfo=BERLIN)
+BASIS = Kita("k1", "Kita Sonnenschein", stage="basis", since="2025-01-01", budget=None)
+OTHER = Kita("k2", "Kita Regenbogen", stage="vertiefung", since="2024-01-01")
+COACHES = [Coach("c1", "Anna Beispiel", rate=61.5), Coach("c2", "Ben Muster", rate=50.0)]
+
+
+def ev(eid: str, day: str, kind: str, hours: int = 2, **kw: object) -> Event:
+    start = datetime.fromisoformat(f"{day}T09:00").replace(tzinfo=BERLIN)
+    end = start.replace(hour=9 + hours)
+    return Event(id=eid, kind=kind, start=start.isoformat(), end=end.isoformat(),
+                 **kw)  # type: ignore[arg-type]
+
+
+def test_basis_checklist_done_planned_missing() -> None:
+    events = [
+        ev("fk", "2025-02-03", "fortbildung", subtype="fachkraft", participants=["k1"]),
+        ev("ref", "2025-09-01", "fortbildung", subtype="reflexion", kita="k1"),
+        ev("net", "2025-09-02", "fortbildung", subtype="vernetzung", kita="k2",
+           status="durchgefuehrt", participants=["k1"]),
+        ev("ak", "2025-03-05", "arbeitskreis"),  # open to all Kitas
+        ev("ft", "2025-03-06", "fachtag", kita="k2"),  # at another Kita: not ours
+        ev("eb", "2025-04-01", "einrichtungsbesuch", kita="k1", status="abgesagt"),
+        ev("team", "2024-11-01", "fortbildung", subtype="auftakt-team", kita="k1"),
+    ]
+    checklist = kita_checklist(BASIS, 2025, events, now=NOW)
+    status = {item.part.key: item.status for item in checklist.items}
+    assert status == {
+        "fachkraft": "done", "reflexion": "planned", "vernetzung": "done",
+        "auftakt-team": "missing", "auftakt-eltern": "missing", "auftakt-traeger": "missing",
+        "arbeitskreis": "done", "fachtag": "missing", "einrichtungsbesuch": "missing",
+    }
+    assert [i.part.key for i in checklist.missing][:3] == [
+        "auftakt-team", "auftakt-eltern", "auftakt-traeger"
+    ]
+    assert checklist.items[0].events == ["fk"]
+    assert checklist.items[1].status_de == "geplant"
+
+
+def test_vertiefung_checklist_has_its_five_parts() -> None:
+    checklist = kita_checklist(OTHER, 2025, [ev("ft", "2025-03-06", "fachtag", kita="k2")],
+                               now=NOW)
+    assert [i.part.key for i in checklist.items] == [
+        "reflexion", "vernetzung", "arbeitskreis", "fachtag", "einrichtungsbesuch"
+    ]
+    assert [i.status for i in checklist.items] == ["missing"] * 3 + ["done", "missing"]
+
+
+def _fill(store: Store) -> None:
+    for coach in COACHES:
+        store.add_coach(coach)
+    store.add_kita(BASIS)
+    store.add_kita(OTHER)
+    store.put_events([
+        ev("a", "2025-03-04", "begleitung", hours=2, coaches=["c1"], kita="k1"),
+        ev("b", "2025-03-18", "begleitung", hours=3, coaches=["c1", "c2"], kita="k1"),
+        ev("c", "2025-03-20", "begleitung", hours=1, coaches=["c2"], kita="k2"),
+        ev("d", "2025-03-21", "begleitung", hours=4, coaches=["c1"], kita="k2",
+           status="abgesagt"),
+        ev("e", "2025-01-08", "begleitung", hours=4, coaches=["c1"], kita="k2"),
+        ev("f", "2025-03-05", "arbeitskreis", hours=2, coaches=["c1"]),
+    ])
+
+
+def test_month_report_for_one_coach(store: Store) -> None:
+    _fill(store)
+    report = month_report(store, 2025, 3, coach="c1")
+    assert [(r.kita, r.visits, r.hours, r.fee) for r in report.rows] == [("k1", 2, 5.0, 307.5)]
+    row = report.rows[0]
+    assert (row.budget, row.used_year, row.left_year) == (5000.0, 457.5, 4542.5)
+    assert (report.total_hours, report.total_fee) == (5.0, 307.5)
+    text = render_table(report)
+    assert "Stundennachweis März 2025 – Anna Beispiel" in text
+    assert "Kita Sonnenschein" in text and "307,50 €" in text and "4.542,50 €" in text
+    assert "5,00" in text and text.rstrip().splitlines()[-1].startswith("Summe")
+
+
+def test_month_report_for_all_coaches_and_rows(store: Store) -> None:
+    _fill(store)
+    report = month_report(store, 2025, 3)
+    assert [(r.kita_name, r.hours, r.fee) for r in report.rows] == [
+        ("Kita Regenbogen", 1.0, 50.0), ("Kita Sonnenschein", 5.0, 457.5)
+    ]
+    regenbogen = report.rows[0]
+    assert (regenbogen.used_year, regenbogen.left_year) == (296.0, 2204.0)
+    rows = report.to_rows()
+    assert rows[-1] == {"month": "2025-03", "coach": "", "kita": "", "kita_name": "Summe",
+                        "visits": 3, "hours": 6.0, "fee": 507.5, "budget": None,
+                        "used_year": None, "left_year": None}
+    assert "Keine Prozessbegleitung" in render_table(month_report(store, 2025, 2))
