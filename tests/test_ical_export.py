@@ -377,3 +377,23 @@ def test_export_of_10000_events_is_fast() -> None:
     took = time.perf_counter() - began
     assert data.count(b"BEGIN:VEVENT") == 10_000
     assert took < 4.0, f"export took {took:.2f} s"
+
+
+# -- the scope filter shared with ``list`` ------------------------------------------------
+
+
+def test_select_scope() -> None:
+    from datetime import date
+
+    from thekiz_tui.planning.select import select
+
+    events = sample_events()
+    ids = lambda found: sorted(e.id for e in found)  # noqa: E731
+    assert ids(select(events, coach="c-ben")) == ["e-ak", "e-gap", "e-herbst"]
+    assert ids(select(events, kita="k-regen")) == ["e-ak", "e-notitle", "e-spring"]
+    assert ids(select(events, kind="fachtag")) == ["e-fachtag"]
+    # A series is in range when one of its occurrences is: the moved one on 8 April.
+    assert "e-ak" in ids(select(events, start=date(2025, 4, 8), end=date(2025, 4, 9)))
+    assert "e-ak" not in ids(select(events, start=date(2025, 3, 24), end=date(2025, 3, 25)))
+    assert ids(select(events, start=date(2025, 6, 4), end=date(2025, 6, 5))) == ["e-fachtag"]
+    assert ids(select(events, start=date(2025, 6, 5), end=date(2025, 6, 6))) == []
