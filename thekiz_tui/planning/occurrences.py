@@ -144,11 +144,13 @@ def _expand_series(event: Event, start_ts: int | None, end_ts: int | None) -> li
     dtstart = _series_start(event)
     rule = _rule(event.rrule.removeprefix("RRULE:") if event.rrule else "", dtstart)
     lo_ts = first_s if start_ts is None else max(first_s, start_ts - duration)
-    lo = datetime.fromtimestamp(lo_ts) - timedelta(days=1)
-    # Naive local bounds with a day's slack on both sides; exact filtering below.
+    # Naive wall-time bounds in the event's zone, with a day's slack on both sides;
+    # the exact filtering on instants follows below.
+    tz = zone(event.tz)
+    lo = datetime.fromtimestamp(lo_ts, tz).replace(tzinfo=None) - timedelta(days=1)
     lo = max(lo, dtstart)
     hi = (
-        datetime.fromtimestamp(end_ts) + timedelta(days=1)
+        datetime.fromtimestamp(end_ts, tz).replace(tzinfo=None) + timedelta(days=1)
         if end_ts is not None
         else dtstart + timedelta(days=3660)
     )
