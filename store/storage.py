@@ -119,6 +119,10 @@ def install(tmp: Path, path: Path) -> None:
                 os.unlink(bak_tmp)
             os.link(path, bak_tmp)
             os.replace(bak_tmp, backup_path(path))
+            # rename() does nothing when both names are links to one file (a commit
+            # rolled forward after a crash between these steps): drop the extra name.
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(bak_tmp)
         os.replace(tmp, path)
     except OSError as error:
         with contextlib.suppress(OSError):

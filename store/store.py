@@ -115,7 +115,9 @@ class Store:
         )
         self._mutex = threading.RLock()
         self._dbs: dict[str, _DB] = {}
-        self._parsed: dict[str, tuple[tuple[int, object], list[Event]]] = {}
+        self._parsed: dict[
+            str, tuple[tuple[int, object], list[Event], dict[str, Event]]
+        ] = {}
         self._where: dict[str, str] = {}
         self._tx: Transaction | None = None
         self._indexed = False
@@ -221,23 +223,30 @@ class Store:
 
     def _events_of(self, key: str) -> list[Event]:
         """Events of one partition, parsed once per version of its file."""
-        if key == SERIES:
-            tables = self._db("main").atomic.read() or {}
-            docs = tables.get(SERIES, {})
-        else:
-            tables = self._db(key).atomic.read() or {}
-            docs = tables.get("events", {})
+        return self._parse(key)[0]
+
+    def _parse(self, key: str) -> tuple[list[Event], dict[str, Event]]:
+        """The events of one partition, as a list and by id; cached per file version.
+
+        Inside a transaction the cache serves every file the transaction has not
+        touched yet (their data is what is on disk); staged files are parsed afresh,
+        since TinyDB edits the staged tables in place.
+        """
         storage = self._db("main" if key == SERIES else key).atomic
+        tables = storage.read() or {}
+        docs = tables.get(SERIES if key == SERIES else "events", {})
+        staged = self._tx is not None and storage in self._tx.staged
         marker = (id(tables), storage.version)
         cached = self._parsed.get(key)
-        if cached is not None and cached[0] == marker and self._tx is None:
-            return cached[1]
+        if cached is not None and cached[0] == marker and not staged:
+            return cached[1], cached[2]
         events = [Event.from_dict(doc) for doc in docs.values()]
-        for event in events:
-            self._where[event.id] = key
-        if self._tx is None:
-            self._parsed[key] = (marker, events)
-        return events
+        by_id = {event.id: event for event in events}
+        for event_id in by_id:
+            self._where[event_id] = key
+        if not staged:
+            self._parsed[key] = (marker, events, by_id)
+        return events, by_id
 
     # -- reading ---------------------------------------------------------------------
 
@@ -320,15 +329,15 @@ class Store:
     def _find(self, event_id: str) -> tuple[str, Event] | None:
         key = self._where.get(event_id)
         if key is not None and (key == SERIES or key in self.partitions()):
-            for event in self._events_of(key):
-                if event.id == event_id:
-                    return key, event
+            found = self._parse(key)[1].get(event_id)
+            if found is not None:
+                return key, found
         if self._tx is not None and self._indexed:
             return None  # the index of this transaction is complete
         for key in [SERIES, *self.partitions()]:
-            for event in self._events_of(key):
-                if event.id == event_id:
-                    return key, event
+            found = self._parse(key)[1].get(event_id)
+            if found is not None:
+                return key, found
         return None
 
     # -- writing -----------------------------------------------------------------------

@@ -548,3 +548,15 @@ def test_stale_temporary_files_are_swept(db_path: Path) -> None:
     Store.open(db_path).add_event(make_event())
     assert not any(p.exists() for p in stale)
     assert alive.exists()
+
+
+def test_install_twice_leaves_no_temporary_link(tmp_path: Path) -> None:
+    """A crash after the backup link but before the final rename: the roll-forward
+    installs again while ``.bak`` already is the current file."""
+    path = tmp_path / "x.json"
+    path.write_bytes(b"{}")
+    os.link(path, storage_mod.backup_path(path))  # .bak is the same file
+    tmp = storage_mod.write_tmp(path, b'{"a": {}}')
+    storage_mod.install(tmp, path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.json", "x.json.bak"]
+    assert path.read_bytes() == b'{"a": {}}' and storage_mod.backup_path(path).read_bytes() == b"{}"
