@@ -13,6 +13,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 KINDS: tuple[str, ...] = (
@@ -46,8 +47,15 @@ def utc_now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+@cache
+def _field_names(cls: type) -> frozenset[str]:
+    return frozenset(f.name for f in fields(cls))
+
+
 def _known(cls: type, data: dict[str, Any]) -> dict[str, Any]:
-    names = {f.name for f in fields(cls)}
+    names = _field_names(cls)
+    if names.issuperset(data):
+        return dict(data)
     return {k: v for k, v in data.items() if k in names}
 
 
