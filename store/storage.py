@@ -198,9 +198,14 @@ class AtomicJSONStorage(Storage):
         self._cache, self._sig = data, signature(self.path)
 
     @property
-    def version(self) -> object:
-        """Changes whenever the file on disk changed or this process wrote it."""
+    def version(self) -> Signature | None:
+        """The signature of the file the cached data came from (None: nothing cached)."""
         return self._sig
+
+    def release(self) -> None:
+        """Drop the cached data (not inside a transaction); the next read loads again."""
+        if self.transaction is None or self not in self.transaction.staged:
+            self._cache = None
 
     def forget(self) -> None:
         """Drop the cache: TinyDB edits cached documents in place before it writes."""

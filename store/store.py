@@ -33,7 +33,15 @@ from tinydb.table import Document, Table
 from .errors import AlreadyExists, ChangedElsewhere, NewerSchema, NotFound, StoreWriteError
 from .records import Ack, Coach, Event, Kita, utc_now
 from .schema import SCHEMA_VERSION, STEPS, version_of
-from .storage import AtomicJSONStorage, Transaction, load, roll_forward, sweep_stale
+from .storage import (
+    AtomicJSONStorage,
+    Signature,
+    Transaction,
+    load,
+    roll_forward,
+    signature,
+    sweep_stale,
+)
 
 SERIES = "series"
 MAIN_TABLES = ("meta", "settings", "coaches", "kitas", "acks", SERIES)
@@ -115,9 +123,7 @@ class Store:
         )
         self._mutex = threading.RLock()
         self._dbs: dict[str, _DB] = {}
-        self._parsed: dict[
-            str, tuple[tuple[int, object], list[Event], dict[str, Event]]
-        ] = {}
+        self._parsed: dict[str, tuple[Signature, list[Event], dict[str, Event]]] = {}
         self._where: dict[str, str] = {}
         self._tx: Transaction | None = None
         self._indexed = False
@@ -233,19 +239,24 @@ class Store:
         since TinyDB edits the staged tables in place.
         """
         storage = self._db("main" if key == SERIES else key).atomic
+        staged = self._tx is not None and storage in self._tx.staged
+        cached = self._parsed.get(key)
+        if cached is not None and not staged and cached[0] == signature(storage.path):
+            return cached[1], cached[2]
         tables = storage.read() or {}
         docs = tables.get(SERIES if key == SERIES else "events", {})
-        staged = self._tx is not None and storage in self._tx.staged
-        marker = (id(tables), storage.version)
-        cached = self._parsed.get(key)
-        if cached is not None and cached[0] == marker and not staged:
-            return cached[1], cached[2]
         events = [Event.from_dict(doc) for doc in docs.values()]
         by_id = {event.id: event for event in events}
         for event_id in by_id:
             self._where[event_id] = key
         if not staged:
-            self._parsed[key] = (marker, events, by_id)
+            version = storage.version
+            if version is not None:
+                self._parsed[key] = (version, events, by_id)
+                if key != SERIES:
+                    # The parsed events serve reads; the raw documents are read again
+                    # (one month) only to write. Halves the memory of a big store.
+                    storage.release()
         return events, by_id
 
     # -- reading ---------------------------------------------------------------------
