@@ -10,36 +10,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-KIND_LABELS: dict[str, dict[str, str]] = {
-    "de": {
-        "begleitung": "Begleitung",
-        "fortbildung": "Fortbildung",
-        "arbeitskreis": "Arbeitskreis",
-        "fachtag": "Fachtag",
-        "einrichtungsbesuch": "Einrichtungsbesuch",
-        "sonstiges": "Sonstiges",
-    },
-    "en": {
-        "begleitung": "Coaching",
-        "fortbildung": "Training",
-        "arbeitskreis": "Working group",
-        "fachtag": "Conference",
-        "einrichtungsbesuch": "Office visit",
-        "sonstiges": "Other",
-    },
-}
-STATUS_LABELS = {
-    "geplant": "geplant",
-    "bestaetigt": "bestätigt",
-    "durchgefuehrt": "durchgeführt",
-    "abgesagt": "abgesagt",
-}
-STAGE_LABELS = {
-    "basis": "Basisbegleitung",
-    "vertiefung": "Vertiefungsbegleitung",
-    "konsultation": "Konsultationseinrichtung",
-}
-ROLE_LABELS = {"coach": "Prozessbegleiter*in", "coordinator": "Koordination"}
+from .planning.labels import KIND_LABELS, ROLE_LABELS, STAGE_LABELS, STATUS_LABELS
+from .planning.timeutil import fmt_date, fmt_money
+
+__all__ = ["KIND_LABELS", "ROLE_LABELS", "STAGE_LABELS", "STATUS_LABELS", "fmt_date", "fmt_money"]
+
 WEEKDAYS = {
     "de": ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"),
     "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
@@ -48,15 +23,6 @@ HEADINGS = {
     "de": ("Tag", "Datum", "Zeit", "Art", "Titel", "Kita", "Begleitung", "ID"),
     "en": ("Day", "Date", "Time", "Kind", "Title", "Kita", "Coaches", "ID"),
 }
-
-
-def fmt_date(day: date) -> str:
-    return f"{day.day:02d}.{day.month:02d}.{day.year}"
-
-
-def fmt_money(amount: float) -> str:
-    text = f"{amount:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
-    return f"{text} €"
 
 
 def fmt_number(value: float, digits: int = 2) -> str:

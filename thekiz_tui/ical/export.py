@@ -32,6 +32,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from store import Coach, Event, Kita
+from thekiz_tui.planning.labels import KIND_LABELS, SUBTYPE_LABELS
 from thekiz_tui.planning.occurrences import OVERRIDABLE
 from thekiz_tui.planning.timeutil import localize, zone
 
@@ -39,22 +40,8 @@ from .vtimezone import vtimezone_lines
 
 PRODID = "-//ThEKiZ//thekiz 0.1//DE"
 
-KIND_NAMES: dict[str, str] = {
-    "begleitung": "Prozessbegleitung",
-    "fortbildung": "Fortbildung",
-    "arbeitskreis": "Arbeitskreis",
-    "fachtag": "Fachtag",
-    "einrichtungsbesuch": "Einrichtungsbesuch",
-    "sonstiges": "Sonstiges",
-}
-SUBTYPE_NAMES: dict[str, str] = {
-    "fachkraft": "Fachkraft-ThEKiZ-Weiterbildung",
-    "reflexion": "Reflexionsfortbildung",
-    "vernetzung": "Vernetzungsfortbildung – Basisqualifizierung ThEKiZ",
-    "auftakt-team": "Auftaktveranstaltung Team",
-    "auftakt-eltern": "Auftaktveranstaltung Eltern",
-    "auftakt-traeger": "Auftaktveranstaltung Träger",
-}
+KIND_NAMES = KIND_LABELS["de"]
+SUBTYPE_NAMES = SUBTYPE_LABELS
 STATUS_TO_ICAL: dict[str, str] = {
     "geplant": "TENTATIVE",
     "bestaetigt": "CONFIRMED",

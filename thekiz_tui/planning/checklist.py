@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 from store import Event, Kita
 
+from .labels import SUBTYPE_LABELS
 from .occurrences import expand
 from .settings import Settings
 from .timeutil import day_start, epoch
@@ -27,19 +28,16 @@ class Part:
     subtype: str | None = None
 
 
-FACHKRAFT = Part("fachkraft", "Fachkraft-ThEKiZ-Weiterbildung", "fortbildung", "fachkraft")
-REFLEXION = Part("reflexion", "Reflexionsfortbildung", "fortbildung", "reflexion")
-VERNETZUNG = Part(
-    "vernetzung", "Vernetzungsfortbildung – Basisqualifizierung ThEKiZ", "fortbildung",
-    "vernetzung",
-)
-AUFTAKT_TEAM = Part("auftakt-team", "Auftaktveranstaltung Team", "fortbildung", "auftakt-team")
-AUFTAKT_ELTERN = Part(
-    "auftakt-eltern", "Auftaktveranstaltung Eltern", "fortbildung", "auftakt-eltern"
-)
-AUFTAKT_TRAEGER = Part(
-    "auftakt-traeger", "Auftaktveranstaltung Träger", "fortbildung", "auftakt-traeger"
-)
+def _training(subtype: str) -> Part:
+    return Part(subtype, SUBTYPE_LABELS[subtype], "fortbildung", subtype)
+
+
+FACHKRAFT = _training("fachkraft")
+REFLEXION = _training("reflexion")
+VERNETZUNG = _training("vernetzung")
+AUFTAKT_TEAM = _training("auftakt-team")
+AUFTAKT_ELTERN = _training("auftakt-eltern")
+AUFTAKT_TRAEGER = _training("auftakt-traeger")
 ARBEITSKREIS = Part("arbeitskreis", "Arbeitskreis ThEKiZ", "arbeitskreis")
 FACHTAG = Part("fachtag", "Fachtag / Fachveranstaltung", "fachtag")
 EINRICHTUNGSBESUCH = Part(
