@@ -21,6 +21,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from .config import Config
+from .planning.labels import RULE_LABELS
 
 if TYPE_CHECKING:
     from store import Event, Store
@@ -642,16 +643,6 @@ def _findings(store: Store, args: argparse.Namespace, default_month: bool = Fals
     ))
 
 
-_RULES_DE = {
-    "coach-overlap": "Doppelbuchung",
-    "kita-overlap": "Kita doppelt belegt",
-    "travel-buffer": "Fahrtzeit",
-    "holiday": "Feiertag",
-    "weekend": "Wochenende",
-    "working-hours": "Arbeitszeit",
-    "cadence-gap": "Begleitungslücke",
-    "budget": "Budget",
-}
 
 
 def _finding_when(text: str) -> str:
@@ -678,7 +669,7 @@ def _findings_table(findings: Sequence[Any], store: Store) -> str:
     rows = []
     for f in findings:
         rows.append((
-            f.id, SEVERITY_DE.get(f.severity, f.severity), _RULES_DE.get(f.rule, f.rule),
+            f.id, SEVERITY_DE.get(f.severity, f.severity), RULE_LABELS.get(f.rule, f.rule),
             _finding_when(f.start), kitas.get(f.kita or "", f.kita or ""),
             coaches.get(f.coach or "", f.coach or ""),
             "quittiert" if f.acknowledged else "", f.message,
@@ -732,7 +723,7 @@ def cmd_ack(config: Config, args: argparse.Namespace) -> int:
     ]
     store.add_acks(acks)
     for f in chosen.values():
-        _out(f"Quittiert: {f.id} {_RULES_DE.get(f.rule, f.rule)} – {_one_line(f.message)}")
+        _out(f"Quittiert: {f.id} {RULE_LABELS.get(f.rule, f.rule)} – {_one_line(f.message)}")
     return EXIT_OK
 
 

@@ -43,6 +43,16 @@ STAGE_LABELS: dict[str, str] = {
     "konsultation": "Konsultationseinrichtung",
 }
 ROLE_LABELS: dict[str, str] = {"coach": "Prozessbegleiter*in", "coordinator": "Koordination"}
+RULE_LABELS: dict[str, str] = {
+    "coach-overlap": "Doppelbuchung",
+    "kita-overlap": "Kita doppelt belegt",
+    "travel-buffer": "Fahrtzeit",
+    "holiday": "Feiertag",
+    "weekend": "Wochenende",
+    "working-hours": "Arbeitszeit",
+    "cadence-gap": "Begleitungslücke",
+    "budget": "Budget",
+}
 
 
 def kind_label(kind: str, lang: str = "de") -> str:
