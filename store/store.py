@@ -259,6 +259,14 @@ class Store:
                     storage.release()
         return events, by_id
 
+    def release(self) -> None:
+        """Forget the parsed events of the month files, to bound memory while a
+        caller walks a long range month by month. The next read parses again."""
+        with self._mutex:
+            for key in [k for k in self._parsed if k != SERIES]:
+                del self._parsed[key]
+                self._db(key).atomic.release()
+
     # -- reading ---------------------------------------------------------------------
 
     def coaches(self) -> list[Coach]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -411,37 +411,64 @@ def cmd_remove(config: Config, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _occurrences(store: Store, args: argparse.Namespace, *, default_month: bool) -> list[Any]:
+def _occurrence_chunks(store: Store, args: argparse.Namespace) -> Iterator[list[Any]]:
+    """The occurrences of the window in start order, one month at a time.
+
+    Walking month by month and releasing the store's cache after each keeps the memory of
+    ``thekiz list`` over ten years of events small. An occurrence belongs to the month it
+    starts in; the first month also takes those that began before the window.
+    """
     from store import DEFAULT_TZ
 
     from .planning.occurrences import expand
+    from .planning.timeutil import month_range
 
-    start, end = _window(args, default_month)
-    start_ts, end_ts = _ts_window(start, end, DEFAULT_TZ)
+    start, end = _window(args, default_month=True)
+    assert start is not None and end is not None
     coach, kita, kind = args.coach, args.kita, args.kind
-    events = [e for e in store.events(start, end) if _filter(e, coach, kita, kind)]
-    occurrences = expand(events, start_ts, end_ts)
-    # An occurrence may differ from its series (per-occurrence changes): filter again.
-    occurrences = [o for o in occurrences if _filter(o.event, coach, kita, kind)]
-    occurrences.sort(key=lambda o: (o.start_ts, o.end_ts, o.event.id))
-    return occurrences
+    chunk_start = start
+    while chunk_start < end:
+        chunk_end = min(month_range(chunk_start.year, chunk_start.month)[1], end)
+        a_ts, b_ts = _ts_window(chunk_start, chunk_end, DEFAULT_TZ)
+        events = [e for e in store.events(chunk_start, chunk_end) if _filter(e, coach, kita, kind)]
+        chunk = [
+            o for o in expand(events, a_ts, b_ts)
+            # An occurrence may differ from its series (per-occurrence changes).
+            if _filter(o.event, coach, kita, kind)
+            and (o.start_ts >= (a_ts or 0) or chunk_start == start)
+        ]
+        chunk.sort(key=lambda o: (o.start_ts, o.end_ts, o.event.id))
+        yield chunk
+        store.release()
+        chunk_start = chunk_end
 
 
 def cmd_list(config: Config, args: argparse.Namespace) -> int:
     store = _read_store(config)
     _check_filters(store, args)
-    occurrences = _occurrences(store, args, default_month=True)
+    chunks = _occurrence_chunks(store, args)
     if args.format == "json":
-        from .output import dumps, occurrence_dict
+        from .output import write_json_stream
 
-        _emit(dumps([occurrence_dict(o) for o in occurrences]))
+        write_json_stream(occurrence_dict_iter(chunks))
         return EXIT_OK
-    from .output import events_table
+    from .output import event_rows, table_text_lines
 
     coaches = {c.id: c for c in store.coaches()}
     kitas = {k.id: k for k in store.kitas()}
-    _emit(events_table(occurrences, coaches=coaches, kitas=kitas, lang=config.lang))
+    rows = [r for chunk in chunks
+            for r in event_rows(chunk, coaches=coaches, kitas=kitas, lang=config.lang)]
+    for line in table_text_lines(rows, lang=config.lang):
+        sys.stdout.write(line + "\n")
     return EXIT_OK
+
+
+def occurrence_dict_iter(chunks: Iterable[list[Any]]) -> Iterator[dict[str, Any]]:
+    from .output import occurrence_dict
+
+    for chunk in chunks:
+        for occ in chunk:
+            yield occurrence_dict(occ)
 
 
 # -- coaches and Kitas ---------------------------------------------------------------------

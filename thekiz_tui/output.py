@@ -6,7 +6,7 @@ Nothing here imports Textual, icalendar or holidays: ``thekiz list`` must start 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -30,24 +30,35 @@ def fmt_number(value: float, digits: int = 2) -> str:
     return f"{value:.{digits}f}".replace(".", ",")
 
 
+def table_lines(headers: Sequence[str], rows: Sequence[Sequence[Any]],
+                right: Iterable[int] = ()) -> Iterator[str]:
+    """Columns separated by two spaces, padded to the widest cell; line by line, so
+    that a long table is written without being built twice in memory."""
+    right_cols = set(right)
+    head = [str(h) for h in headers]
+
+    def text(cell: Any) -> str:
+        return "" if cell is None else str(cell)
+
+    widths = [
+        max([len(head[i]), *(len(text(row[i])) for row in rows)]) for i in range(len(head))
+    ]
+
+    def line(row: Sequence[Any]) -> str:
+        return "  ".join(
+            text(cell).rjust(widths[i]) if i in right_cols else text(cell).ljust(widths[i])
+            for i, cell in enumerate(row)
+        ).rstrip()
+
+    yield line(head)
+    yield "  ".join("-" * w for w in widths)
+    for row in rows:
+        yield line(row)
+
+
 def table(headers: Sequence[str], rows: Iterable[Sequence[Any]],
           right: Iterable[int] = ()) -> str:
-    """Columns separated by two spaces, padded to the widest cell."""
-    right_cols = set(right)
-    cells = [[str(h) for h in headers]] + [
-        ["" if c is None else str(c) for c in row] for row in rows
-    ]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
-    lines = []
-    for n, row in enumerate(cells):
-        parts = [
-            cell.rjust(widths[i]) if i in right_cols else cell.ljust(widths[i])
-            for i, cell in enumerate(row)
-        ]
-        lines.append("  ".join(parts).rstrip())
-        if n == 0:
-            lines.append("  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+    return "\n".join(table_lines(headers, list(rows), right))
 
 
 # -- events ------------------------------------------------------------------------------
@@ -105,13 +116,11 @@ def _when(event: Any, lang: str) -> tuple[date, str, str]:
     return start.date(), fmt_date(start.date()), f"{start:%H:%M}–{end_text}"
 
 
-def events_table(occurrences: Sequence[Any], *, coaches: Mapping[str, Any],
-                 kitas: Mapping[str, Any], lang: str = "de") -> str:
-    if not occurrences:
-        return "Keine Termine im Zeitraum." if lang == "de" else "No events in this period."
+def event_rows(occurrences: Iterable[Any], *, coaches: Mapping[str, Any],
+               kitas: Mapping[str, Any], lang: str = "de") -> Iterator[tuple[str, ...]]:
+    """The table rows of occurrences: weekday, date, time, kind, title, Kita, coaches, id."""
     labels = KIND_LABELS.get(lang, KIND_LABELS["de"])
     weekdays = WEEKDAYS.get(lang, WEEKDAYS["de"])
-    rows = []
     for occ in occurrences:
         event = occ.event
         day, day_text, time_text = _when(event, lang)
@@ -129,11 +138,27 @@ def events_table(occurrences: Sequence[Any], *, coaches: Mapping[str, Any],
         names = [
             getattr(coaches.get(c), "name", None) or c for c in event.coaches
         ]
-        rows.append((
+        yield (
             weekdays[day.weekday()], day_text, time_text, kind, title,
             getattr(kita, "name", None) or (event.kita or ""), ", ".join(names), event.id,
-        ))
-    return table(HEADINGS.get(lang, HEADINGS["de"]), rows)
+        )
+
+
+def table_text(rows: Sequence[Sequence[Any]], *, lang: str = "de") -> str:
+    return "\n".join(table_text_lines(rows, lang=lang))
+
+
+def table_text_lines(rows: Sequence[Sequence[Any]], *, lang: str = "de") -> Iterator[str]:
+    if not rows:
+        yield "Keine Termine im Zeitraum." if lang == "de" else "No events in this period."
+        return
+    yield from table_lines(HEADINGS.get(lang, HEADINGS["de"]), rows)
+
+
+def events_table(occurrences: Sequence[Any], *, coaches: Mapping[str, Any],
+                 kitas: Mapping[str, Any], lang: str = "de") -> str:
+    rows = list(event_rows(occurrences, coaches=coaches, kitas=kitas, lang=lang))
+    return table_text(rows, lang=lang)
 
 
 # -- JSON -------------------------------------------------------------------------------
@@ -155,6 +180,21 @@ def _default(value: Any) -> Any:
     if hasattr(value, "to_dict"):
         return value.to_dict()
     raise TypeError(f"nicht serialisierbar: {type(value).__name__}")
+
+
+def write_json_stream(items: Iterable[Any]) -> None:
+    """A JSON array written item by item, formatted as ``dumps`` would format it."""
+    import orjson
+
+    out = sys.stdout
+    first = True
+    for item in items:
+        text = orjson.dumps(
+            item, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS, default=_default
+        ).decode("utf-8")
+        out.write(("[\n  " if first else ",\n  ") + text.replace("\n", "\n  "))
+        first = False
+    out.write("[]\n" if first else "\n]\n")
 
 
 def write(text: str) -> None:
