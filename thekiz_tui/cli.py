@@ -1032,7 +1032,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--as", dest="as_coach", default=None, metavar="ID",
                         help="als diese*r Prozessbegleiter*in arbeiten")
     parser.add_argument("--lang", default=None, choices=("de", "en"), help="Sprache")
-    parser.add_argument("--version", action="version", version=_version())
+    parser.add_argument("--version", action="version", version=_version(),
+                        help="die Version zeigen und beenden")
     subs = parser.add_subparsers(dest="command", metavar="BEFEHL", parser_class=_Parser)
 
     def command(name: str, fn: Callable[[Config, argparse.Namespace], int],
