@@ -15,12 +15,15 @@ Intervals are half-open and compared as UTC epoch seconds, never as datetimes.
 
 from __future__ import annotations
 
+import gc
+import threading
 import weakref
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
-from operator import attrgetter
+from itertools import compress, count
+from operator import attrgetter, is_not
 from typing import Any
 
 from store import Ack, Coach, Event, Kita, Store
@@ -156,7 +159,7 @@ class _Row:
     __slots__ = (
         "all_day", "blocks", "coaches", "cost", "day0", "days", "e", "end_text", "ev",
         "found", "hours", "id", "issues", "key", "kita", "mkey", "order", "place", "pnorm",
-        "qkey", "s", "start_text", "t0", "t1", "visit", "year", "ykey",
+        "qkey", "rank", "s", "start_text", "sub", "t0", "t1", "visit", "year", "ykey",
     )
 
     s: int
@@ -186,6 +189,8 @@ class _Row:
     ykey: str
     cost: float
     found: list[_Item] | None
+    sub: int  # place among the occurrences of a series (0 for a single event)
+    rank: int  # for unbounded checks: the event's place in the checked events
 
     @property
     def title(self) -> str:
@@ -277,6 +282,8 @@ def _make_row(occ: Occurrence, ctx: _Context) -> _Row | None:
     rates = ctx.rates
     r.cost = r.hours * sum(rates.get(c, 0.0) for c in r.coaches) if visit else 0.0
     r.found = None
+    r.sub = 0
+    r.rank = 0
     return r
 
 
@@ -313,6 +320,19 @@ class _Out:
         self.items[fid] = (
             at, finding, frozenset(coaches), frozenset(k for k in kitas if k is not None)
         )
+
+    def merge(self, items: Iterable[_Item]) -> None:
+        """``add`` for items built before (with no acknowledgements applied)."""
+        mine = self.items
+        acks = self.acks
+        for item in items:
+            finding = item[1]
+            fid = finding.id
+            if fid in mine:
+                continue
+            if fid in acks:
+                item = (item[0], replace(finding, acknowledged=True), item[2], item[3])
+            mine[fid] = item
 
     def result(self, coach: str | None = None, kita: str | None = None) -> list[Finding]:
         chosen = [
@@ -545,7 +565,402 @@ def _visited(visits: Iterable[_Row]) -> set[str]:
     return seen
 
 
+# -- the unbounded check, kept up to date between checks -------------------------------
+
+
+_EventRows = tuple[Event, tuple[_Row, ...], int]  # with a rank in event order
+_GAP = 1 << 20
+
+
+class _Full:
+    """What an unbounded check found, per part: per coach and per Kita the sorted rows
+    and their overlap and travel findings, per Kita and year the visits and their cost,
+    per Kita the budget and cadence findings. A check updates only the parts whose
+    events changed (by object identity; a re-read event that is equal to the one it
+    replaces keeps its rows), so a check after an edit redoes one coach's and one Kita's
+    part. Findings are kept without acknowledgements (``_Out.merge`` applies them)."""
+
+    __slots__ = (
+        "agg", "coach_items", "coach_rows", "diffable", "dirty_coaches", "dirty_groups",
+        "dirty_kitas", "dirty_years", "events", "evs", "issues", "kita_items", "kita_rows",
+        "kita_years", "seen", "totals", "visits",
+    )
+
+    def __init__(self) -> None:
+        self.events: list[Event] = []  # the checked events
+        self.diffable = True
+        self.evs: dict[int, _EventRows] = {}
+        self.coach_rows: dict[str, list[_Row]] = {}
+        self.kita_rows: dict[str, list[_Row]] = {}
+        self.coach_items: dict[str, list[_Item]] = {}
+        self.kita_items: dict[str, list[_Item]] = {}
+        self.issues: dict[int, _Row] = {}
+        self.visits: dict[str, list[_Row]] = {}  # per Kita and year, in event order
+        self.totals: dict[str, float] = {}
+        self.kita_years: dict[str, set[str]] = {}
+        self.seen: Counter[str] = Counter()
+        self.agg: dict[str, tuple[Kita, date, list[_Item]]] = {}
+        self.dirty_coaches: set[str] = set()
+        self.dirty_groups: set[str] = set()
+        self.dirty_years: set[str] = set()
+        self.dirty_kitas: set[str] = set()
+
+    def add(self, r: _Row) -> None:
+        if r.blocks:
+            for c in r.coaches:
+                group = self.coach_rows.get(c)
+                if group is None:
+                    self.coach_rows[c] = [r]
+                else:
+                    group.append(r)
+                self.dirty_coaches.add(c)
+            if r.kita is not None:
+                group = self.kita_rows.get(r.kita)
+                if group is None:
+                    self.kita_rows[r.kita] = [r]
+                else:
+                    group.append(r)
+                self.dirty_groups.add(r.kita)
+        if r.issues:
+            self.issues[id(r)] = r
+        if r.visit and r.kita is not None:
+            visits = self.visits.get(r.ykey)
+            if visits is None:
+                self.visits[r.ykey] = [r]
+                self.kita_years.setdefault(r.kita, set()).add(r.ykey)
+            else:
+                visits.append(r)
+            self.seen[r.mkey] += 1
+            self.seen[r.qkey] += 1
+            self.dirty_years.add(r.ykey)
+            self.dirty_kitas.add(r.kita)
+
+    def remove(self, r: _Row) -> None:
+        if r.blocks:
+            for c in r.coaches:
+                self.coach_rows[c].remove(r)
+                self.dirty_coaches.add(c)
+            if r.kita is not None:
+                self.kita_rows[r.kita].remove(r)
+                self.dirty_groups.add(r.kita)
+        self.issues.pop(id(r), None)
+        if r.visit and r.kita is not None:
+            self.visits[r.ykey].remove(r)
+            seen = self.seen
+            for key in (r.mkey, r.qkey):
+                seen[key] -= 1
+                if seen[key] <= 0:
+                    del seen[key]
+            self.dirty_years.add(r.ykey)
+            self.dirty_kitas.add(r.kita)
+
+    def settle(self, ctx: _Context, resort: bool) -> None:
+        """Redo the dirty parts. ``resort``: put changed visits in event order again
+        (by rank; else they are in order already)."""
+        for ykey in self.dirty_years:
+            visits = self.visits.get(ykey)
+            if not visits:
+                self.visits.pop(ykey, None)
+                self.totals.pop(ykey, None)
+                kita_id = ykey.rpartition("\x1f")[0]
+                years = self.kita_years.get(kita_id)
+                if years is not None:
+                    years.discard(ykey)
+                    if not years:
+                        del self.kita_years[kita_id]
+                continue
+            if resort:
+                # Single events first, then the occurrences of series (as ``_rows_of``).
+                visits.sort(key=_visit_order)
+            used = 0.0
+            for r in visits:
+                used += r.cost
+            self.totals[ykey] = used
+        self.dirty_years.clear()
+        buffer = ctx.buffer
+        for who in self.dirty_coaches:
+            group = self.coach_rows[who]
+            if not group:
+                del self.coach_rows[who]
+                self.coach_items.pop(who, None)
+                continue
+            group.sort(key=_ORDER)
+            local = _Out(frozenset())
+            overlaps, travel = _sweep(group, buffer)
+            for a, b in overlaps:
+                _overlap("coach-overlap", who, a, b, ctx, local)
+            for a, b in travel:
+                _travel(who, a, b, ctx, local)
+            self.coach_items[who] = list(local.items.values())
+        self.dirty_coaches.clear()
+        for who in self.dirty_groups:
+            group = self.kita_rows[who]
+            if not group:
+                del self.kita_rows[who]
+                self.kita_items.pop(who, None)
+                continue
+            group.sort(key=_ORDER)
+            local = _Out(frozenset())
+            overlaps, _ = _sweep(group, 0)
+            for a, b in overlaps:
+                _overlap("kita-overlap", who, a, b, ctx, local)
+            self.kita_items[who] = list(local.items.values())
+        self.dirty_groups.clear()
+
+    def aggregates(self, ctx: _Context, stop: date, out: _Out) -> None:
+        """Budget and cadence findings of every Kita (as ``Checker._aggregates``)."""
+        agg = self.agg
+        dirty = self.dirty_kitas
+        kitas = ctx.kitas
+        for kita_id in [k for k in agg if k not in kitas]:
+            del agg[kita_id]
+        for kita_id, kita in kitas.items():
+            hit = agg.get(kita_id)
+            if hit is None or kita_id in dirty or hit[1] != stop or hit[0] != kita:
+                local = _Out(frozenset())
+                self._kita_aggregates(kita, ctx, stop, local)
+                hit = (replace(kita), stop, list(local.items.values()))
+                agg[kita_id] = hit
+            if hit[2]:
+                out.merge(hit[2])
+        dirty.clear()
+
+    def _kita_aggregates(self, kita: Kita, ctx: _Context, stop: date, out: _Out) -> None:
+        for ykey in sorted(self.kita_years.get(kita.id, ())):
+            year = int(ykey.rpartition("\x1f")[2])
+            budget = budget_for_year(kita, year, ctx.settings)
+            used = round(self.totals[ykey], 2)
+            if budget is not None and used > budget + 0.005:
+                _budget_over(kita, year, used, budget, self.visits[ykey], ctx, out)
+        seen = self.seen
+        for period in required_periods(kita, ctx.settings, start=None, end=stop):
+            if f"{kita.id}\x1f{period.key}" not in seen:
+                _cadence_finding(kita, period, ctx, out)
+
+    def findings(self, ctx: _Context, today: date) -> _Out:
+        out = _Out(ctx.acks)
+        for r in self.issues.values():
+            _per_event(r, ctx, out)
+        for items in self.coach_items.values():
+            if items:
+                out.merge(items)
+        for items in self.kita_items.values():
+            if items:
+                out.merge(items)
+        self.aggregates(ctx, horizon_end(today, ctx.settings), out)
+        return out
+
+
+def _visit_order(r: _Row) -> tuple[bool, int, int]:
+    return (r.key != r.id, r.rank, r.sub)
+
+
+def _event_rows(
+    ev: Event, ctx: _Context, known: dict[int, _EventRows] | None,
+    cache: dict[int, tuple[Event, _Row | None]],
+) -> tuple[_Row, ...]:
+    """The rows of one event for an unbounded check (series: all their occurrences)."""
+    if known is not None:
+        hit = known.get(id(ev))
+        if hit is not None and hit[0] is ev:
+            return hit[1]
+    if ev.rrule:
+        rows: list[_Row] = []
+        for occ in expand((ev,)):
+            row = _make_row(occ, ctx)
+            if row is not None:
+                row.sub = len(rows)
+                rows.append(row)
+        return tuple(rows)
+    one = cache.get(id(ev))
+    if one is None or one[0] is not ev:
+        occs = expand((ev,))
+        row = _make_row(occs[0], ctx) if occs else None
+        cache[id(ev)] = (ev, row)
+    else:
+        row = one[1]
+    return () if row is None else (row,)
+
+
+def _full_build(
+    events: Sequence[Event], ctx: _Context, old: _Full | None,
+    cache: dict[int, tuple[Event, _Row | None]],
+) -> _Full:
+    # Many objects, no cycles: the cyclic collector would only walk them again and again.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _full_build_(events, ctx, old, cache)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _full_build_(
+    events: Sequence[Event], ctx: _Context, old: _Full | None,
+    cache: dict[int, tuple[Event, _Row | None]],
+) -> _Full:
+    full = _Full()
+    known = None if old is None else old.evs
+    evs = full.evs
+    add = full.add
+    series: list[tuple[_Row, ...]] = []
+    rank = 0
+    for ev in events:
+        rows = _event_rows(ev, ctx, known, cache)
+        rank += _GAP
+        evs[id(ev)] = (ev, rows, rank)
+        for r in rows:
+            r.rank = rank
+        if ev.rrule:
+            series.append(rows)
+        else:
+            for r in rows:
+                add(r)
+    for rows in series:
+        for r in rows:
+            add(r)
+    full.events = list(events)
+    full.diffable = len(evs) == len(events)  # else the same event object twice
+    full.settle(ctx, False)
+    return full
+
+
+def _renumber(full: _Full, events: Sequence[Event]) -> None:
+    evs = full.evs
+    rank = 0
+    for ev in events:
+        rank += _GAP
+        key = id(ev)
+        _, rows, _ = evs[key]
+        evs[key] = (ev, rows, rank)
+        for r in rows:
+            r.rank = rank
+
+
+def _full_update(
+    full: _Full | None, events: Sequence[Event], ctx: _Context,
+    cache: dict[int, tuple[Event, _Row | None]],
+) -> _Full:
+    """``full`` brought up to date with ``events``: changed parts redone, or anew.
+
+    The events are compared with the last check's by identity: the store keeps the
+    objects of unchanged partitions, so the changes lie between a common head and a
+    common tail (found at C speed); only that stretch is looked at."""
+    if full is None or not full.diffable:
+        return _full_build(events, ctx, None if full is None else full, cache)
+    old = full.events
+    n, m = len(old), len(events)
+    both = min(n, m)
+    head = next(compress(count(), map(is_not, old, events)), both)
+    if head == n == m:
+        return full
+    tail = next(compress(count(), map(is_not, reversed(old), reversed(events))), both)
+    tail = min(tail, both - head)
+    old_part = old[head:n - tail]
+    new_part = events[head:m - tail]
+    evs = full.evs
+    before = {id(ev) for ev in old_part}
+    after = {id(ev) for ev in new_part}
+    if len(before) != len(old_part) or len(after) != len(new_part):
+        return _full_build(events, ctx, full, cache)
+    if len(after - before) > max(2000, m // 4):
+        return _full_build(events, ctx, full, cache)  # much is new: start afresh
+    gone: dict[str, _EventRows] = {}
+    removed = 0
+    for ev in old_part:
+        if id(ev) not in after:
+            gone[ev.id] = evs[id(ev)]
+            removed += 1
+    if len(gone) != removed:
+        return _full_build(events, ctx, full, cache)  # one id twice among the removed
+    for old_ev, _, _ in gone.values():
+        del evs[id(old_ev)]
+    # Ranks keep the events' order (for the order of summing costs): the changed
+    # stretch gets new ones between its neighbours'.
+    lo = evs[id(events[head - 1])][2] if head else None
+    hi = evs[id(events[m - tail])][2] if tail else None
+    k = len(new_part)
+    if lo is not None and hi is not None:
+        step = (hi - lo) // (k + 1)
+        if step < 1:
+            step = 0
+    else:
+        step = _GAP
+    if lo is None:
+        lo = (0 if hi is None else hi) - (k + 1) * _GAP
+    kept_order = True
+    last_kept = -(1 << 62)
+    kept_rows: list[_Row] = []
+    rank = lo
+    for ev in new_part:
+        rank += step
+        key = id(ev)
+        entry = evs.get(key)
+        if entry is None:
+            prev = gone.pop(ev.id, None)
+            if prev is not None and prev[0] == ev:
+                entry = prev  # re-read, unchanged: keeps its rows
+            else:
+                if prev is not None:
+                    for r in prev[1]:
+                        full.remove(r)
+                rows = _event_rows(ev, ctx, None, cache)
+                for r in rows:
+                    r.rank = rank
+                    full.add(r)
+                evs[key] = (ev, rows, rank)
+                continue
+        if entry[2] <= last_kept:
+            kept_order = False
+        last_kept = entry[2]
+        rows = entry[1]
+        for r in rows:
+            r.rank = rank
+        kept_rows.extend(rows)
+        evs[key] = (ev, rows, rank)
+    for _ev, rows, _ in gone.values():
+        for r in rows:
+            full.remove(r)
+    full.events = list(events)
+    if step == 0:
+        _renumber(full, events)
+    if not kept_order:  # unchanged events changed places: their visits' order too
+        for r in kept_rows:
+            if r.visit and r.kita is not None:
+                full.dirty_years.add(r.ykey)
+    full.settle(ctx, True)
+    return full
+
+
 # -- the checker -----------------------------------------------------------------------
+
+
+class _State:
+    """What checks keep between calls; one per store, shared by its checkers."""
+
+    __slots__ = ("full", "index", "lock", "row_key", "rows")
+
+    def __init__(self) -> None:
+        self.rows: dict[int, tuple[Event, _Row | None]] = {}
+        self.row_key: tuple[Any, ...] | None = None
+        self.index: tuple[tuple[Any, ...], dict[int, list[_Row]], dict[str, list[_Row]]] | None
+        self.index = None
+        self.full: _Full | None = None
+        self.lock = threading.RLock()
+
+
+_states: weakref.WeakKeyDictionary[Store, _State] = weakref.WeakKeyDictionary()
+_states_lock = threading.Lock()
+
+
+def _state_of(store: Store) -> _State:
+    with _states_lock:
+        found = _states.get(store)
+        if found is None:
+            found = _State()
+            _states[store] = found
+        return found
 
 
 def _as_settings(settings: Settings | dict[str, Any] | None) -> Settings:
@@ -582,11 +997,8 @@ class Checker:
         self._kitas = list(kitas)
         self._settings = _as_settings(settings)
         self._acks = list(acks)
-        self._rows: dict[int, tuple[Event, _Row | None]] = {}
-        self._row_key: tuple[Any, ...] | None = None
+        self._state = _State() if store is None else _state_of(store)
         self._by_id: dict[str, Event] | None = None
-        self._index: tuple[tuple[Any, ...], dict[int, list[_Row]], dict[str, list[_Row]]] | None
-        self._index = None
 
     @classmethod
     def from_store(cls, store: Store) -> Checker:
@@ -604,10 +1016,12 @@ class Checker:
         else:
             ctx = _Context(self._settings, self._coaches, self._kitas, self._acks)
         key = ctx.row_key()
-        if key != self._row_key:
-            self._rows.clear()
-            self._index = None
-            self._row_key = key
+        state = self._state
+        if key != state.row_key:
+            state.rows.clear()
+            state.index = None
+            state.full = None
+            state.row_key = key
         return ctx
 
     def _load(self, start: date | None, end: date | None) -> Sequence[Event]:
@@ -619,7 +1033,7 @@ class Checker:
         self, events: Iterable[Event], ctx: _Context, lo: int | None, hi: int | None
     ) -> list[_Row]:
         """Rows of the occurrences that overlap ``[lo, hi)``; series expanded there."""
-        cache = self._rows
+        cache = self._state.rows
         out: list[_Row] = []
         append = out.append
         series: list[Event] = []
@@ -663,9 +1077,20 @@ class Checker:
     ) -> list[Finding]:
         """All findings of the days ``[start, end)`` (None: unbounded), optionally only
         those concerning one coach or one Kita; sorted by start, then severity."""
+        with self._state.lock:
+            return self._check(start, end, today, coach, kita)
+
+    def _check(
+        self, start: date | None, end: date | None, today: date | None, coach: str | None,
+        kita: str | None,
+    ) -> list[Finding]:
         ctx = self._context()
         tz = ctx.tz
         today = today or date.today()
+        if start is None and end is None:
+            state = self._state
+            state.full = _full_update(state.full, self._load(None, None), ctx, state.rows)
+            return state.full.findings(ctx, today).result(coach, kita)
         ws = None if start is None else epoch(day_start(start, tz))
         we = None if end is None else epoch(day_start(end, tz))
         # Budget and cadence need whole years; the other rules the window plus a margin.
@@ -769,8 +1194,9 @@ class Checker:
             events = self._events
             key = ("all",)
             bounds = (None, None)
-        if self._index is not None and self._index[0] == key:
-            return self._index[1], self._index[2]
+        index = self._state.index
+        if index is not None and index[0] == key:
+            return index[1], index[2]
         buckets: dict[int, list[_Row]] = {}
         visits: dict[str, list[_Row]] = {}
         for r in self._rows_of(events, ctx, *bounds):
@@ -780,7 +1206,7 @@ class Checker:
                     buckets.setdefault(day, []).append(r)
             if r.visit and r.kita is not None and self._store is None:
                 visits.setdefault(r.kita, []).append(r)
-        self._index = (key, buckets, visits)
+        self._state.index = (key, buckets, visits)
         return buckets, visits
 
     def _year_visits(self, ctx: _Context, kita_id: str, year: int) -> list[_Row]:
@@ -802,6 +1228,10 @@ class Checker:
         """The findings that saving ``candidate`` would cause: those involving it, plus
         its Kita's budget and cadence for the affected years and periods. It replaces
         the stored event with the same id."""
+        with self._state.lock:
+            return self._check_candidate(candidate, today)
+
+    def _check_candidate(self, candidate: Event, today: date | None) -> list[Finding]:
         ctx = self._context()
         today = today or date.today()
         out = _Out(ctx.acks)
