@@ -901,6 +901,9 @@ def _full_update(
             prev = gone.pop(ev.id, None)
             if prev is not None and prev[0] == ev:
                 entry = prev  # re-read, unchanged: keeps its rows
+                if not ev.rrule:
+                    for r in prev[1]:
+                        r.ev = ev  # let the old copy go
             else:
                 if prev is not None:
                     for r in prev[1]:
