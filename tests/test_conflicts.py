@@ -137,7 +137,7 @@ def test_all_day_event_blocks_the_whole_day_only() -> None:
     off = ev("off", "2025-03-04", "2025-03-05", kind="sonstiges", kita=None, title="Urlaub")
     visit = ev("v", "2025-03-04 14:00", "2025-03-04 15:00")
     [f] = run(off, visit, rule="coach-overlap")
-    assert "„Urlaub“ (04.03.2025 (ganztägig))" in f.message
+    assert "„Urlaub“ (04.03.2025, ganztägig)" in f.message
     next_day = ev("n", "2025-03-05 08:00", "2025-03-05 09:00")
     assert run(off, next_day) == []  # the end date is exclusive
     assert run(replace(off, free=True), visit) == []

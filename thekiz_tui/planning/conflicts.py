@@ -201,12 +201,12 @@ class _Row:
         return f"{self.key}@{self.s}-{self.e}"
 
     def when(self) -> str:
-        """German: ``04.03.2025 09:30–11:30`` or ``04.03.2025 (ganztägig)``."""
+        """German: ``04.03.2025 09:30–11:30`` or ``04.03.2025, ganztägig``."""
         if self.all_day:
             last = self.days[-1]
             if last == self.day0:
-                return f"{_de(self.day0)} (ganztägig)"
-            return f"{_de(self.day0)}–{_de(last)} (ganztägig)"
+                return f"{_de(self.day0)}, ganztägig"
+            return f"{_de(self.day0)}–{_de(last)}, ganztägig"
         end_day = self.end_text[:10]
         if end_day == self.day0:
             return f"{_de(self.day0)} {self.t0}–{self.t1}"
@@ -367,7 +367,7 @@ def _per_event_build(r: _Row, ctx: _Context, out: _Out) -> None:
     for rule, payload in r.issues:
         if rule == "holiday":
             what = "einen Feiertag" if len(payload) == 1 else "Feiertage"
-            message = f"{r.label()} liegt auf {what}: {', '.join(payload)}."
+            message = f"{r.label()} fällt auf {what}: {', '.join(payload)}."
         elif rule == "weekend":
             days = ", ".join(f"{WEEKDAY_DE[_weekday(d)]}, {_de(d)}" for d in payload)
             message = f"{r.label()} liegt nicht an einem Arbeitstag: {days}."
@@ -419,7 +419,7 @@ def _travel(who: str, a: _Row, b: _Row, ctx: _Context, out: _Out) -> None:
     fid = finding_id("travel-buffer", who, a.sig, b.sig)
     gap = (b.s - a.e) // 60
     message = (
-        f"Zu wenig Fahrzeit für {ctx.coach_name(who)}: {a.label()} in {a.place} endet "
+        f"Zu wenig Fahrtzeit für {ctx.coach_name(who)}: {a.label()} in {a.place} endet "
         f"{gap} Min. vor {b.label()} in {b.place} (nötig: "
         f"{ctx.settings.travel_minutes} Min.)."
     )
