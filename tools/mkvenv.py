@@ -12,18 +12,21 @@ import json
 import subprocess
 import sys
 import tempfile
+import urllib.parse
 import urllib.request
 import venv
 from pathlib import Path
 
 
 def _bootstrap_pip(python: Path) -> None:
-    with urllib.request.urlopen("https://pypi.org/pypi/pip/json", timeout=60) as answer:
+    index = "https://pypi.org/pypi/pip/json"
+    with urllib.request.urlopen(index, timeout=60) as answer:
         release = json.load(answer)
     wheel = next(u for u in release["urls"] if u["filename"].endswith(".whl"))
+    url = urllib.parse.urljoin(index, wheel["url"])  # mirrors answer with relative links
     with tempfile.TemporaryDirectory() as tmp:
         target = Path(tmp) / wheel["filename"]
-        with urllib.request.urlopen(wheel["url"], timeout=120) as answer:
+        with urllib.request.urlopen(url, timeout=120) as answer:
             target.write_bytes(answer.read())
         subprocess.run(
             [str(python), f"{target}/pip", "install", "--quiet", str(target)], check=True
@@ -37,7 +40,7 @@ def main(path: str) -> int:
         return 0
     try:
         venv.create(where, with_pip=True, clear=True)
-    except subprocess.CalledProcessError:
+    except (subprocess.CalledProcessError, SystemExit):
         print("ensurepip fehlt (Debian: python3-venv); pip wird von PyPI geholt …")
         venv.create(where, with_pip=False, clear=True)
         _bootstrap_pip(python)
