@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,11 @@ def store(db_path: Path) -> Store:
 
 
 def need_program(name: str) -> str:
-    """The path of an outside program; skip without it unless CI requires it."""
+    """The path of an outside program: next to this Python first (khal lives in the
+    venv), then on PATH. Skip without it, unless THEKIZ_REQUIRE_EXTERNAL is set."""
+    beside = Path(sys.executable).parent / name
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return str(beside)
     found = shutil.which(name)
     if found is None:
         if os.environ.get("THEKIZ_REQUIRE_EXTERNAL"):

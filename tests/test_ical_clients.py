@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
-import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from conftest import need_program
 from test_ical_export import export, sample_events
 
 from store import Event
@@ -29,18 +28,6 @@ WINDOW = (date(2025, 1, 1), date(2026, 1, 1))
 KHAL_FMT = "%Y-%m-%dT%H:%M:%S%z"
 
 
-def find_program(name: str) -> str:
-    """The program next to this Python first (khal lives in the venv), then PATH; skip
-    without it unless THEKIZ_REQUIRE_EXTERNAL is set."""
-    beside = Path(sys.executable).parent / name
-    if beside.is_file() and os.access(beside, os.X_OK):
-        return str(beside)
-    found = shutil.which(name)
-    if found is None:
-        if os.environ.get("THEKIZ_REQUIRE_EXTERNAL"):
-            pytest.fail(f"{name} is required (THEKIZ_REQUIRE_EXTERNAL is set) but missing")
-        pytest.skip(f"{name} is not installed")
-    return found
 
 
 def env() -> dict[str, str]:
@@ -69,7 +56,7 @@ def occurrences(events: list[Event]) -> list[tuple[Event, datetime | date, datet
 
 
 def test_khal_shows_every_occurrence_at_the_planned_time(tmp_path: Path) -> None:
-    khal = find_program("khal")
+    khal = need_program("khal")
     cal_dir = tmp_path / "calendar"
     cal_dir.mkdir()
     config = tmp_path / "khal.conf"
@@ -135,7 +122,7 @@ _HEADER = re.compile(r"^(\d\d)/(\d\d)/(\d\d):$")
 
 
 def test_calcurse_shows_every_occurrence_at_the_planned_time(tmp_path: Path) -> None:
-    calcurse = find_program("calcurse")
+    calcurse = need_program("calcurse")
     data_dir = tmp_path / "calcurse"
     data_dir.mkdir()
     ics = tmp_path / "thekiz.ics"

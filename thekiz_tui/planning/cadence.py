@@ -14,15 +14,12 @@ from datetime import date
 
 from store import Event, Kita
 
+from .labels import STAGE_LABELS
 from .occurrences import Occurrence, expand
 from .settings import Settings
 from .timeutil import MONTHS_DE, day_start, epoch, fmt_date
 
-STAGE_DE = {
-    "basis": "Basisbegleitung",
-    "vertiefung": "Vertiefungsbegleitung",
-    "konsultation": "Konsultationseinrichtung",
-}
+STAGE_DE = STAGE_LABELS
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,9 +30,10 @@ from store import Ack, Coach, Event, Kita, Store
 from store.errors import NotFound
 
 from .budget import budget_for_year
-from .cadence import STAGE_DE, Period, cadence_kind, horizon_end, period_of, required_periods
+from .cadence import Period, cadence_kind, horizon_end, period_of, required_periods
 from .findings import Finding, finding_id, severity_rank, summary_exit_code
 from .holidays import HolidayLookup
+from .labels import KIND_LABELS, STAGE_LABELS
 from .occurrences import Occurrence, expand
 from .settings import Settings
 from .timeutil import day_start, epoch, fmt_money, from_epoch, to_stored
@@ -47,14 +48,7 @@ __all__ = [
 ]
 
 _DAY = 86400
-KIND_DE = {
-    "begleitung": "Prozessbegleitung",
-    "fortbildung": "Fortbildung",
-    "arbeitskreis": "Arbeitskreis",
-    "fachtag": "Fachtag",
-    "einrichtungsbesuch": "Einrichtungsbesuch",
-    "sonstiges": "Sonstiges",
-}
+KIND_DE = KIND_LABELS["de"]
 WEEKDAY_DE = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
 
 _prev_day_cache: dict[str, str] = {}
@@ -549,7 +543,7 @@ def _cadence_finding(kita: Kita, period: Period, ctx: _Context, out: _Out) -> No
     per = "Monat" if period.kind == "month" else "Quartal"
     message = (
         f"{ctx.kita_name(kita.id)}: im {period.label} ({period.span_text}) keine "
-        f"Prozessbegleitung ({STAGE_DE.get(kita.stage, kita.stage)}: mindestens eine pro "
+        f"Prozessbegleitung ({STAGE_LABELS.get(kita.stage, kita.stage)}: mindestens eine pro "
         f"{per})."
     )
     out.add(
