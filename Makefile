@@ -25,7 +25,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check store thekiz_tui tests bench tools
 
 typecheck: $(STAMP)
-	$(BIN)/mypy store thekiz_tui/planning
+	$(BIN)/mypy store thekiz_tui
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q -n 2 tests

@@ -341,16 +341,16 @@ def build_demo(
     for offset, title in ((2, "Fachtag ThEKiZ: Familien im Sozialraum"),
                           (8, "Fachtag ThEKiZ: Eltern-Kind-Zentren gestalten")):
         month = _month_start(win_start, offset)
-        day = planner.find_day(everyone, month, _month_start(month, 1), weekdays=(1, 2, 3))
-        if day is not None:
-            planner.all_day("fachtag", day, 1, title=title, coaches=everyone,
+        slot = planner.find_day(everyone, month, _month_start(month, 1), weekdays=(1, 2, 3))
+        if slot is not None:
+            planner.all_day("fachtag", slot, 1, title=title, coaches=everyone,
                             location=CONFERENCE_PLACE)
     _trainings(planner, rng, win_start, win_end, coach_ids, basis, kitas)
     for kita in kitas:
         first = max(win_start, date.fromisoformat(kita.since))
-        day = planner.find_day([COORDINATOR, kita.id], first, win_end)
-        if day is not None:
-            planner.timed("einrichtungsbesuch", day, _clock(rng, 9, 13), 2,
+        slot = planner.find_day([COORDINATOR, kita.id], first, win_end)
+        if slot is not None:
+            planner.timed("einrichtungsbesuch", slot, _clock(rng, 9, 13), 2,
                           title="Einrichtungsbesuch der Fachstelle", coaches=[COORDINATOR],
                           kita=kita.id)
 
@@ -368,21 +368,21 @@ def build_demo(
             visits = 2 if kita.id == over.id and month.year == today.year else 1
             hours = 3.5 if kita.id == over.id else None
             for _ in range(visits):
-                day = planner.find_day([coach, kita.id], month, _month_start(month, 1))
-                if day is None:
+                slot = planner.find_day([coach, kita.id], month, _month_start(month, 1))
+                if slot is None:
                     continue
-                planner.timed("begleitung", day, _clock(rng), hours or rng.choice((2, 2.5, 3)),
+                planner.timed("begleitung", slot, _clock(rng), hours or rng.choice((2, 2.5, 3)),
                               title=rng.choice(VISIT_TITLES), coaches=[coach], kita=kita.id)
 
     # -- private blockers -------------------------------------------------------------------
     for coach in coach_ids:
         for month in _months(win_start, win_end):
             for _ in range(rng.randint(1, 2)):
-                day = planner.find_day([coach], month, _month_start(month, 1))
-                if day is None:
+                slot = planner.find_day([coach], month, _month_start(month, 1))
+                if slot is None:
                     continue
                 title, hours = rng.choice(PRIVATE)
-                event = planner.timed("sonstiges", day, _clock(rng, 8, 15), hours,
+                event = planner.timed("sonstiges", slot, _clock(rng, 8, 15), hours,
                                       title=title, coaches=[coach])
                 if rng.random() < 0.15:
                     event.free = True
@@ -391,9 +391,9 @@ def build_demo(
                     event.status = "abgesagt"
         # a week off, Monday to Friday
         month = _month_start(win_start, rng.randint(1, 11))
-        day = planner.find_day([coach], month, _month_start(month, 1), length=5, weekdays=(0,))
-        if day is not None:
-            planner.all_day("sonstiges", day, 5, title="Urlaub", coaches=[coach])
+        slot = planner.find_day([coach], month, _month_start(month, 1), length=5, weekdays=(0,))
+        if slot is not None:
+            planner.all_day("sonstiges", slot, 5, title="Urlaub", coaches=[coach])
 
     result = planner.events
     if events is not None and events > len(result):
