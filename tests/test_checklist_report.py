@@ -83,7 +83,7 @@ def test_month_report_for_one_coach(store: Store) -> None:
     text = render_table(report)
     assert "Stundennachweis März 2025 – Anna Beispiel" in text
     assert "Kita Sonnenschein" in text and "307,50 €" in text and "4.542,50 €" in text
-    assert "5,00" in text and text.rstrip().splitlines()[-1].startswith("Summe")
+    assert "5,00" in text and any(line.startswith("Summe") for line in text.splitlines())
 
 
 def test_month_report_for_all_coaches_and_rows(store: Store) -> None:
@@ -97,5 +97,31 @@ def test_month_report_for_all_coaches_and_rows(store: Store) -> None:
     rows = report.to_rows()
     assert rows[-1] == {"month": "2025-03", "coach": "", "kita": "", "kita_name": "Summe",
                         "visits": 3, "hours": 6.0, "fee": 507.5, "budget": None,
-                        "used_year": None, "left_year": None}
+                        "used_year": None, "left_year": None, "kita_hours": None,
+                        "recommendation": None, "checklist_done": None,
+                        "checklist_planned": None, "checklist_missing": None}
     assert "Keine Prozessbegleitung" in render_table(month_report(store, 2025, 2))
+
+
+def test_month_report_shows_hours_against_recommendation_and_checklist(store: Store) -> None:
+    _fill(store)
+    store.put_events([
+        ev("g", "2025-03-25", "begleitung", hours=1, coaches=["c2"], kita="k1"),
+        ev("ref", "2025-09-01", "fortbildung", subtype="reflexion", kita="k1"),
+    ])
+    report = month_report(store, 2025, 3, coach="c1", now=NOW)
+    row = report.rows[0]
+    # c1's own hours are 5; the Kita had 6 hours of coaching that month: above 2–5 h.
+    assert (row.hours, row.kita_hours, row.recommendation) == (5.0, 6.0, "above")
+    # Basis, as of June 2025: Arbeitskreis (open to all) done, Reflexion planned.
+    assert (row.checklist_done, row.checklist_planned) == (1, 1)
+    assert "Fachkraft-ThEKiZ-Weiterbildung" in row.checklist_missing
+    assert len(row.checklist_missing) == 7
+    text = render_table(report)
+    assert "6,00 (über)" in text and "1 erledigt, 1 geplant, 7 offen" in text
+    assert "den empfohlenen 2–5 Stunden" in text
+    assert "Offen 2025, Kita Sonnenschein: Fachkraft-ThEKiZ-Weiterbildung" in text
+    below = month_report(store, 2025, 3, now=NOW).rows[0]
+    assert (below.kita_name, below.kita_hours, below.recommendation) == (
+        "Kita Regenbogen", 1.0, "below"
+    )

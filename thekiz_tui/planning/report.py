@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from store import Coach, Event, Kita, Store
 
-from .budget import budget_for_year, occurrence_cost, occurrence_hours
+from .budget import budget_for_year, hours_status, occurrence_cost, occurrence_hours
+from .checklist import kita_checklist
 from .occurrences import expand
 from .settings import Settings
 from .timeutil import MONTHS_DE, day_start, epoch, fmt_money, month_range
@@ -26,6 +27,11 @@ class ReportRow:
     budget: float | None
     used_year: float  # all coaches, whole year
     left_year: float | None
+    kita_hours: float = 0.0  # the Kita's coaching hours this month, all coaches
+    recommendation: str = "within"  # kita_hours against 2–5 h: below, within, above
+    checklist_done: int = 0  # the stage's recommended parts this year
+    checklist_planned: int = 0
+    checklist_missing: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -35,6 +41,7 @@ class Report:
     coach: str | None
     coach_name: str
     rows: list[ReportRow] = field(default_factory=list)
+    recommended: tuple[float, float] = (2.0, 5.0)
 
     @property
     def total_hours(self) -> float:
@@ -63,6 +70,11 @@ class Report:
                 "budget": None if r.budget is None else round(r.budget, 2),
                 "used_year": round(r.used_year, 2),
                 "left_year": None if r.left_year is None else round(r.left_year, 2),
+                "kita_hours": round(r.kita_hours, 2),
+                "recommendation": r.recommendation,
+                "checklist_done": r.checklist_done,
+                "checklist_planned": r.checklist_planned,
+                "checklist_missing": ", ".join(r.checklist_missing),
             })
         out.append({
             "month": f"{self.year:04d}-{self.month:02d}",
@@ -75,8 +87,16 @@ class Report:
             "budget": None,
             "used_year": None,
             "left_year": None,
+            "kita_hours": None,
+            "recommendation": None,
+            "checklist_done": None,
+            "checklist_planned": None,
+            "checklist_missing": None,
         })
         return out
+
+
+RECOMMENDATION_DE = {"below": "(unter)", "within": "(im Rahmen)", "above": "(über)"}
 
 
 def _hours_de(hours: float) -> str:
@@ -92,9 +112,13 @@ def month_report(
     coaches: Iterable[Coach] = (),
     kitas: Iterable[Kita] = (),
     settings: Settings | None = None,
+    now: datetime | None = None,
 ) -> Report:
     """Coaching visits (kind ``begleitung``, not cancelled) in the month: of ``coach``
-    (hours of the visits, fee at the coach's rate), or of all coaches (fees summed)."""
+    (hours of the visits, fee at the coach's rate), or of all coaches (fees summed).
+
+    Each row also shows the Kita's coaching hours of the month (all coaches) against the
+    recommended 2–5 hours, and its stage's checklist for the year (as of ``now``)."""
     if isinstance(source, Store):
         events: Sequence[Event] = source.events(date(year, 1, 1), date(year + 1, 1, 1))
         coach_list, kita_list = source.coaches(), source.kitas()
@@ -118,10 +142,11 @@ def month_report(
             continue
         if not y_lo <= occ.start_ts < y_hi:
             continue
-        acc = per_kita.setdefault(ev.kita, [0, 0.0, 0.0, 0.0])
+        acc = per_kita.setdefault(ev.kita, [0, 0.0, 0.0, 0.0, 0.0])
         acc[3] += occurrence_cost(occ, rates)
         if not m_lo <= occ.start_ts < m_hi:
             continue
+        acc[4] += occurrence_hours(occ)
         if coach is not None:
             if coach not in ev.coaches:
                 continue
@@ -132,11 +157,15 @@ def month_report(
         acc[1] += occurrence_hours(occ)
         acc[2] += fee
     rows: list[ReportRow] = []
-    for kita_id, (count, hours, fee, used) in per_kita.items():
+    for kita_id, (count, hours, fee, used, kita_hours) in per_kita.items():
         if not count:
             continue
         kita = kita_by_id.get(kita_id)
         budget = budget_for_year(kita, year, settings) if kita is not None else None
+        checklist = (
+            kita_checklist(kita, year, events, settings, now=now) if kita is not None else None
+        )
+        items = checklist.items if checklist is not None else []
         rows.append(ReportRow(
             kita=kita_id,
             kita_name=kita.name if kita is not None else kita_id,
@@ -146,10 +175,18 @@ def month_report(
             budget=budget,
             used_year=round(used, 2),
             left_year=None if budget is None else round(budget - used, 2),
+            kita_hours=round(kita_hours, 4),
+            recommendation=hours_status(kita_hours, settings),
+            checklist_done=sum(i.status == "done" for i in items),
+            checklist_planned=sum(i.status == "planned" for i in items),
+            checklist_missing=tuple(i.part.label for i in items if i.status == "missing"),
         ))
     rows.sort(key=lambda r: (r.kita_name.casefold(), r.kita))
     coach_name = names.get(coach, coach) if coach is not None else "alle"
-    return Report(year, month, coach, coach_name or "", rows)
+    return Report(
+        year, month, coach, coach_name or "", rows,
+        (settings.recommended_hours_min, settings.recommended_hours_max),
+    )
 
 
 def render_table(report: Report) -> str:
@@ -158,7 +195,8 @@ def render_table(report: Report) -> str:
         f"Stundennachweis {MONTHS_DE[report.month - 1]} {report.year} – "
         f"{report.coach_name}"
     )
-    head = ("Kita", "Besuche", "Stunden", "Honorar", "Budget Jahr", "verbraucht", "übrig")
+    head = ("Kita", "Besuche", "Stunden", "Honorar", "Budget Jahr", "verbraucht", "übrig",
+            "Kita-Std.", "Empfehlungen")
     body = [
         (
             r.kita_name,
@@ -168,12 +206,15 @@ def render_table(report: Report) -> str:
             "—" if r.budget is None else fmt_money(r.budget),
             fmt_money(r.used_year),
             "—" if r.left_year is None else fmt_money(r.left_year),
+            f"{_hours_de(r.kita_hours)} {RECOMMENDATION_DE[r.recommendation]}",
+            f"{r.checklist_done} erledigt, {r.checklist_planned} geplant, "
+            f"{len(r.checklist_missing)} offen",
         )
         for r in report.rows
     ]
     total = (
         "Summe", str(report.total_visits), _hours_de(report.total_hours),
-        fmt_money(report.total_fee), "", "", "",
+        fmt_money(report.total_fee), "", "", "", "", "",
     )
     table = [head, *body, total]
     widths = [max(len(row[i]) for row in table) for i in range(len(head))]
@@ -187,4 +228,13 @@ def render_table(report: Report) -> str:
     lines = [title, "", line(head), rule, *(line(r) for r in body), rule, line(total)]
     if not body:
         lines.insert(2, "Keine Prozessbegleitung in diesem Monat.")
+    lines.append("")
+    low, high = (f"{h:g}".replace(".", ",") for h in report.recommended)
+    lines.append(
+        "Kita-Std.: Prozessbegleitung der Kita im Monat, alle Begleiter*innen, gegenüber "
+        f"den empfohlenen {low}–{high} Stunden."
+    )
+    for r in report.rows:
+        if r.checklist_missing:
+            lines.append(f"Offen {report.year}, {r.kita_name}: {', '.join(r.checklist_missing)}")
     return "\n".join(lines) + "\n"
