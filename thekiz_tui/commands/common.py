@@ -1,0 +1,113 @@
+"""What every command shares: exit codes, the store, days and windows, output.
+
+Cheap to import: only the standard library at module level; the store, the planning
+modules and the output formatting are imported inside the helpers that need them.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:
+    import argparse
+
+    from store import Store
+
+    from ..config import Config
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_BAD = 2
+EXIT_INTERRUPTED = 130
+
+
+def bad(message: str) -> NoReturn:
+    from ..planning.timeutil import BadInput
+
+    raise BadInput(message)
+
+
+def open_store(config: Config, *, create: bool = True) -> Store:
+    from store import Store
+
+    return Store.open(config.db, create=create)
+
+
+def read_store(config: Config) -> Store:
+    """Open for reading: a missing store reads as empty, without creating files."""
+    from store import Store
+
+    if not config.db.exists():
+        return Store(config.db)  # every read of a missing file returns nothing
+    return Store.open(config.db, create=False)
+
+
+def parse_day(text: str) -> date:
+    from ..planning.timeutil import parse_date
+
+    return parse_date(text)
+
+
+def today() -> date:
+    override = os.environ.get("THEKIZ_TODAY")  # for tests and demos of a fixed day
+    if override:
+        return date.fromisoformat(override)
+    return date.today()
+
+
+def day_window(args: argparse.Namespace, default_month: bool) -> tuple[date | None, date | None]:
+    """``--from``/``--to`` as a half-open day window; ``--to`` is inclusive as typed.
+
+    Neither given: the current month (``default_month``) or unbounded. Only one given:
+    31 days from ``--from`` or up to ``--to``.
+    """
+    start = parse_day(args.start) if getattr(args, "start", None) else None
+    last = parse_day(args.to) if getattr(args, "to", None) else None
+    if start is None and last is None:
+        if not default_month:
+            return None, None
+        from ..planning.timeutil import month_range
+
+        now = today()
+        return month_range(now.year, now.month)
+    if start is None:
+        assert last is not None
+        start = last - timedelta(days=30)
+    if last is None:
+        last = start + timedelta(days=30)
+    if last < start:
+        bad(f"„bis“ ({last:%d.%m.%Y}) liegt vor „von“ ({start:%d.%m.%Y}).")
+    return start, last + timedelta(days=1)
+
+
+def check_filters(store: Store, args: argparse.Namespace) -> None:
+    from store import KINDS
+
+    if getattr(args, "coach", None):
+        store.coach(args.coach)
+    if getattr(args, "kita", None):
+        store.kita(args.kita)
+    kind = getattr(args, "kind", None)
+    if kind and kind not in KINDS:
+        bad(f"Unbekannte Art „{kind}“ (möglich: {', '.join(KINDS)}).")
+
+
+def one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def out(text: str) -> None:
+    sys.stdout.write(f"{text}\n")
+
+
+def err(text: str) -> None:
+    sys.stderr.write(f"{text}\n")
+
+
+def emit(text: str) -> None:
+    from ..output import write
+
+    write(text)

@@ -1,0 +1,119 @@
+"""Findings: ``thekiz conflicts`` (exit 1 while any count) and ``thekiz ack``."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from ..planning.labels import RULE_LABELS
+from .common import (
+    EXIT_OK,
+    bad,
+    check_filters,
+    day_window,
+    emit,
+    one_line,
+    open_store,
+    out,
+    read_store,
+    today,
+)
+
+if TYPE_CHECKING:
+    from store import Store
+
+    from ..config import Config
+
+
+def _findings(store: Store, args: argparse.Namespace, default_month: bool = False) -> list[Any]:
+    from ..planning.conflicts import check_store
+
+    start, end = day_window(args, default_month)
+    return list(check_store(
+        store, start=start, end=end, coach=getattr(args, "coach", None),
+        kita=getattr(args, "kita", None), today=today(),
+    ))
+
+
+def _finding_when(text: str) -> str:
+    if not text:
+        return ""
+    try:
+        if len(text) == 10:
+            return date.fromisoformat(text).strftime("%d.%m.%Y")
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    return moment.strftime("%d.%m.%Y %H:%M")
+
+
+def _findings_table(findings: Sequence[Any], store: Store) -> str:
+    from ..output import table
+
+    if not findings:
+        return "Keine Befunde."
+    from ..planning.findings import SEVERITY_DE
+
+    kitas = {k.id: k.name for k in store.kitas()}
+    coaches = {c.id: c.name for c in store.coaches()}
+    rows = []
+    for f in findings:
+        rows.append((
+            f.id, SEVERITY_DE.get(f.severity, f.severity), RULE_LABELS.get(f.rule, f.rule),
+            _finding_when(f.start), kitas.get(f.kita or "", f.kita or ""),
+            coaches.get(f.coach or "", f.coach or ""),
+            "quittiert" if f.acknowledged else "", f.message,
+        ))
+    counting = sum(1 for f in findings if f.counts)
+    head = ("ID", "Schwere", "Regel", "Beginn", "Kita", "Begleitung", "Status", "Meldung")
+    return (f"{table(head, rows)}\n\n{len(findings)} Befund(e), davon {counting} offen "
+            "(Fehler oder Warnung, nicht quittiert).")
+
+
+def cmd_conflicts(config: Config, args: argparse.Namespace) -> int:
+    from ..planning.findings import summary_exit_code
+
+    store = read_store(config)
+    check_filters(store, args)
+    findings = _findings(store, args)
+    if args.format == "json":
+        from ..output import dumps
+
+        emit(dumps([f.to_dict() for f in findings]))
+    else:
+        emit(_findings_table(findings, store))
+    return summary_exit_code(findings)
+
+
+def cmd_ack(config: Config, args: argparse.Namespace) -> int:
+    from store import Ack
+    from store.records import utc_now
+
+    store = open_store(config, create=False)
+    findings = _findings(store, argparse.Namespace(start=None, to=None))
+    by_id = {f.id: f for f in findings}
+    chosen: dict[str, Any] = {}
+    for target in args.targets:
+        if target in by_id:
+            chosen[target] = by_id[target]
+            continue
+        involved = [
+            f for f in findings
+            if any(e == target or e.split("/", 1)[0] == target for e in f.events)
+        ]
+        if not involved:
+            store.event(target)  # NotFound with a German message if it is no event either
+            bad(f"Zum Termin „{target}“ gibt es keine Befunde.")
+        for f in involved:
+            chosen[f.id] = f
+    acks = [
+        Ack(finding=f.id, events=list(f.events), reason=args.reason or "",
+            by=config.as_coach or "", at=utc_now())
+        for f in chosen.values()
+    ]
+    store.add_acks(acks)
+    for f in chosen.values():
+        out(f"Quittiert: {f.id} {RULE_LABELS.get(f.rule, f.rule)} – {one_line(f.message)}")
+    return EXIT_OK
