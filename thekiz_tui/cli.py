@@ -21,7 +21,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any, NoReturn
+from typing import NoReturn
 
 from .commands.common import EXIT_BAD as EXIT_BAD
 from .commands.common import EXIT_FINDINGS as EXIT_FINDINGS
@@ -221,18 +221,6 @@ def _version() -> str:
 
 Command = Callable[[Config, argparse.Namespace], int]
 
-# Where the functions that lived here before the split are now (``thekiz_tui.cli.cmd_list``
-# still works, importing its module on first use).
-_MOVED = {
-    "cmd_add": "events", "cmd_edit": "events", "cmd_remove": "events", "cmd_list": "events",
-    "occurrence_dict_iter": "events", "cmd_coach": "people", "cmd_kita": "people",
-    "DISTRICTS": "people", "cmd_conflicts": "findings", "cmd_ack": "findings",
-    "cmd_export": "ical", "cmd_import": "ical", "cmd_report": "report",
-    "CSV_HEADERS": "report", "cmd_settings": "settings", "cmd_demo": "demo",
-    "cmd_planner": "demo",
-}
-
-
 def _command(target: str) -> Command:
     """The function named ``"module:function"`` in ``thekiz_tui.commands``, imported now."""
     from importlib import import_module
@@ -240,12 +228,6 @@ def _command(target: str) -> Command:
     module, name = target.split(":")
     func: Command = getattr(import_module(f"{__package__}.commands.{module}"), name)
     return func
-
-
-def __getattr__(name: str) -> Any:
-    if name in _MOVED:
-        return _command(f"{_MOVED[name]}:{name}")
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def run(argv: Sequence[str] | None = None) -> int:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from .common import EXIT_OK, emit, read_store
+from .common import EXIT_OK, emit, read_store, today
 
 if TYPE_CHECKING:
     import argparse
@@ -24,7 +25,13 @@ CSV_HEADERS = {
     "budget": "Jahresbudget (€)",
     "used_year": "im Jahr verbraucht (€)",
     "left_year": "im Jahr übrig (€)",
+    "kita_hours": "Kita-Stunden im Monat",
+    "recommendation": "Empfehlung 2–5 h",
+    "checklist_done": "Empfehlungen erledigt",
+    "checklist_planned": "Empfehlungen geplant",
+    "checklist_missing": "Empfehlungen offen",
 }
+RECOMMENDATION_CSV = {"below": "unter", "within": "im Rahmen", "above": "über"}
 
 
 def cmd_report(config: Config, args: argparse.Namespace) -> int:
@@ -35,7 +42,8 @@ def cmd_report(config: Config, args: argparse.Namespace) -> int:
     store = read_store(config)
     if args.coach:
         store.coach(args.coach)
-    rep = month_report(store, year, month, coach=args.coach)
+    now = datetime.combine(today(), datetime.now().time()).astimezone()
+    rep = month_report(store, year, month, coach=args.coach, now=now)
     if args.format == "table":
         emit(render_table(rep))
         return EXIT_OK
@@ -45,6 +53,9 @@ def cmd_report(config: Config, args: argparse.Namespace) -> int:
 
         emit(dumps(rows))
         return EXIT_OK
+    for row in rows:
+        if row["recommendation"] is not None:
+            row["recommendation"] = RECOMMENDATION_CSV[row["recommendation"]]
     _write_csv([{CSV_HEADERS.get(k, k): v for k, v in row.items()} for row in rows])
     return EXIT_OK
 
