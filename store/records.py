@@ -138,7 +138,24 @@ class Event:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Event:
+    def from_dict(cls, data: dict[str, Any], *, copy: bool = True) -> Event:
+        """The event of a stored document. Its lists and dicts are copied, so that a
+        caller never edits the store's cache; ``copy=False`` when the document is
+        discarded right after (it then shares them with the event)."""
+        if tuple(data) == _EVENT_FIELDS:
+            # The store's own documents: exactly the fields, in order (``to_dict``).
+            event = cls(*data.values())
+            coaches, participants, exdates = event.coaches, event.participants, event.exdates
+            if copy or type(coaches) is not list:
+                event.coaches = list(coaches)
+            if copy or type(participants) is not list:
+                event.participants = list(participants)
+            if copy or type(exdates) is not list:
+                event.exdates = list(exdates)
+            overrides = event.overrides
+            if copy or type(overrides) is not dict:
+                event.overrides = {k: dict(v) for k, v in overrides.items()}
+            return event
         known = _known(cls, data)
         known.pop("span", None)
         # Lists and dicts are copied, so that a caller never edits the store's cache.
@@ -148,6 +165,10 @@ class Event:
         if "overrides" in known:
             known["overrides"] = {k: dict(v) for k, v in known["overrides"].items()}
         return cls(**known)
+
+
+# The fields a stored event document has, in the order ``Event.to_dict`` writes them.
+_EVENT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Event) if f.init)
 
 
 @dataclass(slots=True)

@@ -245,18 +245,19 @@ class Store:
             return cached[1], cached[2]
         tables = storage.read() or {}
         docs = tables.get(SERIES if key == SERIES else "events", {})
-        events = [Event.from_dict(doc) for doc in docs.values()]
+        version = None if staged else storage.version
+        # The parsed events serve reads; the raw documents of a month are read again
+        # only to write, so they are dropped below (halves the memory of a big store)
+        # and the events may keep their lists. Other raw data stays cached: copy.
+        release = version is not None and key != SERIES
+        from_dict = Event.from_dict
+        events = [from_dict(doc, copy=not release) for doc in docs.values()]
         by_id = {event.id: event for event in events}
-        for event_id in by_id:
-            self._where[event_id] = key
-        if not staged:
-            version = storage.version
-            if version is not None:
-                self._parsed[key] = (version, events, by_id)
-                if key != SERIES:
-                    # The parsed events serve reads; the raw documents are read again
-                    # (one month) only to write. Halves the memory of a big store.
-                    storage.release()
+        self._where.update(dict.fromkeys(by_id, key))
+        if version is not None:
+            self._parsed[key] = (version, events, by_id)
+            if release:
+                storage.release()
         return events, by_id
 
     def release(self) -> None:

@@ -15,11 +15,12 @@ Intervals are half-open and compared as UTC epoch seconds, never as datetimes.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import threading
 import weakref
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 from itertools import compress, count
@@ -34,7 +35,7 @@ from .cadence import Period, cadence_kind, horizon_end, period_of, required_peri
 from .findings import Finding, finding_id, severity_rank, summary_exit_code
 from .holidays import HolidayLookup
 from .labels import KIND_LABELS, STAGE_LABELS
-from .occurrences import Occurrence, expand
+from .occurrences import Occurrence, expand, span
 from .settings import Settings
 from .timeutil import day_start, epoch, fmt_money, from_epoch, to_stored
 
@@ -50,6 +51,10 @@ __all__ = [
 _DAY = 86400
 KIND_DE = KIND_LABELS["de"]
 WEEKDAY_DE = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
+
+# A day's holiday text (or None), whether it is no work day, its issues, ``(day,)``.
+_DayInfo = tuple[str | None, bool, tuple[tuple[str, tuple[str, ...]], ...], tuple[str]]
+_WORKING_HOURS: tuple[str, tuple[str, ...]] = ("working-hours", ())
 
 _prev_day_cache: dict[str, str] = {}
 _weekday_cache: dict[str, int] = {}
@@ -120,6 +125,48 @@ class _Context:
         self.addresses = {k.id: k.address.strip() for k in self.kitas.values()}
         self.acks = frozenset(a if isinstance(a, str) else a.finding for a in acks)
         self._iso: dict[int, str] = {}
+        # Per-check memos of what many rows share (see ``_row``).
+        self.day_info: dict[str, _DayInfo] = {}
+        self.places: dict[tuple[str, str | None], tuple[str, str]] = {}
+        self.period_keys: dict[str, tuple[int, str, str, str]] = {}
+
+    def day(self, day: str) -> _DayInfo:
+        """A day's part of the day rules: its holiday and weekend issues, and the
+        one-day tuple of days (shared by the rows of that day)."""
+        info = self.day_info.get(day)
+        if info is None:
+            name = self.holidays.get(day)
+            holiday = None if name is None else f"{name} ({_de(day)})"
+            off = _weekday(day) not in self.work_days
+            issues: list[tuple[str, tuple[str, ...]]] = []
+            if holiday is not None:
+                issues.append(("holiday", (holiday,)))
+            if off:
+                issues.append(("weekend", (day,)))
+            info = (holiday, off, tuple(issues), (day,))
+            self.day_info[day] = info
+        return info
+
+    def place(self, location: str, kita: str | None) -> tuple[str, str]:
+        """Where a row is, and that text normalised for comparing."""
+        key = (location, kita)
+        out = self.places.get(key)
+        if out is None:
+            place = location.strip() or (self.addresses.get(kita, "") if kita else "")
+            place = place or (kita or "")
+            out = (place, " ".join(place.casefold().split()))
+            self.places[key] = out
+        return out
+
+    def periods(self, day: str) -> tuple[int, str, str, str]:
+        """A day's year, and its month, quarter and year keys."""
+        month = day[:7]
+        out = self.period_keys.get(month)
+        if out is None:
+            year = int(day[:4])
+            out = (year, month, _quarter_key(day), str(year))
+            self.period_keys[month] = out
+        return out
 
     def row_key(self) -> tuple[Any, ...]:
         """What rows depend on besides the event: rebuild them when this changes."""
@@ -215,66 +262,105 @@ _Item = tuple[int, Finding, frozenset[str], frozenset[str]]
 
 
 def _make_row(occ: Occurrence, ctx: _Context) -> _Row | None:
-    ev = occ.event
+    return _row(occ.event, occ.start_ts, occ.end_ts, occ.key, ctx)
+
+
+def _single_row(ev: Event, ctx: _Context) -> _Row | None:
+    """The row of a non-recurring event (as ``_make_row`` of its one occurrence)."""
+    s, e = span(ev)
+    return _row(ev, s, e, ev.id, ctx)
+
+
+def _row(ev: Event, s: int, e: int, key: str, ctx: _Context) -> _Row | None:
     if ev.status == "abgesagt":
         return None
-    visit = ev.kind == "begleitung"
-    if ev.free and not visit:
+    kind = ev.kind
+    visit = kind == "begleitung"
+    free = ev.free
+    if free and not visit:
         return None  # free busy time takes part in nothing
     r = _Row()
-    r.s, r.e = occ.start_ts, occ.end_ts
-    r.key = occ.key
+    r.s = s
+    r.e = e
+    r.key = key
     r.ev = ev
     r.id = ev.id
-    r.coaches = tuple(dict.fromkeys(ev.coaches))
-    r.kita = ev.kita
-    place = ev.location.strip() or (ctx.addresses.get(ev.kita, "") if ev.kita else "")
-    place = place or (ev.kita or "")
-    r.place = place
-    r.pnorm = " ".join(place.casefold().split())
-    r.blocks = not ev.free
+    coaches = ev.coaches
+    r.coaches = (coaches[0],) if len(coaches) == 1 else tuple(dict.fromkeys(coaches))
+    kita = r.kita = ev.kita
+    r.place, r.pnorm = ctx.place(ev.location, kita)
+    r.blocks = blocks = not free
     r.visit = visit
-    r.all_day = ev.all_day
+    day_info = ctx.day_info
     if ev.all_day:
-        r.day0 = ev.start[:10]
+        r.all_day = True
+        day0 = ev.start[:10]
         end = ev.end[:10]
-        r.start_text, r.end_text = r.day0, end
-        r.days = _days(r.day0, _prev_day(end) if end > r.day0 else r.day0)
+        r.start_text = day0
+        r.end_text = end
+        last = _prev_day(end) if end > day0 else day0
+        info = day_info.get(day0) or ctx.day(day0)
+        days = _days(day0, last) if last > day0 else info[3]
         r.t0 = r.t1 = ""
-        r.hours = 0.0
+        r.hours = hours = 0.0
+        late = False
     else:
-        if ev.tz == ctx.tz and len(ev.start) >= 19 and len(ev.end) >= 19:
-            r.start_text, r.end_text = ev.start, ev.end
+        r.all_day = False
+        start_text, end_text = ev.start, ev.end
+        if ev.tz != ctx.tz or len(start_text) < 19 or len(end_text) < 19:
+            start_text, end_text = ctx.iso(s), ctx.iso(e)
+        r.start_text = start_text
+        r.end_text = end_text
+        day0 = start_text[:10]
+        r.t0 = t0 = start_text[11:16]
+        r.t1 = t1 = end_text[11:16]
+        end_day = end_text[:10]
+        info = day_info.get(day0) or ctx.day(day0)
+        late = end_day != day0 or t0 < ctx.work_start or t1 > ctx.work_end
+        if end_day > day0:
+            if end_text[11:19] == "00:00:00":
+                end_day = _prev_day(end_day)
+            days = _days(day0, end_day) if e > s and end_day > day0 else info[3]
         else:
-            r.start_text, r.end_text = ctx.iso(r.s), ctx.iso(r.e)
-        r.day0 = r.start_text[:10]
-        r.t0, r.t1 = r.start_text[11:16], r.end_text[11:16]
-        end_day = r.end_text[:10]
-        if end_day > r.day0 and r.end_text[11:19] == "00:00:00":
-            end_day = _prev_day(end_day)
-        r.days = _days(r.day0, end_day) if r.e > r.s else (r.day0,)
-        r.hours = max(0, r.e - r.s) / 3600.0
-    issues: list[tuple[str, tuple[str, ...]]] = []
-    if r.blocks and ev.kind != "sonstiges":
-        hol = ctx.holidays
-        names = [f"{name} ({_de(d)})" for d in r.days if (name := hol.get(d)) is not None]
+            days = info[3]
+        r.hours = hours = max(0, e - s) / 3600.0
+    r.day0 = day0
+    r.days = days
+    if not blocks or kind == "sonstiges":
+        r.issues = ()
+    elif len(days) == 1:
+        r.issues = (*info[2], _WORKING_HOURS) if late else info[2]
+    else:
+        names: list[str] = []
+        off: list[str] = []
+        for d in days:
+            holiday, is_off, _, _ = day_info.get(d) or ctx.day(d)
+            if holiday is not None:
+                names.append(holiday)
+            if is_off:
+                off.append(d)
+        issues: list[tuple[str, tuple[str, ...]]] = []
         if names:
             issues.append(("holiday", tuple(names)))
-        off = [d for d in r.days if _weekday(d) not in ctx.work_days]
         if off:
             issues.append(("weekend", tuple(off)))
-        if not r.all_day and (
-            r.end_text[:10] != r.day0 or r.t0 < ctx.work_start or r.t1 > ctx.work_end
-        ):
-            issues.append(("working-hours", ()))
-    r.issues = tuple(issues)
-    r.order = (r.s, r.e, r.key)
-    r.year = int(r.day0[:4])
-    r.mkey = f"{r.kita}\x1f{r.day0[:7]}"
-    r.qkey = f"{r.kita}\x1f{_quarter_key(r.day0)}"
-    r.ykey = f"{r.kita}\x1f{r.year}"
-    rates = ctx.rates
-    r.cost = r.hours * sum(rates.get(c, 0.0) for c in r.coaches) if visit else 0.0
+        if late:
+            issues.append(_WORKING_HOURS)
+        r.issues = tuple(issues)
+    r.order = (s, e, key)
+    year, month, quarter, year_text = ctx.period_keys.get(day0[:7]) or ctx.periods(day0)
+    r.year = year
+    r.mkey = f"{kita}\x1f{month}"
+    r.qkey = f"{kita}\x1f{quarter}"
+    r.ykey = f"{kita}\x1f{year_text}"
+    if visit:
+        rates = ctx.rates
+        r.cost = hours * (
+            rates.get(coaches[0], 0.0) if len(r.coaches) == 1
+            else sum(rates.get(c, 0.0) for c in r.coaches)
+        )
+    else:
+        r.cost = 0.0
     r.found = None
     r.sub = 0
     r.rank = 0
@@ -629,6 +715,52 @@ class _Full:
             self.dirty_years.add(r.ykey)
             self.dirty_kitas.add(r.kita)
 
+    def add_all(self, rows: Iterable[_Row]) -> None:
+        """``add`` for each row, faster (for building afresh)."""
+        coach_rows = self.coach_rows
+        kita_rows = self.kita_rows
+        issues = self.issues
+        visits = self.visits
+        kita_years = self.kita_years
+        seen = self.seen
+        seen_get = seen.get
+        for r in rows:
+            kita = r.kita
+            if r.blocks:
+                for c in r.coaches:
+                    group = coach_rows.get(c)
+                    if group is None:
+                        coach_rows[c] = [r]
+                    else:
+                        group.append(r)
+                if kita is not None:
+                    group = kita_rows.get(kita)
+                    if group is None:
+                        kita_rows[kita] = [r]
+                    else:
+                        group.append(r)
+            if r.issues:
+                issues[id(r)] = r
+            if r.visit and kita is not None:
+                ykey = r.ykey
+                group = visits.get(ykey)
+                if group is None:
+                    visits[ykey] = [r]
+                    years = kita_years.get(kita)
+                    if years is None:
+                        kita_years[kita] = {ykey}
+                    else:
+                        years.add(ykey)
+                else:
+                    group.append(r)
+                seen[r.mkey] = seen_get(r.mkey, 0) + 1
+                seen[r.qkey] = seen_get(r.qkey, 0) + 1
+        # Every group and year that has a row now is dirty (as ``add`` marks them).
+        self.dirty_coaches.update(coach_rows)
+        self.dirty_groups.update(kita_rows)
+        self.dirty_years.update(visits)
+        self.dirty_kitas.update(kita_years)
+
     def remove(self, r: _Row) -> None:
         if r.blocks:
             for c in r.coaches:
@@ -768,12 +900,32 @@ def _event_rows(
         return tuple(rows)
     one = cache.get(id(ev))
     if one is None or one[0] is not ev:
-        occs = expand((ev,))
-        row = _make_row(occs[0], ctx) if occs else None
+        row = _single_row(ev, ctx)
         cache[id(ev)] = (ev, row)
     else:
         row = one[1]
     return () if row is None else (row,)
+
+
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    """The cyclic garbage collector paused (for building many objects, no cycles).
+
+    The objects made meanwhile would all sit in the youngest generation, and the first
+    collection after would walk every one of them (a quarter second for a big store).
+    They are long-lived: freezing and unfreezing moves them to the oldest generation at
+    once, without walking them (unless someone else froze objects: theirs stay frozen).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            if gc.get_count()[0] > 50_000 and not gc.get_freeze_count():
+                gc.freeze()
+                gc.unfreeze()
+            gc.enable()
 
 
 def _full_build(
@@ -781,13 +933,8 @@ def _full_build(
     cache: dict[int, tuple[Event, _Row | None]],
 ) -> _Full:
     # Many objects, no cycles: the cyclic collector would only walk them again and again.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with _no_gc():
         return _full_build_(events, ctx, old, cache)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _full_build_(
@@ -797,23 +944,39 @@ def _full_build_(
     full = _Full()
     known = None if old is None else old.evs
     evs = full.evs
-    add = full.add
-    series: list[tuple[_Row, ...]] = []
+    single: list[_Row] = []
+    append = single.append
+    series: list[_Row] = []
+    get = cache.get
     rank = 0
     for ev in events:
-        rows = _event_rows(ev, ctx, known, cache)
         rank += _GAP
+        if known is None and not ev.rrule:
+            # ``_event_rows`` of a single event, inline.
+            one = get(id(ev))
+            if one is None or one[0] is not ev:
+                row = _single_row(ev, ctx)
+                cache[id(ev)] = (ev, row)
+            else:
+                row = one[1]
+            if row is None:
+                evs[id(ev)] = (ev, (), rank)
+            else:
+                row.rank = rank
+                evs[id(ev)] = (ev, (row,), rank)
+                append(row)
+            continue
+        rows = _event_rows(ev, ctx, known, cache)
         evs[id(ev)] = (ev, rows, rank)
         for r in rows:
             r.rank = rank
         if ev.rrule:
-            series.append(rows)
+            series.extend(rows)
         else:
-            for r in rows:
-                add(r)
-    for rows in series:
-        for r in rows:
-            add(r)
+            single.extend(rows)
+    # Single events first, then the occurrences of series.
+    full.add_all(single)
+    full.add_all(series)
     full.events = list(events)
     full.diffable = len(evs) == len(events)  # else the same event object twice
     full.settle(ctx, False)
@@ -1043,8 +1206,7 @@ class Checker:
                 continue
             hit = cache.get(id(ev))
             if hit is None or hit[0] is not ev:
-                occs = expand((ev,))
-                row = _make_row(occs[0], ctx) if occs else None
+                row = _single_row(ev, ctx)
                 cache[id(ev)] = (ev, row)
             else:
                 row = hit[1]
@@ -1086,8 +1248,12 @@ class Checker:
         today = today or date.today()
         if start is None and end is None:
             state = self._state
-            state.full = _full_update(state.full, self._load(None, None), ctx, state.rows)
-            return state.full.findings(ctx, today).result(coach, kita)
+            with _no_gc():
+                # Reading a big store and building its rows makes many objects and no
+                # cycles: the cyclic collector would only walk them again and again.
+                events = self._load(None, None)
+                state.full = _full_update(state.full, events, ctx, state.rows)
+                return state.full.findings(ctx, today).result(coach, kita)
         ws = None if start is None else epoch(day_start(start, tz))
         we = None if end is None else epoch(day_start(end, tz))
         # Budget and cadence need whole years; the other rules the window plus a margin.
@@ -1288,16 +1454,11 @@ class Checker:
 
 # -- module-level wrappers -------------------------------------------------------------
 
-_checkers: weakref.WeakKeyDictionary[Store, Checker] = weakref.WeakKeyDictionary()
-
-
 def checker_for(store: Store) -> Checker:
-    """The (cached) checker of a store: its rows survive between checks."""
-    found = _checkers.get(store)
-    if found is None:
-        found = Checker.from_store(store)
-        _checkers[store] = found
-    return found
+    """A checker of a store. Its rows survive between checks: they live in the store's
+    state (``_state_of``), which goes with the store. (A cached checker would keep the
+    store alive, and with it all its events and rows, until the process ends.)"""
+    return Checker.from_store(store)
 
 
 def check(

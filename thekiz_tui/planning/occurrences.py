@@ -16,7 +16,7 @@ from dateutil.rrule import rrule, rrulestr
 
 from store import Event
 
-from .timeutil import BadInput, day_start, epoch, localize, stored_span, to_stored, zone
+from .timeutil import BadInput, day_start, epoch, localize, to_stored, zone
 
 OVERRIDABLE = (
     "start", "end", "title", "location", "notes", "status", "free", "coaches", "kita",
@@ -55,9 +55,56 @@ def span(event: Event) -> tuple[int, int]:
     """UTC instants of a (non-expanded) event, cached on the record."""
     cached = event.span
     if cached is None:
-        cached = stored_span(event.start, event.end, event.all_day, event.tz)
+        if event.all_day:
+            cached = _day_stamp(event.start, event.tz), _day_stamp(event.end, event.tz)
+        else:
+            cached = _stamp(event.start), _stamp(event.end)
         event.span = cached
     return cached
+
+
+# ``stored_span`` in parts, for the stored form ``2025-03-04T09:30:00+01:00``: the
+# instant is the day's (by the date text) plus the time's with its offset (by the rest),
+# and both parts repeat across many events. The parts are learnt from texts that
+# ``datetime.fromisoformat`` read; everything else takes that way.
+_DAY_SECONDS: dict[str, int] = {}
+_TIME_SECONDS: dict[str, int] = {}
+_DAY_STARTS: dict[tuple[str, str], int] = {}
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+
+
+def _stamp(text: str) -> int:
+    """``int(datetime.fromisoformat(text).timestamp())``."""
+    if len(text) == 25:
+        day = _DAY_SECONDS.get(text[:10])
+        if day is not None:
+            time_part = _TIME_SECONDS.get(text[10:])
+            if time_part is not None:
+                return day + time_part
+    moment = datetime.fromisoformat(text)
+    out = int(moment.timestamp())
+    if (
+        len(text) == 25 and text[4] == "-" and text[7] == "-" and text[10] == "T"
+        and text[19] in "+-" and moment.tzinfo is not None and len(_TIME_SECONDS) < 10_000
+    ):
+        day = (date.fromisoformat(text[:10]).toordinal() - _EPOCH_ORDINAL) * 86400
+        if len(_DAY_SECONDS) > 100_000:
+            _DAY_SECONDS.clear()
+        _DAY_SECONDS[text[:10]] = day
+        _TIME_SECONDS[text[10:]] = out - day
+    return out
+
+
+def _day_stamp(text: str, tz: str) -> int:
+    """The instant a stored day (``2025-03-04``, or the date of a stored time) begins."""
+    key = (text[:10], tz)
+    out = _DAY_STARTS.get(key)
+    if out is None:
+        out = epoch(day_start(date.fromisoformat(key[0]), tz))
+        if len(_DAY_STARTS) > 100_000:
+            _DAY_STARTS.clear()
+        _DAY_STARTS[key] = out
+    return out
 
 
 @lru_cache(maxsize=4096)
