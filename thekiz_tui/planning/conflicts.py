@@ -288,7 +288,7 @@ def _row(ev: Event, s: int, e: int, key: str, ctx: _Context) -> _Row | None:
     coaches = ev.coaches
     r.coaches = (coaches[0],) if len(coaches) == 1 else tuple(dict.fromkeys(coaches))
     kita = r.kita = ev.kita
-    r.place, r.pnorm = ctx.place(ev.location, kita)
+    r.place, r.pnorm = ctx.places.get((ev.location, kita)) or ctx.place(ev.location, kita)
     r.blocks = blocks = not free
     r.visit = visit
     day_info = ctx.day_info
