@@ -440,8 +440,28 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_write:
         RESULTS.write_text("\n".join(report), encoding="utf-8")
         print(f"written to {RESULTS}")
+        if update_readme("\n".join(report[2:]).strip()):
+            print(f"and into {README}")
     missed = [r.name for r in rows if r.verdict == "MISSED"]
     return 1 if missed and os.environ.get("THEKIZ_BENCH_STRICT") else 0
+
+
+README = HERE.parent / "README.md"
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+
+def update_readme(figures: str) -> bool:
+    """Put the latest figures between the README's markers, so that it quotes them."""
+    try:
+        text = README.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return False
+    if START not in text or END not in text:
+        return False
+    before, rest = text.split(START, 1)
+    after = rest.split(END, 1)[1]
+    README.write_text(f"{before}{START}\n{figures}\n{END}{after}", encoding="utf-8")
+    return True
 
 
 if __name__ == "__main__":
