@@ -34,3 +34,18 @@ def need_program(name: str) -> str:
             pytest.fail(f"{name} is required (THEKIZ_REQUIRE_EXTERNAL is set) but missing")
         pytest.skip(f"{name} is not installed")
     return found
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file below ``folder`` (except the lock), by relative path, with its bytes:
+    for asserting that a refused change left the store byte for byte as it was."""
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.name.endswith(".lock")
+    }
+
+
+def temp_files(folder: Path) -> list[Path]:
+    """Temporary files a writer left behind."""
+    return [p for p in folder.rglob("*") if p.name.endswith((".tmp", ".baktmp"))]

@@ -6,6 +6,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from conftest import snapshot
 from test_ical_export import export
 
 from store import Event, Store
@@ -30,16 +31,6 @@ def load(name: str) -> bytes:
 
 def by_uid(events: list[Event]) -> dict[str, Event]:
     return {e.uid: e for e in events}
-
-
-def snapshot(path: Path) -> dict[str, bytes]:
-    """Every file of a store, for before/after comparisons."""
-    root = path.parent
-    return {
-        str(p.relative_to(root)): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file() and not p.name.endswith(".lock")
-    }
 
 
 # -- producers ----------------------------------------------------------------------------
@@ -213,13 +204,13 @@ def test_bad_input_raises_and_leaves_the_store_unchanged(
     path = tmp_path / "plan.json"
     store = Store.open(path)
     import_calendar(store, load("apple.ics"))
-    before = snapshot(path)
+    before = snapshot(path.parent)
     with pytest.raises(IcalError) as caught:
         import_calendar(store, data, coach="c-anna")
     message = str(caught.value)
     assert needle in message, message
     assert isinstance(caught.value, BadInput)
-    assert snapshot(path) == before
+    assert snapshot(path.parent) == before
 
 
 def test_error_names_the_component_and_the_line() -> None:

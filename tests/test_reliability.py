@@ -22,6 +22,7 @@ from pathlib import Path
 
 import orjson
 import pytest
+from conftest import snapshot, temp_files
 
 from store import Event, Store, StoreWriteError, new_id
 
@@ -51,18 +52,6 @@ def make_event(month: int = 3, day: int = 4, **kw: object) -> Event:
     }
     values.update(kw)
     return Event(**values)  # type: ignore[arg-type]
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(folder)): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and not p.name.endswith(".lock")
-    }
-
-
-def temp_files(folder: Path) -> list[Path]:
-    return [p for p in folder.rglob("*") if p.name.endswith((".tmp", ".baktmp"))]
 
 
 def all_files_valid(db_path: Path) -> None:

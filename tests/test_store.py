@@ -10,6 +10,7 @@ from pathlib import Path
 
 import orjson
 import pytest
+from conftest import snapshot, temp_files
 
 import store.storage as storage_mod
 from store import (
@@ -40,19 +41,6 @@ def make_event(month: str = "2025-03", day: int = 4, **kw: object) -> Event:
     }
     values.update(kw)
     return Event(**values)  # type: ignore[arg-type]
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file below ``folder`` (except the lock), by relative path, with its bytes."""
-    return {
-        str(p.relative_to(folder)): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and not p.name.endswith(".lock")
-    }
-
-
-def temp_files(folder: Path) -> list[Path]:
-    return [p for p in folder.rglob("*") if p.name.endswith((".tmp", ".baktmp"))]
 
 
 def month_file(db_path: Path, key: str) -> Path:
