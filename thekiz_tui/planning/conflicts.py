@@ -37,7 +37,7 @@ from .cadence import cadence_kind, horizon_end, period_of, required_periods
 from .findings import Finding, summary_exit_code
 from .incremental import Full, full_update, no_gc
 from .occurrences import expand
-from .rows import DAY, Context, Row, make_row, single_row
+from .rows import DAY, Context, Row, cached_single_row, make_row
 from .rules import Out, budget_finding, budget_over, cadence_finding, per_event, visited
 from .settings import Settings
 from .sweep import group_rules, touches
@@ -161,12 +161,7 @@ class Checker:
             if ev.rrule:
                 series.append(ev)
                 continue
-            hit = cache.get(id(ev))
-            if hit is None or hit[0] is not ev:
-                row = single_row(ev, ctx)
-                cache[id(ev)] = (ev, row)
-            else:
-                row = hit[1]
+            row = cached_single_row(ev, ctx, cache)
             if row is not None and (
                 unbounded or (row.s < hi_ and (row.e > lo_ or row.s == row.e >= lo_))
             ):

@@ -23,7 +23,7 @@ from store import Event, Kita
 from .budget import budget_for_year
 from .cadence import horizon_end, required_periods
 from .occurrences import expand
-from .rows import ORDER, Context, Item, Row, make_row, single_row
+from .rows import ORDER, Context, Item, Row, cached_single_row, make_row
 from .rules import Out, budget_over, cadence_finding, overlap_finding, per_event, travel_finding
 from .sweep import sweep
 
@@ -277,12 +277,7 @@ def _event_rows(
                 row.sub = len(rows)
                 rows.append(row)
         return tuple(rows)
-    one = cache.get(id(ev))
-    if one is None or one[0] is not ev:
-        row = single_row(ev, ctx)
-        cache[id(ev)] = (ev, row)
-    else:
-        row = one[1]
+    row = cached_single_row(ev, ctx, cache)
     return () if row is None else (row,)
 
 
@@ -326,18 +321,11 @@ def _full_build_(
     single: list[Row] = []
     append = single.append
     series: list[Row] = []
-    get = cache.get
     rank = 0
     for ev in events:
         rank += _GAP
         if known is None and not ev.rrule:
-            # ``_event_rows`` of a single event, inline.
-            one = get(id(ev))
-            if one is None or one[0] is not ev:
-                row = single_row(ev, ctx)
-                cache[id(ev)] = (ev, row)
-            else:
-                row = one[1]
+            row = cached_single_row(ev, ctx, cache)
             if row is None:
                 evs[id(ev)] = (ev, (), rank)
             else:

@@ -250,6 +250,20 @@ def single_row(ev: Event, ctx: Context) -> Row | None:
     return _row(ev, s, e, ev.id, ctx)
 
 
+RowCache = dict[int, tuple[Event, "Row | None"]]
+
+
+def cached_single_row(ev: Event, ctx: Context, cache: RowCache) -> Row | None:
+    """``single_row``, kept per event object: the store hands out the same (read-only)
+    objects while their month file is unchanged, so a row is built once per version."""
+    hit = cache.get(id(ev))
+    if hit is not None and hit[0] is ev:
+        return hit[1]
+    row = single_row(ev, ctx)
+    cache[id(ev)] = (ev, row)
+    return row
+
+
 def _row(ev: Event, s: int, e: int, key: str, ctx: Context) -> Row | None:
     if ev.status == "abgesagt":
         return None
