@@ -3,91 +3,41 @@
 from __future__ import annotations
 
 import sys
-from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .common import EXIT_OK, bad, check_filters, day_window, err, open_store, out, read_store
 
 if TYPE_CHECKING:
     import argparse
 
-    from store import Store
-
     from ..config import Config
 
 
-def _settings(store: Store) -> Any:
-    from ..planning.settings import Settings
-
-    return Settings.from_store(store.settings())
-
-
 def cmd_export(config: Config, args: argparse.Namespace) -> int:
-    from ..ical import export_calendar
+    from ..ical.scope import export_events, export_message, write_export
 
     store = read_store(config)
     check_filters(store, args)
-    from ..planning.select import select
-
     start, end = day_window(args, default_month=False)
-    events = select(store.events(start, end), coach=args.coach, kita=args.kita,
-                    kind=args.kind, start=start, end=end)
-    events.sort(key=lambda e: (e.start, e.id))
-    coaches = {c.id: c for c in store.coaches()}
-    kitas = {k.id: k for k in store.kitas()}
-    name = _settings(store).calendar_name
-    data = export_calendar(events, coaches=coaches, kitas=kitas, name=name)
+    events, data = export_events(store, coach=args.coach, kita=args.kita, kind=args.kind,
+                                 start=start, end=end)
     if args.output == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
     else:
-        from pathlib import Path
-
-        Path(args.output).write_bytes(data)
-        err(f"{len(events)} Termin(e) nach {args.output} exportiert.")
+        write_export(args.output, data)
+        err(export_message(len(events), args.output))
     return EXIT_OK
 
 
-def _describe(event: Any) -> str:
-    from ..output import fmt_date
-
-    try:
-        if event.all_day:
-            when = fmt_date(date.fromisoformat(event.start[:10]))
-        else:
-            moment = datetime.fromisoformat(event.start)
-            when = f"{fmt_date(moment.date())} {moment:%H:%M}"
-    except (ValueError, TypeError):
-        when = str(event.start)
-    return f"{when}  {event.title or '(ohne Titel)'}"
-
-
-def _plan_groups(plan: Any) -> dict[str, list[Any]]:
-    groups: dict[str, list[Any]] = {}
-    for label, names in (
-        ("neu", ("new", "added", "create", "creates")),
-        ("geändert", ("changed", "updated", "update", "updates")),
-        ("unverändert", ("unchanged", "same")),
-    ):
-        for name in names:
-            items = getattr(plan, name, None)
-            if items is not None and not callable(items):
-                groups[label] = list(items)
-                break
-    return groups
-
-
 def cmd_import(config: Config, args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from ..ical import apply_import, parse_calendar, plan_import
+    from ..ical.scope import DRY_RUN_LINE, apply, plan_lines, preview_import, read_import
 
     if args.file == "-":
         data = sys.stdin.buffer.read()
         source = "stdin"
     else:
-        data = Path(args.file).read_bytes()
-        source = Path(args.file).name
+        data, source = read_import(args.file)
     if args.kind is not None:
         from store import KINDS
 
@@ -96,17 +46,12 @@ def cmd_import(config: Config, args: argparse.Namespace) -> int:
     store = read_store(config) if args.dry_run else open_store(config)
     if args.coach:
         store.coach(args.coach)
-    parsed = parse_calendar(data, kind=args.kind or "sonstiges", coach=args.coach, source=source)
-    plan = plan_import(parsed, store.events())
-    groups = _plan_groups(plan)
+    plan = preview_import(store, data, kind=args.kind or "sonstiges", coach=args.coach,
+                          name=source)
     if args.dry_run:
-        out("Probelauf: nichts wurde gespeichert.")
+        out(DRY_RUN_LINE)
     else:
-        apply_import(store, plan)  # before any output: a closed pipe must not stop it
-    for label, items in groups.items():
-        out(f"{label}: {len(items)}")
-        if args.dry_run or label != "unverändert":
-            for item in items:
-                event = item[-1] if isinstance(item, tuple) else item
-                out(f"  {_describe(event)}")
+        apply(store, plan)  # before any output: a closed pipe must not stop it
+    for line in plan_lines(plan, dry_run=args.dry_run):
+        out(line)
     return EXIT_OK

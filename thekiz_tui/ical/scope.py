@@ -1,0 +1,226 @@
+"""Export and import as ``thekiz export``/``thekiz import`` and the planner's dialogs share
+them: one scope filter, one atomic file write, one import plan and one wording of it.
+
+No Textual and no output here: the CLI prints, the dialogs show. The German words of the
+plan (``neu``, ``geändert``, ``unverändert``) are the CLI's; the dialogs translate them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import stat
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .export import export_calendar
+from .importer import ImportPlan, apply_import, parse_calendar, plan_import
+
+if TYPE_CHECKING:
+    from store import Event, Store
+
+DEFAULT_KIND = "sonstiges"
+
+
+# -- export ----------------------------------------------------------------------------
+
+
+def export_scope(
+    store: Store,
+    *,
+    coach: str | None = None,
+    kita: str | None = None,
+    kind: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> list[Event]:
+    """The events an export of this scope holds, by start: days ``[start, end)``."""
+    from thekiz_tui.planning.select import select
+
+    events = select(store.events(start, end), coach=coach, kita=kita, kind=kind,
+                    start=start, end=end)
+    events.sort(key=lambda e: (e.start, e.id))
+    return events
+
+
+def export_events(
+    store: Store,
+    *,
+    coach: str | None = None,
+    kita: str | None = None,
+    kind: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> tuple[list[Event], bytes]:
+    """The events of the scope and the iCalendar file that holds them."""
+    from thekiz_tui.planning.settings import Settings
+
+    events = export_scope(store, coach=coach, kita=kita, kind=kind, start=start, end=end)
+    coaches = {c.id: c for c in store.coaches()}
+    kitas = {k.id: k for k in store.kitas()}
+    name = Settings.from_store(store.settings()).calendar_name
+    return events, export_calendar(events, coaches=coaches, kitas=kitas, name=name)
+
+
+def export_message(count: int, path: str) -> str:
+    """The CLI's line after writing a file (German)."""
+    return f"{count} Termin(e) nach {path} exportiert."
+
+
+def write_export(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically: a temporary file beside it, fsync, rename.
+
+    A reader (a calendar app that watches the file) never sees half a file, and a
+    failed write leaves the old file as it was. A symbolic link is written through.
+    Errors are ``OSError`` naming ``path`` as given (not the temporary file).
+    """
+    given = os.fspath(path)
+    target = Path(os.path.realpath(Path(given).expanduser()))
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        mode = 0o666
+        with contextlib.suppress(FileNotFoundError):
+            info = os.stat(target)
+            if stat.S_ISDIR(info.st_mode):
+                raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), given)
+            if not stat.S_ISREG(info.st_mode):  # /dev/null, a named pipe: no rename
+                with open(target, "wb") as stream:
+                    stream.write(data)
+                return
+            mode = info.st_mode & 0o777
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, target)
+        with contextlib.suppress(OSError):  # not every file system syncs a folder
+            folder = os.open(target.parent, os.O_RDONLY | os.O_DIRECTORY)
+            try:
+                os.fsync(folder)
+            finally:
+                os.close(folder)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if error.filename == given:
+            raise
+        raise type(error)(error.errno, error.strerror, given) from None
+
+
+def default_export_name(start: date, end: date) -> str:
+    """``thekiz-2026-11.ics`` for a whole month ``[start, end)``, else both days."""
+    from datetime import timedelta
+
+    last = end - timedelta(days=1)
+    whole_month = start.day == 1 and (last + timedelta(days=1)).day == 1 and (
+        (start.year, start.month) == (last.year, last.month)
+    )
+    if whole_month:
+        return f"thekiz-{start:%Y-%m}.ics"
+    return f"thekiz-{start:%Y-%m-%d}-{last:%Y-%m-%d}.ics"
+
+
+# -- import ----------------------------------------------------------------------------
+
+
+def read_import(path: str | os.PathLike[str]) -> tuple[bytes, str]:
+    """The bytes of an .ics file and the name its events keep as their source."""
+    file = Path(path).expanduser()
+    return file.read_bytes(), file.name
+
+
+def preview_import(
+    store: Store,
+    source: str | os.PathLike[str] | bytes,
+    *,
+    kind: str = DEFAULT_KIND,
+    coach: str | None = None,
+    name: str = "",
+) -> ImportPlan:
+    """What importing ``source`` (a path, or the file's bytes with ``name``) would do.
+
+    Reads the whole file first: a broken file raises ``IcalError`` (German, with the
+    line) and nothing is planned. Writes nothing.
+    """
+    if isinstance(source, bytes | bytearray):
+        data = bytes(source)
+    else:
+        data, name = read_import(source)
+    parsed = parse_calendar(data, kind=kind, coach=coach, source=name)
+    return plan_import(parsed, store.events())
+
+
+def apply(store: Store, plan: ImportPlan) -> list[Event]:
+    """Write the plan in one atomic ``put_events``."""
+    return apply_import(store, plan)
+
+
+def import_now(
+    store: Store,
+    source: str | os.PathLike[str] | bytes,
+    *,
+    kind: str = DEFAULT_KIND,
+    coach: str | None = None,
+    name: str = "",
+) -> ImportPlan:
+    """Plan and apply under the store's lock, so the plan matches what is written even
+    when another process changed the store since a preview."""
+    if isinstance(source, bytes | bytearray):
+        data = bytes(source)
+    else:
+        data, name = read_import(source)
+    parsed = parse_calendar(data, kind=kind, coach=coach, source=name)
+    with store.transaction():
+        plan = plan_import(parsed, store.events())
+        apply_import(store, plan)
+    return plan
+
+
+@dataclass(frozen=True, slots=True)
+class PlanGroup:
+    label: str  # German, as ``thekiz import`` prints it
+    events: list[Event]
+
+
+def plan_groups(plan: ImportPlan) -> list[PlanGroup]:
+    return [
+        PlanGroup("neu", list(plan.new)),
+        PlanGroup("geändert", list(plan.changed)),
+        PlanGroup("unverändert", list(plan.unchanged)),
+    ]
+
+
+def describe(event: Event) -> str:
+    """``25.11.2026 09:30  Titel`` (a day alone for an all-day event)."""
+    from thekiz_tui.output import fmt_date
+
+    try:
+        if event.all_day:
+            when = fmt_date(date.fromisoformat(event.start[:10]))
+        else:
+            moment = datetime.fromisoformat(event.start)
+            when = f"{fmt_date(moment.date())} {moment:%H:%M}"
+    except (ValueError, TypeError):
+        when = str(event.start)
+    return f"{when}  {event.title or '(ohne Titel)'}"
+
+
+def plan_lines(plan: ImportPlan, *, dry_run: bool) -> list[str]:
+    """The lines ``thekiz import`` prints after its first line: per group the count, then
+    its events (a dry run lists every group, a real import all but the unchanged ones)."""
+    lines: list[str] = []
+    for group in plan_groups(plan):
+        lines.append(f"{group.label}: {len(group.events)}")
+        if dry_run or group.label != "unverändert":
+            lines.extend(f"  {describe(event)}" for event in group.events)
+    return lines
+
+
+DRY_RUN_LINE = "Probelauf: nichts wurde gespeichert."
