@@ -234,7 +234,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     config = Config.resolve(db=args.db, as_coach=args.as_coach, lang=args.lang)
-    target: str = getattr(args, "func", None) or "demo:cmd_planner"
+    target: str = getattr(args, "func", None) or "planner:cmd_planner"
     result: int = _command(target)(config, args)
     return result
 

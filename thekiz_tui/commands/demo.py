@@ -1,4 +1,4 @@
-"""``thekiz demo`` and the planner placeholder (``thekiz`` without a command)."""
+"""``thekiz demo``: a fictional programme to try thekiz on."""
 
 from __future__ import annotations
 
@@ -26,12 +26,3 @@ def cmd_demo(config: Config, args: argparse.Namespace) -> int:
     err(f"Demo geschrieben: {len(coaches)} Prozessbegleiter*innen, {len(kitas)} Kitas, "
         f"{len(events)} Termine in {config.db}")
     return EXIT_OK
-
-
-def cmd_planner(config: Config, args: argparse.Namespace) -> int:
-    """The interactive planner comes with the next issue; until then: this month."""
-    from .events import cmd_list
-
-    args = argparse.Namespace(start=None, to=None, coach=None, kita=None, kind=None,
-                              format="table")
-    return cmd_list(config, args)

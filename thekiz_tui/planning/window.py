@@ -68,11 +68,12 @@ class Window:
     by_day: dict[date, tuple[Occurrence, ...]]  # every local day an occurrence touches
     findings: tuple[Finding, ...]  # of the grid, filtered, worst first per day
     findings_by_day: dict[date, tuple[Finding, ...]]
-    findings_by_event: dict[str, tuple[Finding, ...]]  # by event id
+    findings_by_event: dict[str, tuple[Finding, ...]]  # by Occurrence.key (event id, or id/rid)
     holidays: dict[date, str]
     coaches: dict[str, Coach]
     kitas: dict[str, Kita]
     settings: Settings = field(default_factory=Settings)
+    complete: bool = True  # False: a first, quick snapshot without findings and holidays
 
     def days(self) -> list[date]:
         return [self.start + timedelta(days=i) for i in range((self.end - self.start).days)]
@@ -105,8 +106,13 @@ def build_window(
     *,
     today: date,
     filters: Filters = Filters(),
+    complete: bool = True,
 ) -> Window:
-    """The month's snapshot: reads the store and runs the conflict check of the grid."""
+    """The month's snapshot: reads the store and runs the conflict check of the grid.
+
+    ``complete=False`` leaves out the findings and the holidays: the planner paints that
+    first at start-up (the check and the ``holidays`` import cost most), then the rest.
+    """
     settings = Settings.from_store(store.settings())
     tz = settings.timezone
     start = grid_start(year, month)
@@ -122,7 +128,7 @@ def build_window(
     for day_list in by_day.values():
         # all-day events first on each day, then by time
         day_list.sort(key=lambda o: (not o.event.all_day, o.start_ts))
-    findings = [
+    findings = [] if not complete else [
         f for f in checker.check(start=start, end=end, today=today, coach=filters.coach,
                                  kita=filters.kita)
         if filters.keeps_finding(f)
@@ -137,7 +143,7 @@ def build_window(
         day_findings.sort(key=lambda f: (severity_rank(f.severity), f.start))
     lookup = HolidayLookup(settings.holiday_country, settings.holiday_subdiv, "de")
     holidays = {}
-    for i in range(GRID_DAYS):
+    for i in range(GRID_DAYS if complete else 0):
         day = start + timedelta(days=i)
         name = lookup.get(day.isoformat())
         if name:
@@ -159,4 +165,5 @@ def build_window(
         coaches={c.id: c for c in store.coaches()},
         kitas={k.id: k for k in store.kitas()},
         settings=settings,
+        complete=complete,
     )

@@ -1,0 +1,150 @@
+"""The Textual app: thin. It holds the store and the session's undo history, watches the
+store for changes from other processes, and shows the planner screen."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import App
+
+from .i18n import set_lang, tr
+from .palette import PlannerCommands
+
+if TYPE_CHECKING:
+    from store import Event, Store
+
+    from .planning.conflicts import Checker
+    from .planning.findings import Finding
+    from .planning.history import History
+
+POLL_SECONDS = 1.0  # other processes' changes show within two seconds
+
+
+@dataclass(frozen=True)
+class PlannerContext:
+    """What the planner is opened on: the store's path, who uses it, and today."""
+
+    db: Path
+    today: date
+    as_coach: str | None = None
+    lang: str = "de"
+    keymap: dict[str, str] = field(default_factory=dict)
+
+
+class PlannerApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "thekiz"
+    COMMANDS: ClassVar = App.COMMANDS | {PlannerCommands}
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(self, ctx: PlannerContext, store: Store | None = None) -> None:
+        set_lang(ctx.lang)
+        super().__init__()
+        self.ctx = ctx
+        if store is None:
+            from store import Store
+
+            store = Store.open(ctx.db)
+        from .planning.conflicts import checker_for
+        from .planning.history import History
+
+        self.store: Store = store
+        self.checker: Checker = checker_for(store)
+        self.history: History = History(store)
+        self._stamp = self.store_stamp()
+        if ctx.keymap:
+            self.set_keymap(ctx.keymap)
+
+    def on_mount(self) -> None:
+        from .screens.planner import PlannerScreen
+
+        self.theme = os.environ.get("THEKIZ_THEME", "textual-dark")
+        self.push_screen(PlannerScreen(today=self.ctx.today))
+        self.set_interval(POLL_SECONDS, self._poll)
+
+    # -- the store, for the screens' workers -------------------------------------------
+
+    def store_stamp(self) -> object:
+        """Changes whenever any process writes the store: every write renames a file
+        into place, which changes the main file's inode or the month folder's mtime."""
+        stamps = []
+        for path in (self.store.path, self.store.events_dir):
+            try:
+                st = os.stat(path)
+            except OSError:
+                stamps.append(None)
+            else:
+                stamps.append((st.st_ino, st.st_mtime_ns, st.st_size))
+        return tuple(stamps)
+
+    def _poll(self) -> None:
+        stamp = self.store_stamp()  # two stat() calls: cheap enough for the UI thread
+        if stamp != self._stamp:
+            self._stamp = stamp
+            from .screens.planner import PlannerScreen
+
+            for screen in self.screen_stack:
+                if isinstance(screen, PlannerScreen):
+                    screen.store_changed(stamp)
+
+    def store_event(self, event_id: str) -> Event | None:
+        try:
+            return self.store.event(event_id)
+        except Exception as error:
+            self.notify(self.describe_error(error), severity="error")
+            return None
+
+    def apply_change(self, label: str, before: Sequence[Event], after: Sequence[Event],
+                     acks: Sequence[tuple[str, str]] = ()) -> str:
+        """Write one change (in a worker thread) and remember it for undo."""
+        self.history.apply(label, before, after)
+        if acks:
+            self.acknowledge(acks)
+        return tr("{what}: gespeichert", what=label)
+
+    def undo(self) -> str:
+        change = self.history.undo()
+        if change is None:
+            return tr("Nichts rückgängig zu machen.")
+        return tr("Rückgängig: {what}", what=change.label)
+
+    def redo(self) -> str:
+        change = self.history.redo()
+        if change is None:
+            return tr("Nichts zu wiederholen.")
+        return tr("Wiederholt: {what}", what=change.label)
+
+    def acknowledge(self, chosen: Sequence[tuple[str, str]],
+                    known: Sequence[Finding] = ()) -> str:
+        """Acknowledge findings by id, with reasons; ``known`` saves a full check."""
+        from store import Ack
+        from store.records import utc_now
+
+        findings = {f.id: f for f in known}
+        if any(fid not in findings for fid, _ in chosen):
+            findings.update((f.id, f) for f in self.checker.check(today=self.ctx.today))
+        acks = [
+            Ack(finding=fid, events=list(findings[fid].events) if fid in findings else [],
+                reason=reason, by=self.ctx.as_coach or "", at=utc_now())
+            for fid, reason in chosen
+        ]
+        self.store.add_acks(acks)
+        return tr("{n} Befund(e) quittiert.", n=len(acks))
+
+    @staticmethod
+    def describe_error(error: BaseException) -> str:
+        from store import StoreError
+
+        from .planning.timeutil import BadInput
+
+        if isinstance(error, (StoreError, BadInput)):
+            return str(error)
+        if isinstance(error, OSError):
+            return tr("Fehler beim Zugriff auf {file}: {reason}",
+                      file=error.filename or "?", reason=error.strerror or str(error))
+        return tr("Unerwarteter Fehler: {error}", error=f"{type(error).__name__}: {error}")

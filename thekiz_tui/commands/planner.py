@@ -1,0 +1,37 @@
+"""``thekiz`` without a command: the interactive planner."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TYPE_CHECKING
+
+from .common import EXIT_BAD, EXIT_OK, err, open_store, today
+
+if TYPE_CHECKING:
+    import argparse
+
+    from ..config import Config
+
+
+def cmd_planner(config: Config, args: argparse.Namespace) -> int:
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        err("thekiz: Der Planer braucht ein Terminal (die Eingabe ist keine Tastatur). "
+            "Für Skripte gibt es die Befehle, z. B. „thekiz list“ oder „thekiz export“; "
+            "„thekiz --help“ zeigt alle.")
+        return EXIT_BAD
+    from ..uiconfig import load_ui_config
+
+    ui = load_ui_config()
+    lang = config.lang
+    if getattr(args, "lang", None) is None and not os.environ.get("THEKIZ_LANG") and ui.lang:
+        lang = ui.lang
+    store = open_store(config)
+    if config.as_coach:
+        store.coach(config.as_coach)  # a German NotFound for an unknown coach
+    from ..app import PlannerApp, PlannerContext
+
+    ctx = PlannerContext(db=config.db, today=today(), as_coach=config.as_coach, lang=lang,
+                         keymap=ui.keymap)
+    PlannerApp(ctx, store).run()
+    return EXIT_OK

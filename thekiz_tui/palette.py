@@ -1,0 +1,53 @@
+"""The command palette (ctrl+p): every action of the planner, by its German name."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from .i18n import tr
+from .keys import PLANNER, Action
+
+
+class PlannerCommands(Provider):
+    """Lists the planner's actions with their keys; runs them on the planner screen."""
+
+    def _actions(self) -> list[Action]:
+        return [a for a in PLANNER if a.palette and a.id != "thekiz.quit"]
+
+    def _planner(self):  # type: ignore[no-untyped-def]
+        from .screens.planner import PlannerScreen
+
+        for screen in reversed(self.app.screen_stack):
+            if isinstance(screen, PlannerScreen):
+                return screen
+        return None
+
+    async def _run(self, action: Action) -> None:
+        screen = self._planner()
+        if screen is not None:
+            await screen.run_action(action.action)
+
+    def _help(self, action: Action) -> str:
+        key = self.app.get_key_display(action.binding()) if action.keys else ""
+        shown = self.app._keymap.get(action.id, action.keys.split(",")[0])
+        return tr("Taste: {key}", key=shown if shown else key)
+
+    async def discover(self) -> Hits:
+        if self._planner() is None:
+            return
+        for action in self._actions():
+            yield DiscoveryHit(tr(action.description), partial(self._run, action),
+                               help=self._help(action))
+
+    async def search(self, query: str) -> Hits:
+        if self._planner() is None:
+            return
+        matcher = self.matcher(query)
+        for action in self._actions():
+            name = tr(action.description)
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), partial(self._run, action),
+                          help=self._help(action))

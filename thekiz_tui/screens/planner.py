@@ -1,0 +1,711 @@
+"""The planner: month, week and agenda over one store, with the side panel.
+
+The screen owns the view state (view, selected day, selected event, filters) and the
+keys; the views are renderers of a :class:`~thekiz_tui.planning.window.Window` snapshot
+that post messages. Snapshots are built in thread workers and cached per month, so
+that moving the selection or switching the view never waits for the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer, Static
+
+from .. import keys
+from ..i18n import tr
+from ..planning.timeutil import MONTHS_DE
+from ..planning.window import Filters, Window, build_window
+from ..widgets.side_panel import SidePanel
+
+if TYPE_CHECKING:
+    from store import Event
+
+    from ..app import PlannerApp
+    from ..planning.findings import Finding
+    from ..planning.occurrences import Occurrence
+
+VIEWS = ("month", "week", "agenda")
+VIEW_NAMES = {"month": "Monat", "week": "Woche", "agenda": "Agenda"}
+MONTHS_EN = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
+WindowKey = tuple[int, int, Filters]
+
+
+def month_title(year: int, month: int) -> str:
+    from ..i18n import lang
+
+    names = MONTHS_EN if lang() == "en" else MONTHS_DE
+    return f"{names[month - 1]} {year}"
+
+
+def add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    last = (date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)).day
+    return date(year, month, min(day.day, last))
+
+
+class PlannerScreen(Screen[None]):
+    """The calendar with its side panel and footer."""
+
+    BINDINGS: ClassVar = keys.bindings()
+
+    view: reactive[str] = reactive("month", init=False)
+    """Which view shows: month, week or agenda."""
+    day: reactive[date] = reactive(date(2000, 1, 1), init=False)
+    """The selected day; survives switching the view."""
+
+    @dataclass
+    class WindowReady(Message):
+        key: WindowKey
+        window: Window
+        stamp: object
+
+    @dataclass
+    class Saved(Message):
+        text: str
+        select: str | None = None
+        day: date | None = None
+
+    @dataclass
+    class Failed(Message):
+        text: str
+
+    def __init__(self, *, today: date) -> None:
+        super().__init__()
+        self.set_reactive(PlannerScreen.day, today)
+        self.selected: str | None = None
+        self.filters = Filters()
+        self.window: Window | None = None
+        self._cache: dict[WindowKey, Window] = {}
+        self._loading: set[tuple[WindowKey, bool]] = set()
+        self._stamp: object = None
+
+    @property
+    def planner(self) -> PlannerApp:
+        return self.app  # type: ignore[return-value]
+
+    # -- layout ------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        from ..widgets.agenda import AgendaView
+        from ..widgets.month import MonthView
+        from ..widgets.week import WeekView
+
+        yield Static(id="topbar")
+        with Horizontal(id="body"):
+            with ContentSwitcher(initial="month", id="views"):
+                yield MonthView(id="month")
+                yield WeekView(id="week")
+                yield AgendaView(id="agenda")
+            yield SidePanel(id="panel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        ctx = self.planner.ctx
+        if ctx.as_coach:
+            self.filters = Filters(coach=ctx.as_coach)
+        self._stamp = self.planner.store_stamp()
+        self._update_panel_visibility(self.app.size.width)
+        self.query_one("#month").focus()
+        self._request(complete=False)
+
+    def on_resize(self) -> None:
+        self._update_panel_visibility(self.app.size.width)
+
+    def _update_panel_visibility(self, width: int) -> None:
+        panel = self.query_one(SidePanel)
+        if not getattr(self, "_panel_chosen", False):
+            panel.display = width >= 100
+
+    # -- the snapshot ------------------------------------------------------------------
+
+    def _key(self, day: date | None = None) -> WindowKey:
+        day = day or self.day
+        return (day.year, day.month, self.filters)
+
+    def _request(self, *, complete: bool = True) -> None:
+        """Show the selected day's month: from the cache now, or after a worker."""
+        key = self._key()
+        cached = self._cache.get(key)
+        if cached is not None:
+            self.window = cached
+            self._render()
+            if not cached.complete:
+                self._load(key, complete=True)
+            return
+        self._load(key, complete=complete)
+
+    def _load(self, key: WindowKey, *, complete: bool) -> None:
+        if (key, complete) in self._loading:
+            return
+        self._loading.add((key, complete))
+        self._build(key, complete)
+
+    @work(thread=True, exit_on_error=False, group="window")
+    def _build(self, key: WindowKey, complete: bool) -> None:
+        app = self.planner
+        stamp = app.store_stamp()
+        try:
+            window = build_window(
+                app.store, app.checker, key[0], key[1], today=app.ctx.today,
+                filters=key[2], complete=complete,
+            )
+        except Exception as error:  # shown to the user, never a traceback
+            self.post_message(self.Failed(app.describe_error(error)))
+            return
+        finally:
+            self._loading.discard((key, complete))
+        self.post_message(self.WindowReady(key, window, stamp))
+
+    @on(WindowReady)
+    def _window_ready(self, message: WindowReady) -> None:
+        if message.stamp != self._stamp:
+            return  # built from an older store state; a fresh one is on its way
+        old = self._cache.get(message.key)
+        if old is not None and old.complete and not message.window.complete:
+            return
+        self._cache[message.key] = message.window
+        if message.key == self._key():
+            self.window = message.window
+            self._render()
+            if not message.window.complete:
+                self._load(message.key, complete=True)
+            else:
+                self._prefetch()
+
+    def _prefetch(self) -> None:
+        """Build the neighbouring months, so that ``[`` and ``]`` show at once."""
+        for months in (1, -1):
+            key = self._key(add_months(self.day.replace(day=1), months))
+            if key not in self._cache:
+                self._load(key, complete=True)
+        if len(self._cache) > 24:
+            keep = {self._key(add_months(self.day.replace(day=1), m)) for m in (-1, 0, 1)}
+            for key in [k for k in self._cache if k not in keep][: len(self._cache) - 24]:
+                del self._cache[key]
+
+    def store_changed(self, stamp: object) -> None:
+        """Another process (or this one) changed the store: rebuild what shows."""
+        self._stamp = stamp
+        self._cache.clear()
+        self._loading.clear()
+        self._load(self._key(), complete=True)
+
+    # -- painting ----------------------------------------------------------------------
+
+    def _render(self) -> None:
+        window = self.window
+        if window is None:
+            return
+        if (window.year, window.month) != (self.day.year, self.day.month):
+            return
+        day_occurrences = window.on(self.day)
+        if self.selected is not None and all(o.key != self.selected for o in day_occurrences):
+            self.selected = None
+        view = self.query_one(f"#{self.view}")
+        view.show(window, self.day, self.selected)  # type: ignore[attr-defined]
+        panel = self.query_one(SidePanel)
+        panel.show_findings(window)
+        self._show_topbar(window)
+
+    def _show_topbar(self, window: Window) -> None:
+        ctx = self.planner.ctx
+        parts = [f"[b]thekiz[/b]  {month_title(self.day.year, self.day.month)}",
+                 tr(VIEW_NAMES[self.view])]
+        if ctx.as_coach and ctx.as_coach in window.coaches:
+            parts.append(tr("als {name}", name=window.coaches[ctx.as_coach].name))
+        shown = []
+        f = self.filters
+        if f.coach and f.coach in window.coaches:
+            shown.append(window.coaches[f.coach].name)
+        if f.kita and f.kita in window.kitas:
+            shown.append(window.kitas[f.kita].name)
+        if f.kind:
+            from ..i18n import lang
+            from ..planning.labels import kind_label
+
+            shown.append(kind_label(f.kind, lang()))
+        if shown:
+            parts.append(tr("Filter: {what}", what=", ".join(shown)))
+        open_findings = sum(1 for x in window.findings if not x.acknowledged)
+        if window.complete and open_findings:
+            parts.append(tr("{n} offene Befunde", n=open_findings))
+        self.query_one("#topbar", Static).update("  |  ".join(parts))
+        if not hasattr(self, "_people_shown") or self._people_shown is not window.coaches:
+            self._people_shown = window.coaches
+            panel = self.query_one(SidePanel)
+            coaches = sorted((c.name, c.id) for c in window.coaches.values())
+            kitas = sorted((k.name, k.id) for k in window.kitas.values())
+            panel.set_people(coaches, kitas, self.filters)
+
+    def watch_view(self, old: str, new: str) -> None:
+        self.query_one(ContentSwitcher).current = new
+        self.query_one(f"#{new}").focus()
+        self._render()
+
+    def watch_day(self, old: date, new: date) -> None:
+        if (old.year, old.month) != (new.year, new.month):
+            self._request()
+        else:
+            self._render()
+
+    # -- messages from the views and the panel --------------------------------------------
+
+    @on(SidePanel.FiltersChanged)
+    def _filters_changed(self, message: SidePanel.FiltersChanged) -> None:
+        self.filters = message.filters
+        self._request()
+
+    @on(SidePanel.FindingChosen)
+    def _finding_chosen(self, message: SidePanel.FindingChosen) -> None:
+        finding = message.finding
+        self.selected = finding.events[0] if finding.events else None
+        self.day = date.fromisoformat(finding.start[:10])
+        self._render()
+        self.query_one(f"#{self.view}").focus()
+
+    def on_month_view_day_clicked(self, message: Any) -> None:
+        self._day_clicked(message.day)
+
+    def on_week_view_day_clicked(self, message: Any) -> None:
+        self._day_clicked(message.day)
+
+    def on_agenda_view_day_clicked(self, message: Any) -> None:
+        self._day_clicked(message.day)
+
+    def _day_clicked(self, day: date) -> None:
+        self.selected = None
+        self.day = day
+        self._render()
+
+    def on_month_view_event_clicked(self, message: Any) -> None:
+        self._event_clicked(message.key, message.day, message.double)
+
+    def on_week_view_event_clicked(self, message: Any) -> None:
+        self._event_clicked(message.key, message.day, message.double)
+
+    def on_agenda_view_event_clicked(self, message: Any) -> None:
+        self._event_clicked(message.key, message.day, message.double)
+
+    def _event_clicked(self, key: str, day: date, double: bool) -> None:
+        self.selected = key
+        if day != self.day:
+            self.day = day
+        self._render()
+        if double:
+            self.action_edit_event()
+
+    # -- navigation actions ------------------------------------------------------------
+
+    def action_show_view(self, view: str) -> None:
+        if view in VIEWS:
+            self.view = view
+
+    def action_move_day(self, days: int) -> None:
+        if self.view == "agenda" and abs(days) == 7:
+            days = days // 7  # up/down walk the agenda's days
+        self.selected = None
+        self.day = self.day + timedelta(days=days)
+
+    def action_page(self, direction: int) -> None:
+        self.selected = None
+        if self.view == "week":
+            self.day = self.day + timedelta(days=7 * direction)
+        else:
+            self.day = add_months(self.day, direction)
+
+    def action_today(self) -> None:
+        self.selected = None
+        self.day = self.planner.ctx.today
+
+    def action_goto(self) -> None:
+        from ..dialogs.common import DateDialog
+
+        def chosen(day: date | None) -> None:
+            if day is not None:
+                self.selected = None
+                self.day = day
+
+        self.app.push_screen(DateDialog(self.day), chosen)
+
+    def action_cycle_event(self, step: int) -> None:
+        if self.window is None:
+            return
+        occurrences = self.window.on(self.day)
+        if not occurrences:
+            return
+        keys_ = [o.key for o in occurrences]
+        if self.selected in keys_:
+            index = (keys_.index(self.selected) + step) % len(keys_)
+        else:
+            index = 0 if step > 0 else len(keys_) - 1
+        self.selected = keys_[index]
+        self._render()
+
+    def action_focus_panel(self) -> None:
+        panel = self.query_one(SidePanel)
+        self._panel_chosen = True
+        panel.display = True
+        if panel.has_focus_within:
+            self.query_one(f"#{self.view}").focus()
+        else:
+            panel.query_one("#findings").focus()
+
+    def action_toggle_panel(self) -> None:
+        panel = self.query_one(SidePanel)
+        self._panel_chosen = True
+        panel.display = not panel.display
+        if not panel.display:
+            self.query_one(f"#{self.view}").focus()
+
+    # -- the selected event ------------------------------------------------------------
+
+    def _occurrence(self, then: Callable[[Occurrence], None]) -> None:
+        """Run ``then`` with the selected event; ask which if the day has several."""
+        if self.window is None:
+            return
+        occurrences = self.window.on(self.day)
+        for occ in occurrences:
+            if occ.key == self.selected:
+                then(occ)
+                return
+        if not occurrences:
+            self.notify(tr("An diesem Tag gibt es keinen Termin."), severity="warning")
+            return
+        if len(occurrences) == 1:
+            self.selected = occurrences[0].key
+            self._render()
+            then(occurrences[0])
+            return
+        from ..dialogs.common import ChooseDialog
+
+        options = [(occ.key, self._describe(occ)) for occ in occurrences]
+
+        def chosen(key: str | None) -> None:
+            for occ in occurrences:
+                if occ.key == key:
+                    self.selected = key
+                    self._render()
+                    then(occ)
+
+        self.app.push_screen(ChooseDialog(tr("Welcher Termin?"), options), chosen)
+
+    def _describe(self, occ: Occurrence) -> str:
+        event = occ.event
+        when = tr("ganztägig") if event.all_day else event.start[11:16]
+        name = event.title
+        if not name and event.kita and self.window and event.kita in self.window.kitas:
+            name = self.window.kitas[event.kita].name
+        return f"{when}  {name}"
+
+    # -- changing events ---------------------------------------------------------------
+
+    def _new_event(self) -> Event:
+        from store import DEFAULT_TZ, Event, new_id
+
+        from ..planning.timeutil import localize, to_stored
+
+        tz = self.window.tz if self.window else DEFAULT_TZ
+        start = localize(datetime.combine(self.day, time(9, 0)), tz)
+        end = localize(datetime.combine(self.day, time(10, 30)), tz)
+        coach = self.filters.coach or self.planner.ctx.as_coach
+        return Event(
+            id=new_id("ev"), kind="begleitung", start=to_stored(start), end=to_stored(end),
+            tz=tz, coaches=[coach] if coach else [], kita=self.filters.kita,
+        )
+
+    def action_new_event(self) -> None:
+        self._open_form(self._new_event(), new=True, master=None, occ=None)
+
+    def action_edit_event(self) -> None:
+        self._occurrence(self._edit)
+
+    def _edit(self, occ: Occurrence) -> None:
+        master = self.planner.store_event(occ.id)
+        if master is None:
+            return
+        if occ.recurrence_id is None:
+            self._open_form(master, new=False, master=None, occ=None)
+        else:
+            shown = replace(occ.event, rrule=master.rrule)
+            self._open_form(shown, new=False, master=master, occ=occ)
+
+    def action_duplicate_event(self) -> None:
+        def duplicate(occ: Occurrence) -> None:
+            from ..planning.edits import duplicate as copy_of
+
+            single = replace(occ.event, rrule=None, exdates=[], overrides={})
+            if occ.recurrence_id is None:
+                master = self.planner.store_event(occ.id)
+                if master is None:
+                    return
+                single = master
+            self._open_form(copy_of(single), new=True, master=None, occ=None)
+
+        self._occurrence(duplicate)
+
+    def _open_form(self, event: Event, *, new: bool, master: Event | None,
+                   occ: Occurrence | None) -> None:
+        from ..dialogs.event_form import EventForm, FormResult
+
+        app = self.planner
+        note = tr("Termin einer Serie") if master is not None else None
+
+        def done(result: FormResult | None) -> None:
+            if result is None:
+                return
+            if new:
+                self._save(tr("Termin anlegen"), [], [result.event], result.acks,
+                           select=result.event.id)
+            elif master is None or occ is None:
+                old = app.store_event(event.id)
+                if old is None:
+                    return
+                self._save(tr("Termin ändern"), [old], [result.event], result.acks,
+                           select=result.event.id)
+            else:
+                self._series_change(master, occ, result.event, result.acks)
+
+        self.app.push_screen(
+            EventForm(app.store, app.checker, event, new=new, today=app.ctx.today,
+                      series_note=note),
+            done,
+        )
+
+    def _series_change(self, master: Event, occ: Occurrence, edited: Event,
+                       acks: tuple[tuple[str, str], ...]) -> None:
+        from ..dialogs.common import SeriesScopeDialog
+        from ..planning import edits
+
+        rid = occ.recurrence_id
+        assert rid is not None
+
+        def scoped(scope: str | None) -> None:
+            if scope == "this":
+                after = [edits.change_this(master, rid, replace(edited, rrule=None))]
+            elif scope == "following":
+                old_part, new_part = edits.change_following(master, rid, edited)
+                after = [old_part] + ([new_part] if new_part is not None else [])
+            elif scope == "all":
+                after = [edits.change_all(master, rid, edited)]
+            else:
+                return
+            self._save(tr("Serie ändern"), [master], after, acks, select=None)
+
+        self.app.push_screen(SeriesScopeDialog(tr("ändern")), scoped)
+
+    def action_move_event(self, days: int) -> None:
+        def move(occ: Occurrence) -> None:
+            from ..planning import edits
+
+            master = self.planner.store_event(occ.id)
+            if master is None:
+                return
+            target = occ.key if occ.recurrence_id is None else None
+            label = tr("Termin verschieben")
+            if occ.recurrence_id is None:
+                self._save(label, [master], [edits.shift(master, days)], (),
+                           select=target, day=self.day + timedelta(days=days))
+                return
+            rid = occ.recurrence_id
+            from ..dialogs.common import SeriesScopeDialog
+
+            def scoped(scope: str | None) -> None:
+                if scope == "this":
+                    after = [edits.move_occurrence(master, rid, days)]
+                elif scope == "following":
+                    moved = edits.shift(replace(occ.event, rrule=master.rrule), days)
+                    old_part, new_part = edits.change_following(master, rid, moved)
+                    after = [old_part] + ([new_part] if new_part is not None else [])
+                elif scope == "all":
+                    after = [edits.shift(master, days)]
+                else:
+                    return
+                self._save(label, [master], after, (), select=None,
+                           day=self.day + timedelta(days=days))
+
+            self.app.push_screen(SeriesScopeDialog(tr("verschieben")), scoped)
+
+        self._occurrence(move)
+
+    def action_delete_event(self) -> None:
+        def delete(occ: Occurrence) -> None:
+            from ..dialogs.common import ConfirmDialog, SeriesScopeDialog
+            from ..planning import edits
+
+            master = self.planner.store_event(occ.id)
+            if master is None:
+                return
+            label = tr("Termin löschen")
+            if occ.recurrence_id is None:
+                def confirmed(yes: bool | None) -> None:
+                    if yes:
+                        self._save(label, [master], [], (), select=None)
+
+                self.app.push_screen(
+                    ConfirmDialog(tr("Termin „{name}“ löschen?", name=self._describe(occ))),
+                    confirmed,
+                )
+                return
+            rid = occ.recurrence_id
+
+            def scoped(scope: str | None) -> None:
+                if scope == "this":
+                    after = [edits.delete_this(master, rid)]
+                elif scope == "following":
+                    rest = edits.delete_following(master, rid)
+                    after = [] if rest is None else [rest]
+                elif scope == "all":
+                    after = []
+                else:
+                    return
+                self._save(label, [master], after, (), select=None)
+
+            self.app.push_screen(SeriesScopeDialog(tr("löschen")), scoped)
+
+        self._occurrence(delete)
+
+    def _save(self, label: str, before: list[Event], after: list[Event],
+              acks: tuple[tuple[str, str], ...], *, select: str | None,
+              day: date | None = None) -> None:
+        self._write(lambda: self.planner.apply_change(label, before, after, acks),
+                    label, select=select, day=day)
+
+    @work(thread=True, exit_on_error=False, group="write")
+    def _write(self, job: Callable[[], str], label: str, *, select: str | None,
+               day: date | None) -> None:
+        try:
+            text = job()
+        except Exception as error:  # shown to the user, never a traceback
+            self.post_message(self.Failed(self.planner.describe_error(error)))
+            return
+        self.post_message(self.Saved(text, select=select, day=day))
+
+    @on(Saved)
+    def _saved(self, message: Saved) -> None:
+        self.notify(message.text, timeout=4)
+        if message.day is not None:
+            self.day = message.day
+        if message.select is not None:
+            self.selected = message.select
+        self.store_changed(self.planner.store_stamp())
+
+    @on(Failed)
+    def _failed(self, message: Failed) -> None:
+        self.notify(message.text, severity="error", timeout=8)
+        self.store_changed(self.planner.store_stamp())
+
+    def action_undo(self) -> None:
+        self._write(self.planner.undo, tr("Rückgängig"), select=None, day=None)
+
+    def action_redo(self) -> None:
+        self._write(self.planner.redo, tr("Wiederholen"), select=None, day=None)
+
+    # -- findings ----------------------------------------------------------------------
+
+    def action_acknowledge(self) -> None:
+        finding = self._finding_to_ack()
+        if finding is None:
+            self.notify(tr("Kein offener Befund ausgewählt."), severity="warning")
+            return
+        from ..dialogs.common import ReasonDialog
+
+        def reason_given(reason: str | None) -> None:
+            if reason is None:
+                return
+            self._write(lambda: self.planner.acknowledge([(finding.id, reason)], [finding]),
+                        tr("Quittieren"), select=None, day=None)
+
+        from ..planning.labels import RULE_LABELS
+
+        title = tr("Befund quittieren: {rule}",
+                   rule=tr(RULE_LABELS.get(finding.rule, finding.rule)))
+        self.app.push_screen(ReasonDialog(title), reason_given)
+
+    def _finding_to_ack(self) -> Finding | None:
+        panel = self.query_one(SidePanel)
+        if panel.display and panel.has_focus_within:
+            chosen = panel.highlighted_finding()
+            if chosen is not None:
+                return None if chosen.acknowledged else chosen
+        if self.window is None:
+            return None
+        if self.selected is not None:
+            for finding in self.window.findings_by_event.get(self.selected, ()):
+                if not finding.acknowledged:
+                    return finding
+        day_findings = self.window.open_findings(self.day)
+        return day_findings[0] if day_findings else None
+
+    # -- other screens -----------------------------------------------------------------
+
+    def action_kitas(self) -> None:
+        from .kitas import KitasScreen
+
+        def chosen(kita_id: str | None) -> None:
+            if kita_id:
+                self.filters = Filters(coach=None, kita=kita_id, kind=None)
+                self.query_one(SidePanel).show_filters(self.filters)
+                self.view = "agenda"
+                self._request()
+
+        app = self.planner
+        self.app.push_screen(KitasScreen(app.store, today=app.ctx.today, year=self.day.year),
+                             chosen)
+
+    def action_report(self) -> None:
+        from .report import ReportScreen
+
+        app = self.planner
+        coach = self.filters.coach or app.ctx.as_coach
+        self.app.push_screen(ReportScreen(app.store, today=app.ctx.today, coach=coach,
+                                          year=self.day.year, month=self.day.month))
+
+    def action_export(self) -> None:
+        from ..dialogs.ical import ExportDialog
+        from ..planning.timeutil import month_range
+
+        app = self.planner
+        start, end = month_range(self.day.year, self.day.month)
+
+        def done(text: str | None) -> None:
+            if text:
+                self.notify(text, timeout=6)
+
+        self.app.push_screen(
+            ExportDialog(app.store, today=app.ctx.today, coach=self.filters.coach,
+                         kita=self.filters.kita, kind=self.filters.kind, start=start,
+                         end=end),
+            done,
+        )
+
+    def action_import_calendar(self) -> None:
+        from ..dialogs.ical import ImportDialog
+
+        app = self.planner
+
+        def done(text: str | None) -> None:
+            if text:
+                self.notify(text, timeout=6)
+                self.store_changed(app.store_stamp())
+
+        self.app.push_screen(ImportDialog(app.store, today=app.ctx.today), done)
+
+    def action_help(self) -> None:
+        from .help import HelpScreen
+
+        self.app.push_screen(HelpScreen())
