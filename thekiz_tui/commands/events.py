@@ -90,38 +90,13 @@ def _stored_times(
 
 
 def _validate_event(store: Store, event: Event) -> None:
-    from store import FORTBILDUNG_SUBTYPES, KINDS, STATUSES
+    from ..planning.validate import event_problems
 
-    if event.kind not in KINDS:
-        bad(f"Unbekannte Art „{event.kind}“ (möglich: {', '.join(KINDS)}).")
-    if event.status not in STATUSES:
-        bad(f"Unbekannter Status „{event.status}“ (möglich: {', '.join(STATUSES)}).")
-    if event.subtype is not None:
-        if event.kind != "fortbildung":
-            bad("Eine Unterart (--subtype) gibt es nur bei Fortbildungen.")
-        if event.subtype not in FORTBILDUNG_SUBTYPES:
-            bad(f"Unbekannte Fortbildungsart „{event.subtype}“ "
-                f"(möglich: {', '.join(FORTBILDUNG_SUBTYPES)}).")
-    coaches = {c.id for c in store.coaches()}
-    kitas = {k.id for k in store.kitas()}
-    for coach in event.coaches:
-        if coach not in coaches:
-            bad(f"Prozessbegleiter*in „{coach}“ gibt es nicht.")
-    if event.kita is not None and event.kita not in kitas:
-        bad(f"Kita „{event.kita}“ gibt es nicht.")
-    for person in event.participants:
-        if person not in coaches and person not in kitas:
-            bad(f"Teilnehmende*r „{person}“ ist weder Prozessbegleiter*in noch Kita.")
-    if len(set(event.coaches)) != len(event.coaches):
-        bad("Eine Prozessbegleiter*in ist doppelt angegeben.")
-    if event.rrule:
-        from ..planning.occurrences import validate_rrule
-
-        if event.all_day:
-            first = datetime.combine(date.fromisoformat(event.start), time(0))
-        else:
-            first = datetime.fromisoformat(event.start).replace(tzinfo=None)
-        validate_rrule(event.rrule, first)
+    problems = event_problems(
+        event, coaches={c.id for c in store.coaches()}, kitas={k.id for k in store.kitas()}
+    )
+    if problems:
+        bad(problems[0].message)
 
 
 def _normal_rrule(text: str | None) -> str | None:
