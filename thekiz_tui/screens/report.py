@@ -1,0 +1,413 @@
+"""The month report (``r``): a coach's hours and fee per Kita, the Kitas' yearly budget
+used and left, their hours against the recommended 2-5 h and their checklist.
+
+The figures are ``planning.report.month_report``'s; the CSV export is ``report_csv``,
+the same code as ``thekiz report --format csv``. Store reads and the file write run in
+thread workers.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.markup import parse_style
+from textual.reactive import var
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Input, Label, Select, Static
+from textual.worker import Worker, WorkerState
+
+from store import Coach, Store
+
+from ..i18n import tr
+from ..keys import Action, bindings
+from ..output import fmt_number
+from ..planning.cadence import add_months
+from ..planning.report import Report, month_report
+from ..planning.timeutil import MONTHS_DE, fmt_money
+from ..report_csv import save_report_csv
+
+GROUP = "Bericht"
+ALL = ""  # the Select's value for "all coaches"
+
+ACTIONS: tuple[Action, ...] = (
+    Action("thekiz.report.prev_month", "left_square_bracket", "month(-1)",
+           "Vorheriger Monat", GROUP, footer=True),
+    Action("thekiz.report.next_month", "right_square_bracket", "month(1)",
+           "Nächster Monat", GROUP, footer=True),
+    Action("thekiz.report.coach", "c", "choose_coach", "Begleiter*in wählen", GROUP),
+    Action("thekiz.report.save", "s,ctrl+s", "save_csv", "Als CSV speichern", GROUP,
+           footer=True),
+    Action("thekiz.report.close", "escape", "close", "Schließen", GROUP, footer=True),
+)
+
+RECOMMENDATION_WORDS = {"below": "unter", "within": "im Rahmen", "above": "über"}
+RECOMMENDATION_STYLE = {"below": "$warning", "within": "$success", "above": "$warning"}
+
+
+def default_csv_name(year: int, month: int, coach: str | None) -> str:
+    """``bericht-2026-11-c-kraemer.csv``; ``alle`` for every coach."""
+    who = re.sub(r"[^A-Za-z0-9_.-]+", "-", coach).strip("-.") if coach else ""
+    return f"bericht-{year:04d}-{month:02d}-{who or 'alle'}.csv"
+
+
+def hours_text(hours: float) -> str:
+    return fmt_number(hours, 2)
+
+
+def recommendation_word(status: str) -> str:
+    return {"below": tr("unter"), "within": tr("im Rahmen"), "above": tr("über")}[status]
+
+
+class CsvPathDialog(ModalScreen[str | None]):
+    """Asks where to save the CSV. Dismisses with the path typed, or None."""
+
+    DEFAULT_CSS = """
+    CsvPathDialog {
+        align: center middle;
+        background: $background 60%;
+    }
+    CsvPathDialog > Vertical {
+        width: 76;
+        max-width: 100%;
+        height: auto;
+        border: round $primary;
+        background: $surface;
+        padding: 0 1;
+    }
+    CsvPathDialog Input {
+        margin: 1 0 0 0;
+    }
+    CsvPathDialog #csv-hint {
+        color: $foreground-muted;
+    }
+    CsvPathDialog #csv-error {
+        color: $error;
+        display: none;
+    }
+    CsvPathDialog #csv-error.-shown {
+        display: block;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", tr("Abbrechen"), id="thekiz.report.save_cancel"),
+    ]
+
+    def __init__(self, default: str) -> None:
+        super().__init__()
+        self._default = default
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(tr("Bericht als CSV speichern unter:"))
+            yield Input(self._default, id="csv-path")
+            yield Static(tr("Enter speichert, Escape bricht ab."), id="csv-hint")
+            yield Static("", id="csv-error", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#csv-path", Input).focus()
+
+    @on(Input.Submitted, "#csv-path")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        path = event.value.strip()
+        if not path:
+            error = self.query_one("#csv-error", Static)
+            error.update(tr("Bitte einen Dateinamen angeben."))
+            error.set_class(True, "-shown")
+            return
+        self.dismiss(path)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ReportScreen(Screen[None]):
+    """The month report of one coach (or all) with a CSV export."""
+
+    DEFAULT_CSS = """
+    ReportScreen {
+        layout: vertical;
+    }
+    ReportScreen #report-title {
+        height: 1;
+        padding: 0 1;
+        background: $panel;
+        color: $foreground;
+        text-style: bold;
+    }
+    ReportScreen #report-bar {
+        height: auto;
+        padding: 0 1;
+    }
+    ReportScreen #report-bar Label {
+        padding: 1 1 0 0;
+    }
+    ReportScreen #report-coach {
+        width: 40;
+    }
+    ReportScreen #report-table {
+        height: 1fr;
+        min-height: 4;
+    }
+    ReportScreen #report-legend {
+        height: auto;
+        padding: 0 1;
+        color: $foreground-muted;
+    }
+    ReportScreen #report-status {
+        height: auto;
+        padding: 0 1;
+    }
+    ReportScreen #report-status.-error {
+        color: $error;
+    }
+    ReportScreen #report-status.-ok {
+        color: $success;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [*bindings(ACTIONS)]
+
+    coach: var[str | None] = var[str | None](None, init=False)
+    """The coach whose report is shown; None for all coaches."""
+    month: var[tuple[int, int]] = var((2000, 1), init=False)
+    """The (year, month) shown."""
+
+    def __init__(
+        self, store: Store, *, today: date, coach: str | None, year: int, month: int
+    ) -> None:
+        super().__init__()
+        self._store = store
+        self._today = today
+        self._coaches: list[Coach] = []
+        self.report: Report | None = None
+        """The report on screen (None while the first one loads)."""
+        self.set_reactive(ReportScreen.coach, coach or None)
+        self.set_reactive(ReportScreen.month, (year, month))
+
+    # -- layout --------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._title(), id="report-title", markup=False)
+        with Horizontal(id="report-bar"):
+            yield Label(tr("Begleiter*in:"))
+            yield Select(
+                [(self._coach_label(), self.coach or ALL)],
+                value=self.coach or ALL, allow_blank=False, id="report-coach",
+            )
+        table: DataTable[str | Text] = DataTable(
+            id="report-table", cursor_type="row", zebra_stripes=True
+        )
+        yield table
+        yield Static("", id="report-legend", markup=False)
+        yield Static("", id="report-status", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#report-table", DataTable)
+        for label, key, width in (
+            (tr("Kita"), "kita", 22),
+            (tr("Besuche"), "visits", 7),
+            (tr("Stunden"), "hours", 7),
+            (tr("Honorar"), "fee", 12),
+            (tr("Budget Jahr"), "budget", 12),
+            (tr("verbraucht"), "used", 12),
+            (tr("übrig"), "left", 12),
+            (tr("Kita-Std."), "kita_hours", 16),
+            (tr("Empf. e/g/o"), "checklist", 11),
+        ):
+            table.add_column(label, key=key, width=width)
+        table.fixed_columns = 1
+        table.focus()
+        self._load()
+
+    def _coach_label(self) -> str:
+        if self.coach is None:
+            return tr("Alle Prozessbegleiter*innen")
+        for c in self._coaches:
+            if c.id == self.coach:
+                return c.name
+        return self.coach
+
+    def _title(self) -> str:
+        year, month = self.month
+        return tr("Stundennachweis {month} {year} - {coach}", month=MONTHS_DE[month - 1],
+                  year=year, coach=self._coach_label())
+
+    # -- loading -------------------------------------------------------------------------
+
+    def watch_coach(self) -> None:
+        self._load()
+
+    def watch_month(self) -> None:
+        self._load()
+
+    def _load(self) -> None:
+        self.query_one("#report-title", Static).update(self._title())
+        self.query_one("#report-table", DataTable).loading = True
+        year, month = self.month
+        self._compute(year, month, self.coach)
+
+    @work(thread=True, exit_on_error=False, group="report", exclusive=True)
+    def _compute(
+        self, year: int, month: int, coach: str | None
+    ) -> tuple[tuple[int, int, str | None], list[Coach], Report]:
+        # ``now`` as ``thekiz report`` takes it: today at the current time of day.
+        now = datetime.combine(self._today, datetime.now().time()).astimezone()
+        coaches = self._store.coaches()
+        report = month_report(self._store, year, month, coach=coach, now=now)
+        return (year, month, coach), coaches, report
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        group = event.worker.group
+        if group == "report":
+            event.stop()
+            self._report_state(event)
+        elif group == "report-save":
+            event.stop()
+            self._save_state(event)
+
+    def _report_state(self, event: Worker.StateChanged) -> None:
+        table = self.query_one("#report-table", DataTable)
+        if event.state == WorkerState.ERROR:
+            table.loading = False
+            self._status(tr("Bericht konnte nicht erstellt werden: {error}",
+                            error=str(event.worker.error)), error=True)
+            self.notify(str(event.worker.error), severity="error")
+        elif event.state == WorkerState.SUCCESS and event.worker.result is not None:
+            wanted, coaches, report = event.worker.result
+            if wanted != (*self.month, self.coach):
+                return  # an older request
+            table.loading = False
+            self._coaches = sorted(coaches, key=lambda c: (c.name.casefold(), c.id))
+            self._fill_coaches()
+            self.report = report
+            self.query_one("#report-title", Static).update(self._title())
+            self._fill(report)
+
+    def _fill_coaches(self) -> None:
+        select: Select[str] = self.query_one("#report-coach", Select)
+        options = [
+            (tr("Alle Prozessbegleiter*innen"), ALL), *((c.name, c.id) for c in self._coaches)
+        ]
+        values = {value for _, value in options}
+        with self.prevent(Select.Changed):
+            select.set_options(options)
+            wanted = self.coach or ALL
+            if wanted not in values:
+                select.set_options([*options, (wanted, wanted)])
+            select.value = wanted
+
+    def _fill(self, report: Report) -> None:
+        table: DataTable[str | Text] = self.query_one("#report-table", DataTable)
+        table.clear()
+        rec = {k: parse_style(v).rich_style for k, v in RECOMMENDATION_STYLE.items()}
+        error = parse_style("$error").rich_style
+        for r in report.rows:
+            left = Text("-") if r.left_year is None else Text(
+                fmt_money(r.left_year), style=error if r.left_year < -0.005 else ""
+            )
+            table.add_row(
+                Text(r.kita_name, overflow="crop"),
+                Text(str(r.visits), justify="right"),
+                Text(hours_text(r.hours), justify="right"),
+                Text(fmt_money(r.fee), justify="right"),
+                Text("-" if r.budget is None else fmt_money(r.budget), justify="right"),
+                Text(fmt_money(r.used_year), justify="right"),
+                left,
+                Text(f"{hours_text(r.kita_hours)} {recommendation_word(r.recommendation)}",
+                     style=rec[r.recommendation]),
+                Text(f"{r.checklist_done}/{r.checklist_planned}/"
+                     f"{len(r.checklist_missing)}"),
+                key=r.kita,
+            )
+        table.add_row(
+            Text(tr("Summe"), style="bold"),
+            Text(str(report.total_visits), style="bold", justify="right"),
+            Text(hours_text(report.total_hours), style="bold", justify="right"),
+            Text(fmt_money(report.total_fee), style="bold", justify="right"),
+            "", "", "", "", "",
+            key="__total__",
+        )
+        low, high = (fmt_number(h, 2).removesuffix(",00") for h in report.recommended)
+        legend = tr(
+            "Kita-Std.: Prozessbegleitung der Kita im Monat (alle Begleiter*innen), "
+            "empfohlen {low}-{high} Stunden. Empf.: erledigt/geplant/offen im Jahr.",
+            low=low, high=high,
+        )
+        if not report.rows:
+            legend = tr("Keine Prozessbegleitung in diesem Monat.") + " " + legend
+        self.query_one("#report-legend", Static).update(legend)
+
+    def _status(self, text: str, *, error: bool = False, ok: bool = False) -> None:
+        status = self.query_one("#report-status", Static)
+        status.update(text)
+        status.set_class(error, "-error")
+        status.set_class(ok, "-ok")
+
+    # -- coach and month -----------------------------------------------------------------
+
+    @on(Select.Changed, "#report-coach")
+    def _coach_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        value = event.value
+        coach = value if isinstance(value, str) and value != ALL else None
+        if coach != self.coach:
+            self.coach = coach
+
+    def action_month(self, step: int) -> None:
+        year, month = self.month
+        first = add_months(date(year, month, 1), step)
+        self.month = (first.year, first.month)
+
+    def action_choose_coach(self) -> None:
+        select = self.query_one("#report-coach", Select)
+        select.focus()
+        select.expanded = True
+
+    # -- CSV -----------------------------------------------------------------------------
+
+    def action_save_csv(self) -> None:
+        report = self.report
+        if report is None or self.query_one("#report-table", DataTable).loading:
+            self.notify(tr("Der Bericht wird noch erstellt."), severity="warning")
+            return
+        name = default_csv_name(report.year, report.month, report.coach)
+
+        def chosen(path: str | None) -> None:
+            if path:
+                self._status(tr("Speichere {path} ...", path=path))
+                self._save(report, path)
+
+        self.app.push_screen(CsvPathDialog(name), chosen)
+
+    @work(thread=True, exit_on_error=False, group="report-save")
+    def _save(self, report: Report, path: str) -> Path:
+        return save_report_csv(report, path)
+
+    def _save_state(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.SUCCESS and event.worker.result is not None:
+            message = tr("Gespeichert: {path}", path=str(event.worker.result))
+            self._status(message, ok=True)
+            self.notify(message)
+        elif event.state == WorkerState.ERROR:
+            error = event.worker.error
+            if isinstance(error, OSError) and error.strerror:
+                reason = error.strerror + (f": {error.filename}" if error.filename else "")
+            else:
+                reason = str(error)
+            message = tr("Speichern fehlgeschlagen: {reason}", reason=reason)
+            self._status(message, error=True)
+            self.notify(message, severity="error")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
