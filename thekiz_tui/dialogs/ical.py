@@ -1,0 +1,529 @@
+"""Export to and import from iCalendar files, as dialogs.
+
+The work is the CLI's (``thekiz_tui.ical.scope``): the same scope filter, the same atomic
+file write, the same import plan and the same words for it. Reading the store and the
+files runs in thread workers; their errors (a path that cannot be written, a broken
+.ics) appear in the dialog, which stays open.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Input, Label, Select, Static
+from textual.worker import Worker, WorkerState
+
+from ..i18n import lang, tr
+from ..planning.labels import kind_label
+from ..planning.timeutil import BadInput, fmt_date, parse_date
+from .common import Dialog, message_line, plain_arrows
+
+if TYPE_CHECKING:
+    from store import Coach, Kita, Store
+
+    from ..ical.importer import ImportPlan
+
+ALL = ""  # the Select value for "no filter"
+PREVIEW_LIMIT = 5  # events listed per group in the import preview
+
+
+def error_text(error: BaseException) -> str:
+    """A German (or translated) one-line reason for a failed export or import."""
+    from store import StoreError
+
+    if isinstance(error, BadInput | StoreError):
+        return " ".join(str(error).split())
+    if isinstance(error, OSError):
+        from ..cli import _os_message
+
+        return _os_message(error)
+    return tr("Unerwarteter Fehler: {error}", error=error)
+
+
+def _people(store: Store) -> tuple[list[Coach], list[Kita]]:
+    coaches = sorted(store.coaches(), key=lambda c: c.name.casefold())
+    kitas = sorted(store.kitas(), key=lambda k: k.name.casefold())
+    return coaches, kitas
+
+
+def _kind_options() -> list[tuple[Text, str]]:
+    from store import KINDS
+
+    return [(Text(kind_label(kind, lang())), kind) for kind in KINDS]
+
+
+FORM_CSS = """
+.row {
+    height: 1;
+    margin-bottom: 1;
+}
+.row > Label {
+    width: 22;
+    padding-right: 1;
+}
+.row > Select, .row > Input {
+    width: 1fr;
+}
+.row > .half {
+    width: 1fr;
+}
+.row > .gap {
+    width: 6;
+    padding: 0 1;
+}
+"""
+
+
+# -- export ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ExportScope:
+    coach: str | None
+    kita: str | None
+    kind: str | None
+    start: date | None
+    end: date | None  # exclusive
+
+    def args(self) -> dict[str, Any]:
+        return {"coach": self.coach, "kita": self.kita, "kind": self.kind,
+                "start": self.start, "end": self.end}
+
+
+class ExportDialog(Dialog[str | None]):
+    """Export the events of a scope (coach, Kita, kind, from/to) into an .ics file.
+
+    Prefilled with the planner's filters and the visible range ``[start, end)``; the
+    path defaults to ``thekiz-JJJJ-MM.ics`` in the working folder. Shows how many events
+    the scope holds. On success it dismisses with the summary the CLI prints
+    (``12 Termin(e) nach /pfad/datei.ics exportiert.``); errors stay in the dialog.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", tr("Abbrechen"), id="thekiz.export.cancel"),
+        Binding("ctrl+s", "export", tr("Exportieren"), id="thekiz.export.run"),
+    ]
+    AUTO_FOCUS = "#path"
+    DEFAULT_CSS = FORM_CSS.replace(".row", "ExportDialog .row") + """
+    ExportDialog #count {
+        margin-top: 1;
+    }
+    ExportDialog #count.-warning {
+        color: $text-warning;
+    }
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        today: date,
+        coach: str | None = None,
+        kita: str | None = None,
+        kind: str | None = None,
+        start: date,
+        end: date,
+    ) -> None:
+        super().__init__()
+        from ..ical.scope import default_export_name
+
+        self.store = store
+        self.today = today
+        self.initial = ExportScope(coach, kita, kind, start, end)
+        self._auto_path = default_export_name(start, end)
+        self._scope: ExportScope | None = self.initial
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        start, end = self.initial.start, self.initial.end
+        assert start is not None and end is not None
+        with Vertical(id="frame"):
+            yield Static(tr("Export als iCalendar (.ics)"), classes="title")
+            with Horizontal(classes="row"):
+                yield Label(tr("Prozessbegleiter*in"))
+                yield Select([(Text(tr("Alle")), ALL)], allow_blank=False, compact=True,
+                             id="coach")
+            with Horizontal(classes="row"):
+                yield Label(tr("Kita"))
+                yield Select([(Text(tr("Alle")), ALL)], allow_blank=False, compact=True,
+                             id="kita")
+            with Horizontal(classes="row"):
+                yield Label(tr("Art"))
+                yield Select([(Text(tr("Alle")), ALL), *_kind_options()], allow_blank=False,
+                             compact=True, value=self.initial.kind or ALL, id="kind")
+            with Horizontal(classes="row"):
+                yield Label(tr("Von"))
+                yield Input(fmt_date(start), compact=True, id="start", classes="half",
+                            placeholder="TT.MM.JJJJ")
+                yield Label(tr("bis"), classes="gap")
+                yield Input(fmt_date(end - timedelta(days=1)), compact=True, id="end",
+                            classes="half", placeholder="TT.MM.JJJJ")
+            with Horizontal(classes="row"):
+                yield Label(tr("Datei"))
+                yield Input(self._auto_path, compact=True, id="path")
+            yield Static(tr("Leeres Datum: ohne Grenze. Strg+S exportiert."), classes="hint")
+            yield Static(tr("Zähle Termine ..."), id="count", classes="hint")
+            yield message_line()
+            with Horizontal(classes="buttons"):
+                yield Button(tr("Exportieren"), id="export", variant="primary")
+                yield Button(tr("Abbrechen"), id="cancel")
+
+    def on_mount(self) -> None:
+        plain_arrows(self)
+        self._load_people()
+        self._recount()
+
+    # scope
+
+    def _select(self, name: str) -> str | None:
+        value = self.query_one(f"#{name}", Select).value
+        return value if isinstance(value, str) and value != ALL else None
+
+    def _day(self, name: str) -> date | None:
+        text = self.query_one(f"#{name}", Input).value.strip()
+        return parse_date(text, today=self.today) if text else None
+
+    def read_scope(self) -> ExportScope:
+        """The scope as the fields show it; BadInput for a wrong date."""
+        start, last = self._day("start"), self._day("end")
+        if start is not None and last is not None and last < start:
+            raise BadInput(tr("Das Ende ({last}) liegt vor dem Anfang ({first}).",
+                              last=fmt_date(last), first=fmt_date(start)))
+        end = None if last is None else last + timedelta(days=1)
+        return ExportScope(self._select("coach"), self._select("kita"), self._select("kind"),
+                           start, end)
+
+    @on(Select.Changed)
+    @on(Input.Changed, "#start, #end, #path")
+    def _recount(self) -> None:
+        self.show_message("")
+        try:
+            scope = self.read_scope()
+        except BadInput as error:
+            self._scope = None
+            self._count_text(" ".join(str(error).split()), warning=True)
+            return
+        self._scope = scope
+        self._follow_dates(scope)
+        self._count(scope, self.query_one("#path", Input).value)
+
+    def _follow_dates(self, scope: ExportScope) -> None:
+        """The default file name follows the dates until the user types her own."""
+        from ..ical.scope import default_export_name
+
+        path = self.query_one("#path", Input)
+        if path.value == self._auto_path and scope.start and scope.end:
+            self._auto_path = default_export_name(scope.start, scope.end)
+            if path.value != self._auto_path:
+                path.value = self._auto_path
+
+    def _count_text(self, text: str, *, warning: bool = False) -> None:
+        count = self.query_one("#count", Static)
+        count.update(text)
+        count.set_class(warning, "-warning")
+
+    # workers
+
+    @work(thread=True, exit_on_error=False, group="export-people")
+    def _load_people(self) -> tuple[list[Coach], list[Kita]]:
+        return _people(self.store)
+
+    @work(thread=True, exit_on_error=False, group="export-count", exclusive=True)
+    def _count(self, scope: ExportScope, path: str) -> tuple[ExportScope, int, bool]:
+        from ..ical.scope import export_scope
+
+        exists = bool(path.strip()) and Path(path.strip()).expanduser().is_file()
+        return scope, len(export_scope(self.store, **scope.args())), exists
+
+    @work(thread=True, exit_on_error=False, group="export-run", exclusive=True)
+    def _export(self, scope: ExportScope, path: str) -> str:
+        from ..ical.scope import export_events, write_export
+
+        target = Path(path).expanduser()
+        folder = target.parent
+        if not folder.is_dir():
+            raise BadInput(tr("Den Ordner {folder} gibt es nicht.",
+                              folder=os.path.abspath(folder)))
+        events, data = export_events(self.store, **scope.args())
+        write_export(target, data)
+        # The CLI's words (ical.scope.export_message), with the full path.
+        return tr("{n} Termin(e) nach {path} exportiert.", n=len(events),
+                  path=os.path.abspath(target))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        group = worker.group
+        result: Any = worker.result
+        if event.state == WorkerState.SUCCESS:
+            if group == "export-people":
+                self._people_loaded(*result)
+            elif group == "export-count":
+                scope, count, exists = result
+                if scope == self._scope:
+                    self._counted(count, exists)
+            elif group == "export-run":
+                self.busy = False
+                self.dismiss(result)
+        elif event.state == WorkerState.ERROR and worker.error is not None:
+            if group == "export-run":
+                self.busy = False
+                self.query_one("#export", Button).disabled = False
+            self.show_message(error_text(worker.error))
+
+    def _people_loaded(self, coaches: list[Coach], kitas: list[Kita]) -> None:
+        for name, records, initial in (
+            ("coach", coaches, self.initial.coach),
+            ("kita", kitas, self.initial.kita),
+        ):
+            select = self.query_one(f"#{name}", Select)
+            current = select.value
+            options = [(Text(tr("Alle")), ALL), *[(Text(r.name), r.id) for r in records]]
+            ids = {r.id for r in records}
+            with select.prevent(Select.Changed):
+                select.set_options(options)
+                wanted = current if current != ALL else (initial or ALL)
+                select.value = wanted if wanted in ids else ALL
+        self._recount()
+
+    def _counted(self, count: int, exists: bool) -> None:
+        if count == 1:
+            text = tr("1 Termin wird exportiert.")
+        else:
+            text = tr("{n} Termine werden exportiert.", n=count)
+        if exists:
+            text += " " + tr("Die Datei gibt es schon; sie wird ersetzt.")
+        self._count_text(text, warning=exists)
+
+    # actions
+
+    @on(Input.Submitted, "#path, #start, #end")
+    @on(Button.Pressed, "#export")
+    def action_export(self) -> None:
+        if self.busy:
+            return
+        self.show_message("")
+        try:
+            scope = self.read_scope()
+        except BadInput as error:
+            self.show_message(" ".join(str(error).split()))
+            return
+        path = self.query_one("#path", Input).value.strip()
+        if not path:
+            self.show_message(tr("Bitte einen Dateinamen angeben."))
+            self.query_one("#path", Input).focus()
+            return
+        self.busy = True
+        self.query_one("#export", Button).disabled = True
+        self._export(scope, path)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+# -- import ----------------------------------------------------------------------------
+
+
+class ImportDialog(Dialog[str | None]):
+    """Import the events of an .ics file: "Vorschau" shows what would happen (as
+    ``thekiz import --dry-run``) and writes nothing; "Importieren" writes it in one go and
+    dismisses with a summary. A broken file shows the German reason (with its line) and
+    nothing is imported."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", tr("Abbrechen"), id="thekiz.import.cancel"),
+        Binding("ctrl+r", "preview", tr("Vorschau"), id="thekiz.import.preview"),
+        Binding("ctrl+s", "import", tr("Importieren"), id="thekiz.import.run"),
+    ]
+    AUTO_FOCUS = "#path"
+    DEFAULT_CSS = FORM_CSS.replace(".row", "ImportDialog .row") + """
+    ImportDialog #plan {
+        height: auto;
+        max-height: 8;
+        border: round $panel;
+        padding: 0 1;
+    }
+    ImportDialog #plan.-empty {
+        display: none;
+    }
+    """
+
+    def __init__(self, store: Store, *, today: date, coach: str | None = None,
+                 path: str = "") -> None:
+        super().__init__()
+        self.store = store
+        self.today = today
+        self.coach = coach
+        self.path = path
+        self.plan: ImportPlan | None = None
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        from ..ical.scope import DEFAULT_KIND
+
+        with Vertical(id="frame"):
+            yield Static(tr("Import aus iCalendar (.ics)"), classes="title")
+            with Horizontal(classes="row"):
+                yield Label(tr("Datei"))
+                yield Input(self.path, compact=True, id="path",
+                            placeholder=tr("Pfad zur .ics-Datei"))
+            with Horizontal(classes="row"):
+                yield Label(tr("Art"))
+                yield Select(_kind_options(), allow_blank=False, compact=True,
+                             value=DEFAULT_KIND, id="kind")
+            with Horizontal(classes="row"):
+                yield Label(tr("Prozessbegleiter*in"))
+                yield Select([(Text(tr("Keine")), ALL)], allow_blank=False, compact=True,
+                             id="coach")
+            yield Static(tr("Art und Person gelten nur für Termine fremder Kalender."),
+                         classes="hint")
+            with VerticalScroll(id="plan", classes="-empty"):
+                yield Static("", id="plan-text", markup=False)
+            yield message_line()
+            with Horizontal(classes="buttons"):
+                yield Button(tr("Vorschau"), id="preview")
+                yield Button(tr("Importieren"), id="import", variant="primary")
+                yield Button(tr("Abbrechen"), id="cancel")
+
+    def on_mount(self) -> None:
+        plain_arrows(self)
+        self._load_coaches()
+
+    def _options(self) -> dict[str, Any]:
+        kind = self.query_one("#kind", Select).value
+        coach = self.query_one("#coach", Select).value
+        return {
+            "kind": kind if isinstance(kind, str) else "sonstiges",
+            "coach": coach if isinstance(coach, str) and coach != ALL else None,
+        }
+
+    def _path(self) -> str | None:
+        path = self.query_one("#path", Input).value.strip()
+        if not path:
+            self.show_message(tr("Bitte den Pfad einer .ics-Datei angeben."))
+            self.query_one("#path", Input).focus()
+            return None
+        return path
+
+    @on(Input.Changed, "#path")
+    @on(Select.Changed)
+    def _stale(self) -> None:
+        """Another file or other options: the preview no longer says what happens."""
+        self.plan = None
+        self.show_message("")
+        self._show_plan("")
+
+    def _show_plan(self, text: str) -> None:
+        self.query_one("#plan-text", Static).update(text)
+        self.query_one("#plan").set_class(not text, "-empty")
+
+    # workers
+
+    @work(thread=True, exit_on_error=False, group="import-people")
+    def _load_coaches(self) -> list[Coach]:
+        return _people(self.store)[0]
+
+    @work(thread=True, exit_on_error=False, group="import-preview", exclusive=True)
+    def _preview(self, path: str, options: dict[str, Any]) -> tuple[str, ImportPlan]:
+        from ..ical.scope import preview_import
+
+        return path, preview_import(self.store, path, **options)
+
+    @work(thread=True, exit_on_error=False, group="import-run", exclusive=True)
+    def _import(self, path: str, options: dict[str, Any]) -> str:
+        from ..ical.scope import import_now
+
+        plan = import_now(self.store, path, **options)
+        return tr("Import aus {name}: {new} neu, {changed} geändert, {unchanged} unverändert.",
+                  name=Path(path).name, new=len(plan.new), changed=len(plan.changed),
+                  unchanged=len(plan.unchanged))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        group = worker.group
+        result: Any = worker.result
+        if event.state == WorkerState.SUCCESS:
+            if group == "import-people":
+                self._coaches_loaded(result)
+            elif group == "import-preview":
+                path, plan = result
+                self._previewed(path, plan)
+            elif group == "import-run":
+                self.busy = False
+                self.dismiss(result)
+        elif event.state == WorkerState.ERROR and worker.error is not None:
+            if group in ("import-preview", "import-run"):
+                self.busy = False
+                self._set_buttons(enabled=True)
+                self.plan = None
+                self._show_plan("")
+            self.show_message(error_text(worker.error))
+
+    def _coaches_loaded(self, coaches: list[Coach]) -> None:
+        select = self.query_one("#coach", Select)
+        ids = {c.id for c in coaches}
+        with select.prevent(Select.Changed):
+            select.set_options([(Text(tr("Keine")), ALL),
+                                *[(Text(c.name), c.id) for c in coaches]])
+            select.value = self.coach if self.coach in ids else ALL
+
+    def _previewed(self, path: str, plan: ImportPlan) -> None:
+        self._set_buttons(enabled=True)
+        self.busy = False
+        if path != self.query_one("#path", Input).value.strip():
+            return  # typed on meanwhile
+        self.plan = plan
+        self._show_plan("\n".join(preview_lines(plan)))
+
+    def _set_buttons(self, *, enabled: bool) -> None:
+        for name in ("#preview", "#import"):
+            self.query_one(name, Button).disabled = not enabled
+
+    # actions
+
+    @on(Input.Submitted, "#path")
+    @on(Button.Pressed, "#preview")
+    def action_preview(self) -> None:
+        path = self._path()
+        if path is None or self.busy:
+            return
+        self.show_message("")
+        self.busy = True
+        self._set_buttons(enabled=False)
+        self._preview(path, self._options())
+
+    @on(Button.Pressed, "#import")
+    def action_import(self) -> None:
+        path = self._path()
+        if path is None or self.busy:
+            return
+        self.show_message("")
+        self.busy = True
+        self._set_buttons(enabled=False)
+        self._import(path, self._options())
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def preview_lines(plan: ImportPlan, limit: int = PREVIEW_LIMIT) -> list[str]:
+    """``thekiz import --dry-run``'s lines, at most ``limit`` events per group."""
+    from ..ical.scope import DRY_RUN_LINE, describe, plan_groups
+
+    lines = [tr(DRY_RUN_LINE)]
+    for group in plan_groups(plan):
+        lines.append(f"{tr(group.label)}: {len(group.events)}")
+        lines.extend(f"  {describe(event)}" for event in group.events[:limit])
+        if len(group.events) > limit:
+            lines.append("  " + tr("... und {n} weitere", n=len(group.events) - limit))
+    return lines
