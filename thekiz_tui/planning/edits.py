@@ -310,19 +310,9 @@ def _truncated(master: Event, slot: _Slot) -> Event:
 
 
 def _keys_before(master: Event, slot: _Slot) -> Callable[[str], bool]:
-    """Whether an exdate or override key belongs to the part before ``slot``: by its place
-    in the rule, or (a key the rule no longer has) by its instant."""
-    keys = [*master.exdates, *master.overrides]
-    places = _positions(master, {_key_at(k, master) for k in keys})
-    assert slot.index is not None
-    split = slot.index
-
-    def keep(key: str) -> bool:
-        at = _key_at(key, master)
-        found = places.get(at)
-        return at < slot.at if found is None else found[0] < split
-
-    return keep
+    """Whether an exdate or override key belongs to the part of the series before
+    ``slot`` (the rule's occurrences come in the order of their instants)."""
+    return lambda key: _key_at(key, master) < slot.at
 
 
 # -- carrying exdates and overrides to a changed series --------------------------------
