@@ -49,6 +49,15 @@ def _clone(event: Event) -> Event:
     return Event.from_dict(event.to_dict())
 
 
+def _handed_out(change: Change) -> Change:
+    """A copy for the caller, so that changing it leaves the stacks alone."""
+    return Change(
+        change.label,
+        tuple(_clone(e) for e in change.before),
+        tuple(_clone(e) for e in change.after),
+    )
+
+
 def _by_id(events: Sequence[Event], what: str) -> dict[str, Event]:
     out: dict[str, Event] = {}
     for event in events:
@@ -131,7 +140,7 @@ class History:
             self._undo.append(change)
             del self._undo[: max(0, len(self._undo) - self.limit)]
             self._redo.clear()
-            return change
+            return _handed_out(change)
 
     def undo(self) -> Change | None:
         """Revert the last change (None if there is none). Returns what undo did, as a
@@ -148,7 +157,7 @@ class History:
             )
             self._undo.pop()
             self._redo.append(Change(entry.label, stored, entry.after))
-            return Change(entry.label, entry.after, stored)
+            return _handed_out(Change(entry.label, entry.after, stored))
 
     def redo(self) -> Change | None:
         """Apply the last undone change again (None if there is none); as :meth:`undo`."""
@@ -162,7 +171,7 @@ class History:
             )
             self._redo.pop()
             self._undo.append(Change(entry.label, entry.before, stored))
-            return Change(entry.label, entry.before, stored)
+            return _handed_out(Change(entry.label, entry.before, stored))
 
     def _swap(
         self, current: dict[str, Event], target: dict[str, Event], action: str | None
