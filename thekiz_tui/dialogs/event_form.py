@@ -1,0 +1,772 @@
+"""The event form: a modal that edits one event and shows, while the coach types, the
+findings that saving it would cause.
+
+The caller prefills the event and gets a ``FormResult`` (or None on Escape)::
+
+    self.app.push_screen(
+        EventForm(store, checker, event, new=True, today=today), callback=self._saved
+    )
+
+Every change of a field builds the candidate event (``planning.validate.build_event``:
+parsing and the save rules, no Textual) and hands it to a thread worker that runs
+``Checker.check_candidate``; its findings replace the options of the findings list in
+place. Nothing is re-mounted on a keystroke.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import partial
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import (
+    Button,
+    Checkbox,
+    Input,
+    Label,
+    OptionList,
+    Select,
+    SelectionList,
+    Static,
+    TextArea,
+)
+from textual.widgets.option_list import Option
+from textual.widgets.selection_list import Selection
+from textual.worker import Worker, WorkerState
+
+from store import KINDS, STATUSES, Coach, Event, Kita
+
+from ..i18n import lang, tr
+from ..keys import Action
+from ..planning.findings import SEVERITY_DE, Finding, sort_key
+from ..planning.labels import (
+    ROLE_LABELS,
+    RULE_LABELS,
+    STATUS_LABELS,
+    SUBTYPE_LABELS,
+    kind_label,
+)
+from ..planning.recurrence import REPEAT_LABELS, describe, read_rrule
+from ..planning.timeutil import fmt_date, fmt_time, zone
+from ..planning.validate import (
+    Built,
+    Draft,
+    Problem,
+    build_event,
+    kita_label,
+    kita_matches,
+    resolve_kita,
+)
+
+if TYPE_CHECKING:
+    from store import Store
+
+    from ..planning.conflicts import Checker
+
+FORM = "Termin"
+# The form's actions (binding ids for the keymap, listed by the help screen).
+FORM_ACTIONS: tuple[Action, ...] = (
+    Action("thekiz.form.save", "ctrl+s", "save", "Speichern", FORM, footer=True),
+    Action("thekiz.form.cancel", "escape", "cancel", "Abbrechen", FORM, footer=True),
+    Action("thekiz.form.ack", "f2", "ack", "Befund quittieren", FORM, footer=True),
+)
+
+CHECK_GROUP = "thekiz-form-check"
+LOAD_GROUP = "thekiz-form-load"
+KITA_SUGGESTIONS = 8
+
+# The fields that show a message beside them, and the problem fields they show.
+_ERROR_FIELDS: dict[str, tuple[str, ...]] = {
+    "kind": ("kind",),
+    "subtype": ("subtype",),
+    "day": ("day", "last_day"),
+    "times": ("start", "end"),
+    "coaches": ("coaches",),
+    "kita": ("kita",),
+    "repeat": ("interval", "until", "rrule"),
+    "status": ("status",),
+    "other": ("participants",),
+}
+_WIDGET_OF_FIELD: dict[str, str] = {
+    "kind": "#kind", "subtype": "#subtype", "day": "#day", "last_day": "#last-day",
+    "start": "#start", "end": "#end", "coaches": "#coaches", "kita": "#kita",
+    "interval": "#interval", "until": "#until", "rrule": "#repeat", "status": "#status",
+}
+
+
+@dataclass(frozen=True)
+class FormResult:
+    event: Event  # the edited event (same id as given), ready to save
+    acks: tuple[tuple[str, str], ...]  # (finding_id, reason) acknowledged in the form
+
+
+class KitaInput(Input):
+    """The Kita field: typing filters the suggestions below it, up and down move
+    through them, Enter picks one."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down", "move(1)", show=False),
+        Binding("up", "move(-1)", show=False),
+    ]
+
+    class Move(Message):
+        def __init__(self, delta: int) -> None:
+            super().__init__()
+            self.delta = delta
+
+    def action_move(self, delta: int) -> None:
+        self.post_message(self.Move(delta))
+
+
+def _problem_text(problem: Problem) -> str:
+    return tr(problem.template, **problem.kwargs)
+
+
+def _finding_prompt(finding: Finding, acked: str | None) -> Content:
+    rule = tr(RULE_LABELS.get(finding.rule, finding.rule))
+    if acked is not None or finding.acknowledged:
+        mark = tr("quittiert")
+        return Content.from_markup(
+            "[$success]+ $mark[/] [$foreground-muted]$rule: $message[/]",
+            mark=mark, rule=rule, message=finding.message,
+        )
+    severity = tr(SEVERITY_DE.get(finding.severity, finding.severity))
+    colour = {"error": "$error", "warning": "$warning"}.get(finding.severity, "$accent")
+    return Content.from_markup(
+        f"[{colour}]! $severity[/] [b]$rule[/]: $message",
+        severity=severity, rule=rule, message=finding.message,
+    )
+
+
+class EventForm(ModalScreen[FormResult | None]):
+    """Edit one event; live findings; returns a ``FormResult`` or None (Escape)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [a.binding() for a in FORM_ACTIONS]
+
+    DEFAULT_CSS = """
+    EventForm {
+        align: center middle;
+    }
+    EventForm #form-box {
+        width: 100%;
+        max-width: 110;
+        height: 100%;
+        max-height: 44;
+        background: $surface;
+        border: round $primary;
+        border-title-color: $foreground;
+        padding: 0 1;
+    }
+    EventForm #form-note {
+        color: $warning;
+        height: auto;
+    }
+    EventForm #form-note.-empty { display: none; }
+    EventForm #form-fields {
+        height: 1fr;
+        scrollbar-size-vertical: 1;
+    }
+    EventForm .row {
+        height: auto;
+        margin-bottom: 0;
+    }
+    EventForm .row > Label {
+        width: 13;
+        padding-right: 1;
+        color: $foreground-muted;
+    }
+    EventForm .row > .between {
+        width: auto;
+        padding: 0 1;
+        color: $foreground-muted;
+    }
+    EventForm .row.-hidden, EventForm .-hidden { display: none; }
+    EventForm Select { width: 1fr; }
+    EventForm #kind, EventForm #status { width: 30; }
+    EventForm #repeat { width: 34; }
+    EventForm Input { width: 1fr; }
+    EventForm #day, EventForm #last-day, EventForm #until { width: 14; }
+    EventForm #start, EventForm #end { width: 8; }
+    EventForm #interval { width: 5; }
+    EventForm Checkbox { width: auto; margin-left: 2; }
+    EventForm #coaches {
+        width: 1fr;
+        height: auto;
+        max-height: 5;
+    }
+    EventForm #kita-options {
+        margin-left: 13;
+        height: auto;
+        max-height: 5;
+        width: 1fr;
+        border: none;
+        background: $boost;
+    }
+    EventForm #repeat-desc {
+        margin-left: 13;
+        color: $foreground-muted;
+        height: auto;
+    }
+    EventForm #notes {
+        width: 1fr;
+        height: 3;
+    }
+    EventForm .field-error {
+        margin-left: 13;
+        color: $error;
+        height: auto;
+        display: none;
+    }
+    EventForm .field-error.-shown { display: block; }
+    EventForm #form-findings {
+        height: auto;
+        border-top: solid $panel;
+    }
+    EventForm #findings-title { height: 1; color: $foreground-muted; }
+    EventForm #findings-title.-bad { color: $warning; }
+    EventForm #findings {
+        height: 4;
+        border: none;
+        padding: 0;
+    }
+    EventForm #ack-row, EventForm #form-buttons { height: 1; }
+    EventForm #ack-reason { width: 1fr; }
+    EventForm Button { margin-left: 1; }
+    EventForm #form-status {
+        width: 1fr;
+        color: $error;
+        height: 1;
+    }
+    EventForm #form-status.-ok { color: $success; }
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        checker: Checker,
+        event: Event,
+        *,
+        new: bool,
+        today: date,
+        series_note: str | None = None,
+    ) -> None:
+        super().__init__()
+        self._store = store
+        self._checker = checker
+        self._base = event
+        self._new = new
+        self._today = today
+        self._series_note = series_note
+        self._coaches: list[Coach] = []
+        self._coach_ids: frozenset[str] = frozenset()
+        self._kitas: list[Kita] = []
+        self._ready = False
+        self._built: Built | None = None
+        self._errors: dict[str, str] = {}
+        self._visible: dict[str, bool] = {}
+        self._repeat_text = ""
+        self._status_text = ""
+        self._checked: Event | None = None  # the candidate of the last check started
+        self._check_generation = 0
+        self._findings: list[Finding] = []
+        self._findings_for: Event | None = None  # the candidate they belong to
+        self._shown_findings: tuple[tuple[str, bool, str], ...] | None = None
+        self._acks: dict[str, str] = {}
+        self._kita_shown: tuple[str, ...] | None = None
+
+    # -- layout ------------------------------------------------------------------------
+
+    def _initial(self) -> dict[str, Any]:
+        """The field texts of the given event."""
+        ev = self._base
+        values: dict[str, Any] = {"start": "", "end": "", "last_day": ""}
+        if ev.all_day:
+            first = date.fromisoformat(ev.start[:10])
+            last = date.fromisoformat(ev.end[:10]) - timedelta(days=1)
+            values["day"] = fmt_date(first)
+            if last > first:
+                values["last_day"] = fmt_date(last)
+            values["start"], values["end"] = "09:00", "11:00"
+        else:
+            tz = zone(ev.tz)
+            start = datetime.fromisoformat(ev.start).astimezone(tz)
+            end = datetime.fromisoformat(ev.end).astimezone(tz)
+            first = start.date()
+            values["day"] = fmt_date(first)
+            values["start"], values["end"] = fmt_time(start), fmt_time(end)
+            if end.date() != first:
+                values["last_day"] = fmt_date(end.date())
+        repeat = read_rrule(ev.rrule, first, all_day=ev.all_day)
+        values["repeat"] = repeat.choice
+        values["interval"] = str(repeat.interval) if repeat.choice == "weeks" else "2"
+        values["until"] = fmt_date(repeat.until) if repeat.until else ""
+        values["rule"] = repeat.rule
+        return values
+
+    def compose(self) -> ComposeResult:
+        ev = self._base
+        init = self._initial()
+        language = lang()
+        kinds = [(kind_label(k, language), k) for k in KINDS]
+        if ev.kind not in KINDS:
+            kinds.append((ev.kind, ev.kind))
+        statuses = [(tr(STATUS_LABELS[s]), s) for s in STATUSES]
+        if ev.status not in STATUSES:
+            statuses.append((ev.status, ev.status))
+        subtypes = [(tr(label), key) for key, label in SUBTYPE_LABELS.items()]
+        if ev.subtype is not None and ev.subtype not in SUBTYPE_LABELS:
+            subtypes.append((ev.subtype, ev.subtype))
+        repeat_labels = REPEAT_LABELS.get(language, REPEAT_LABELS["de"])
+        box = Vertical(id="form-box")
+        box.border_title = tr("Neuer Termin") if self._new else tr("Termin bearbeiten")
+        with box:
+            note = Static(self._series_note or "", id="form-note")
+            note.set_class(not self._series_note, "-empty")
+            yield note
+            fields = VerticalScroll(id="form-fields")
+            fields.can_focus = False  # tab goes from field to field, not to the scroller
+            with fields:
+                with Horizontal(classes="row"):
+                    yield Label(tr("Art"))
+                    yield Select(kinds, value=ev.kind, allow_blank=False, id="kind",
+                                 compact=True)
+                yield Static(id="err-kind", classes="field-error")
+                with Horizontal(classes="row", id="row-subtype"):
+                    yield Label(tr("Unterart"))
+                    yield Select(subtypes, value=ev.subtype or Select.NULL, allow_blank=True,
+                                 prompt=tr("(keine)"), id="subtype", compact=True)
+                yield Static(id="err-subtype", classes="field-error")
+                with Horizontal(classes="row"):
+                    yield Label(tr("Titel"))
+                    yield Input(ev.title, id="title", compact=True)
+                with Horizontal(classes="row"):
+                    yield Label(tr("Datum"))
+                    yield Input(init["day"], id="day", placeholder="4.3.", compact=True)
+                    yield Label(tr("bis"), classes="between")
+                    yield Input(init["last_day"], id="last-day", compact=True,
+                                placeholder=tr("(optional)"))
+                    yield Checkbox(tr("ganztägig"), ev.all_day, id="all-day", compact=True)
+                yield Static(id="err-day", classes="field-error")
+                with Horizontal(classes="row", id="row-times"):
+                    yield Label(tr("Zeit"))
+                    yield Input(init["start"], id="start", placeholder="9:30", compact=True)
+                    yield Label("–", classes="between")
+                    yield Input(init["end"], id="end", placeholder="11:00", compact=True)
+                yield Static(id="err-times", classes="field-error")
+                with Horizontal(classes="row"):
+                    yield Label(tr("Begleitung"))
+                    yield SelectionList[str](id="coaches", compact=True)
+                yield Static(id="err-coaches", classes="field-error")
+                with Horizontal(classes="row"):
+                    yield Label(tr("Kita"))
+                    yield KitaInput(
+                        "", id="kita", compact=True, placeholder=tr("Name oder Landkreis tippen")
+                    )
+                kita_options = OptionList(id="kita-options", compact=True)
+                kita_options.can_focus = False  # picked from the Kita field with arrows
+                kita_options.add_class("-hidden")
+                yield kita_options
+                yield Static(id="err-kita", classes="field-error")
+                with Horizontal(classes="row"):
+                    yield Label(tr("Ort"))
+                    yield Input(ev.location, id="location", compact=True)
+                with Horizontal(classes="row"):
+                    yield Label(tr("Wiederholung"))
+                    yield Select(
+                        [(repeat_labels[k], k) for k in repeat_labels],
+                        value=init["repeat"], allow_blank=False, id="repeat", compact=True,
+                    )
+                    yield Label(tr("alle"), classes="between weeks")
+                    yield Input(init["interval"], id="interval", compact=True,
+                                classes="weeks", restrict=r"\d*")
+                    yield Label(tr("Wochen"), classes="between weeks")
+                with Horizontal(classes="row", id="row-until"):
+                    yield Label(tr("Serie endet"))
+                    yield Input(init["until"], id="until", compact=True,
+                                placeholder=tr("(nie)"))
+                with Horizontal(classes="row", id="row-rule"):
+                    yield Label(tr("Regel"))
+                    yield Input(init["rule"], id="rule", compact=True,
+                                placeholder="FREQ=WEEKLY;BYDAY=MO")
+                yield Static(id="repeat-desc")
+                yield Static(id="err-repeat", classes="field-error")
+                with Horizontal(classes="row"):
+                    yield Label(tr("Status"))
+                    yield Select(statuses, value=ev.status, allow_blank=False, id="status",
+                                 compact=True)
+                yield Static(id="err-status", classes="field-error")
+                with Horizontal(classes="row"):
+                    yield Label(tr("Notizen"))
+                    yield TextArea(ev.notes, id="notes", compact=True, soft_wrap=True)
+                yield Static(id="err-other", classes="field-error")
+            with Vertical(id="form-findings"):
+                yield Static(tr("Befunde: werden geprüft ..."), id="findings-title")
+                yield OptionList(id="findings", compact=True)
+                with Horizontal(id="ack-row"):
+                    yield Input(id="ack-reason", compact=True,
+                                placeholder=tr("Grund für die Quittung (optional)"))
+                    yield Button(tr("Quittieren (F2)"), id="ack", compact=True)
+            with Horizontal(id="form-buttons"):
+                yield Static("", id="form-status")
+                yield Button(tr("Speichern (Strg+S)"), id="save", variant="primary",
+                             compact=True, disabled=True)
+                yield Button(tr("Abbrechen (Esc)"), id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self._set_visibility()
+        self.query_one("#title", Input).focus()
+        self.run_worker(
+            self._load, thread=True, group=LOAD_GROUP, exit_on_error=False,
+            name="thekiz-form-load",
+        )
+
+    # -- loading -----------------------------------------------------------------------
+
+    def _load(self) -> tuple[list[Coach], list[Kita]]:
+        """Runs in a thread: the coaches and Kitas to choose from."""
+        return self._store.coaches(), self._store.kitas()
+
+    def _loaded(self, coaches: list[Coach], kitas: list[Kita]) -> None:
+        self._coaches = coaches
+        self._coach_ids = frozenset(c.id for c in coaches)
+        self._kitas = kitas
+        chosen = self._base.coaches
+        selections: list[Selection[str]] = []
+        for coach in coaches:
+            label = coach.name
+            if coach.role != "coach":
+                label += f" ({tr(ROLE_LABELS.get(coach.role, coach.role))})"
+            selections.append(Selection(label, coach.id, coach.id in chosen))
+        for coach_id in chosen:
+            if coach_id not in self._coach_ids:  # kept, so that the problem shows
+                selections.append(Selection(coach_id, coach_id, True))
+        coach_list = self.query_one("#coaches", SelectionList)
+        coach_list.add_options(selections)
+        if selections:
+            coach_list.highlighted = 0
+        if self._base.kita is not None:
+            kita = next((k for k in kitas if k.id == self._base.kita), None)
+            text = kita_label(kita, kitas) if kita is not None else self._base.kita
+            with self.prevent(Input.Changed):
+                self.query_one("#kita", Input).value = text
+        self._ready = True
+        self._refresh()
+
+    @on(Worker.StateChanged)
+    def _worker_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group == LOAD_GROUP:
+            if event.state == WorkerState.SUCCESS and worker.result is not None:
+                coaches, kitas = worker.result
+                self._loaded(coaches, kitas)
+            elif event.state == WorkerState.ERROR:
+                self._set_findings_title(
+                    tr("Die Daten ließen sich nicht lesen: {error}", error=worker.error), True
+                )
+        elif worker.group == CHECK_GROUP:
+            if event.state == WorkerState.SUCCESS and worker.result is not None:
+                generation, candidate, findings = worker.result
+                if generation == self._check_generation:
+                    self._show_findings(candidate, findings)
+            elif event.state == WorkerState.ERROR:
+                self._set_findings_title(
+                    tr("Prüfung fehlgeschlagen: {error}", error=worker.error), True
+                )
+
+    # -- reading the fields ------------------------------------------------------------
+
+    def _draft(self) -> Draft:
+        q = self.query_one
+        subtype = q("#subtype", Select).value
+        return Draft(
+            kind=str(q("#kind", Select).value),
+            title=q("#title", Input).value,
+            day=q("#day", Input).value,
+            start=q("#start", Input).value,
+            end=q("#end", Input).value,
+            all_day=q("#all-day", Checkbox).value,
+            last_day=q("#last-day", Input).value,
+            subtype=None if subtype is Select.NULL else str(subtype),
+            coaches=tuple(q("#coaches", SelectionList).selected),
+            kita=q("#kita", Input).value,
+            location=q("#location", Input).value,
+            notes=q("#notes", TextArea).text,
+            status=str(q("#status", Select).value),
+            repeat=str(q("#repeat", Select).value),
+            interval=q("#interval", Input).value,
+            until=q("#until", Input).value,
+            rule=q("#rule", Input).value,
+        )
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    @on(SelectionList.SelectedChanged)
+    @on(TextArea.Changed)
+    def _field_changed(self, event: Message) -> None:
+        control = getattr(event, "control", None)
+        if getattr(control, "id", None) == "ack-reason":
+            return
+        if getattr(control, "id", None) in ("kind", "all-day", "repeat"):
+            self._set_visibility()
+        if self._ready:
+            self._refresh()
+
+    def _set_visibility(self) -> None:
+        kind = self.query_one("#kind", Select).value
+        all_day = self.query_one("#all-day", Checkbox).value
+        repeat = self.query_one("#repeat", Select).value
+        self._show("#row-subtype", kind == "fortbildung")
+        self._show("#row-times", not all_day)
+        self._show(".weeks", repeat == "weeks")
+        self._show("#row-until", repeat not in ("none", "custom"))
+        self._show("#row-rule", repeat == "custom")
+
+    def _show(self, selector: str, visible: bool) -> None:
+        if self._visible.get(selector) == visible:
+            return
+        self._visible[selector] = visible
+        for widget in self.query(selector):
+            widget.set_class(not visible, "-hidden")
+
+    # -- one change --------------------------------------------------------------------
+
+    def _refresh(self) -> None:
+        built = build_event(
+            self._draft(), self._base, today=self._today, coaches=self._coach_ids,
+            kitas=self._kitas,
+        )
+        self._built = built
+        self._show_problems(built.problems)
+        self._update_kita_options()
+        self._update_repeat_text(built)
+        save = self.query_one("#save", Button)
+        save.disabled = not built.ok
+        if built.ok:
+            status, ok = tr("Bereit zum Speichern."), True
+        elif built.problems:
+            status = tr("Nicht speicherbar: {problem}", problem=_problem_text(built.problems[0]))
+            ok = False
+        else:
+            status, ok = "", False
+        if status != self._status_text:
+            self._status_text = status
+            widget = self.query_one("#form-status", Static)
+            widget.update(status)
+            widget.set_class(ok, "-ok")
+        candidate = built.checkable
+        if candidate is not None and candidate != self._checked:
+            self._start_check(candidate)
+
+    def _show_problems(self, problems: tuple[Problem, ...]) -> None:
+        first: dict[str, str] = {}
+        for problem in problems:
+            first.setdefault(problem.field, _problem_text(problem))
+        for box, fields in _ERROR_FIELDS.items():
+            text = "\n".join(first[f] for f in fields if f in first)
+            if self._errors.get(box, "") != text:
+                self._errors[box] = text
+                widget = self.query_one(f"#err-{box}", Static)
+                widget.update(text)
+                widget.set_class(bool(text), "-shown")
+
+    def _update_repeat_text(self, built: Built) -> None:
+        event = built.event
+        if event is None or event.rrule is None:
+            text = ""
+        else:
+            first = date.fromisoformat(event.start[:10])
+            text = describe(event.rrule, first, all_day=event.all_day, lang=lang())
+        if text != self._repeat_text:
+            self._repeat_text = text
+            self.query_one("#repeat-desc", Static).update(text)
+
+    # -- the Kita field ----------------------------------------------------------------
+
+    def _update_kita_options(self) -> None:
+        text = self.query_one("#kita", Input).value
+        kita, _ = resolve_kita(text, self._kitas)
+        options = self.query_one("#kita-options", OptionList)
+        if kita is not None or not text.strip():
+            matches: list[Kita] = []
+        else:
+            matches = kita_matches(text, self._kitas, KITA_SUGGESTIONS)
+        shown = tuple(k.id for k in matches)
+        if shown == self._kita_shown:
+            return
+        self._kita_shown = shown
+        options.set_options(
+            Option(Content.from_markup(
+                "$name [$foreground-muted]– $district[/]", name=k.name, district=k.district
+            ), id=k.id)
+            for k in matches
+        )
+        if matches:
+            options.highlighted = 0
+        options.set_class(not matches, "-hidden")
+
+    @on(KitaInput.Move)
+    def _kita_move(self, event: KitaInput.Move) -> None:
+        options = self.query_one("#kita-options", OptionList)
+        if options.option_count == 0:
+            return
+        current = options.highlighted or 0
+        options.highlighted = max(0, min(options.option_count - 1, current + event.delta))
+
+    @on(Input.Submitted, "#kita")
+    def _kita_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        options = self.query_one("#kita-options", OptionList)
+        if options.option_count and options.highlighted is not None:
+            option = options.get_option_at_index(options.highlighted)
+            if option.id is not None:
+                self._pick_kita(option.id)
+
+    @on(OptionList.OptionSelected, "#kita-options")
+    def _kita_clicked(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id is not None:
+            self._pick_kita(event.option.id)
+            self.query_one("#kita", Input).focus()
+
+    def _pick_kita(self, kita_id: str) -> None:
+        kita = next((k for k in self._kitas if k.id == kita_id), None)
+        if kita is None:
+            return
+        field = self.query_one("#kita", Input)
+        field.value = kita_label(kita, self._kitas)
+        field.cursor_position = len(field.value)
+
+    # -- live findings -----------------------------------------------------------------
+
+    def _start_check(self, candidate: Event) -> None:
+        self._checked = candidate
+        self._check_generation += 1
+        self.run_worker(
+            partial(self._check, self._check_generation, candidate),
+            thread=True, exclusive=True, group=CHECK_GROUP, exit_on_error=False,
+            name="thekiz-form-check",
+        )
+
+    def _check(self, generation: int, candidate: Event) -> tuple[int, Event, list[Finding]]:
+        """Runs in a thread: what saving ``candidate`` would cause."""
+        findings = self._checker.check_candidate(candidate, today=self._today)
+        return generation, candidate, sorted(findings, key=sort_key)
+
+    def _set_findings_title(self, text: str, bad: bool) -> None:
+        title = self.query_one("#findings-title", Static)
+        title.update(text)
+        title.set_class(bad, "-bad")
+
+    def _show_findings(self, candidate: Event, findings: list[Finding]) -> None:
+        self._findings = findings
+        self._findings_for = candidate
+        self._render_findings()
+
+    def _render_findings(self) -> None:
+        findings = self._findings
+        open_count = sum(
+            1 for f in findings if not f.acknowledged and f.id not in self._acks
+        )
+        if not findings:
+            self._set_findings_title(tr("Befunde: keine"), False)
+        else:
+            self._set_findings_title(
+                tr("Befunde: {n}, davon {open} offen (F2 quittiert den markierten)",
+                   n=len(findings), open=open_count),
+                open_count > 0,
+            )
+        shown = tuple(
+            (f.id, f.id in self._acks or f.acknowledged, f.message) for f in findings
+        )
+        if shown == self._shown_findings:
+            return
+        self._shown_findings = shown
+        listing = self.query_one("#findings", OptionList)
+        keep = listing.highlighted_option.id if listing.highlighted_option else None
+        listing.set_options(
+            Option(_finding_prompt(f, self._acks.get(f.id)), id=f.id) for f in findings
+        )
+        if findings:
+            ids = [f.id for f in findings]
+            listing.highlighted = ids.index(keep) if keep in ids else 0
+
+    def action_ack(self) -> None:
+        listing = self.query_one("#findings", OptionList)
+        option = listing.highlighted_option
+        if option is None or option.id is None:
+            self.notify(tr("Kein Befund markiert."), severity="warning")
+            return
+        finding = next((f for f in self._findings if f.id == option.id), None)
+        if finding is None:
+            return
+        if finding.acknowledged:
+            self.notify(tr("Dieser Befund ist schon quittiert."))
+            return
+        if finding.id in self._acks:
+            del self._acks[finding.id]
+        else:
+            reason_field = self.query_one("#ack-reason", Input)
+            self._acks[finding.id] = reason_field.value.strip()
+            reason_field.value = ""
+        self._shown_findings = None
+        self._render_findings()
+
+    @on(OptionList.OptionSelected, "#findings")
+    def _finding_chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_ack()
+
+    @on(Input.Submitted, "#ack-reason")
+    def _reason_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_ack()
+
+    # -- save and cancel ---------------------------------------------------------------
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_cancel()
+
+    @on(Button.Pressed, "#ack")
+    def _ack_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_ack()
+
+    def action_save(self) -> None:
+        if not self._ready:
+            self.notify(tr("Einen Moment: die Daten werden noch gelesen."), severity="warning")
+            return
+        self._refresh()
+        built = self._built
+        if built is None or built.event is None or built.problems:
+            problem = built.problems[0] if built is not None and built.problems else None
+            if problem is not None:
+                self.notify(_problem_text(problem), title=tr("Nicht gespeichert"),
+                            severity="error")
+                selector = _WIDGET_OF_FIELD.get(problem.field)
+                if selector is not None:
+                    self.query_one(selector).focus()
+            return
+        acks = self._acks
+        if self._findings_for == built.checkable:
+            current = {f.id for f in self._findings}
+            acks = {k: v for k, v in acks.items() if k in current}
+        self.dismiss(FormResult(built.event, tuple(acks.items())))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
