@@ -1,0 +1,386 @@
+"""The agenda: the window's month day by day, each event on its line, findings inline.
+
+Days shown: those with events, plus today and the selected day even when empty. Each day
+has a header (``Mi 25.11.2026``, its holiday, its findings that name no event); under it
+one line per event (time range, kind, title, Kita, coaches, location; wrapped, never
+cut) and under each event its findings (severity, rule, message; ``(quittiert)`` when
+acknowledged).
+
+A Line-API ``ScrollView``: the rows are built as plain text with styles once per snapshot,
+width and language (string work only), and turned into strips only when painted; the
+selection is applied at paint time, so moving it builds nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from ..i18n import tr
+from ..planning.findings import Finding
+from ..planning.labels import RULE_LABELS, STATUS_LABELS
+from ..planning.occurrences import Occurrence
+from ..planning.timeutil import day_start, epoch, fmt_time, from_epoch
+from ..planning.window import Window
+from . import style as vs
+
+TIME_W = 11  # "09:30-11:00"
+INDENT = 2
+Span = tuple[str, Style]
+
+
+@dataclass(slots=True)
+class _Row:
+    kind: str  # "day", "event", "finding", "note", "blank"
+    day: date
+    key: str | None
+    spans: list[Span]
+
+
+def wrap(spans: list[Span], width: int, indent: int) -> list[list[Span]]:
+    """Word-wrap styled spans to ``width``; continuation lines start ``indent`` blanks in.
+    Words longer than a line are cut into pieces."""
+    width = max(width, indent + 4)
+    lines: list[list[Span]] = [[]]
+    used = 0
+    blank = Style()
+    for text, style in spans:
+        for i, word in enumerate(text.split(" ")):
+            piece = word if i == 0 else " " + word
+            while piece:
+                room = width - used
+                if len(piece) <= room:
+                    lines[-1].append((piece, style))
+                    used += len(piece)
+                    break
+                stripped = piece.lstrip(" ")
+                if used > indent and len(stripped) <= width - indent:
+                    lines.append([(" " * indent, blank)])
+                    used = indent
+                    piece = stripped
+                    continue
+                lines[-1].append((piece[:room], style))
+                lines.append([(" " * indent, blank)])
+                used = indent
+                piece = piece[room:].lstrip(" ")
+    return lines
+
+
+class AgendaView(ScrollView, can_focus=True):
+    """The month as a list; posts ``DayClicked`` and ``EventClicked``."""
+
+    ALLOW_SELECT = False
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "agenda--day", "agenda--today", "agenda--holiday", "agenda--time", "agenda--title",
+        "agenda--detail", "agenda--empty", "agenda--error", "agenda--warning",
+        "agenda--info", "agenda--acknowledged", "agenda--selected", "agenda--selected-day",
+        "agenda--weekend",
+    }
+
+    DEFAULT_CSS = """
+    AgendaView {
+        height: 1fr;
+        width: 1fr;
+        background: $surface;
+        color: $foreground;
+        scrollbar-size-vertical: 1;
+        overflow-x: hidden;
+    }
+    AgendaView > .agenda--day { text-style: bold; color: $text-primary; }
+    AgendaView > .agenda--weekend { text-style: bold; color: $foreground-muted; }
+    AgendaView > .agenda--today { text-style: bold reverse; color: $text-accent; }
+    AgendaView > .agenda--holiday { color: $text-error; text-style: italic; }
+    AgendaView > .agenda--time { color: $foreground; }
+    AgendaView > .agenda--title { text-style: bold; }
+    AgendaView > .agenda--detail { color: $foreground-muted; }
+    AgendaView > .agenda--empty { color: $foreground-disabled; text-style: italic; }
+    AgendaView > .agenda--error { color: $text-error; }
+    AgendaView > .agenda--warning { color: $text-warning; }
+    AgendaView > .agenda--info { color: $text-primary; }
+    AgendaView > .agenda--acknowledged { color: $foreground-disabled; text-style: dim; }
+    AgendaView > .agenda--selected { background: $primary-muted; text-style: bold; }
+    AgendaView > .agenda--selected-day { background: $primary; color: $text; }
+    AgendaView:blur > .agenda--selected-day { background: $primary-darken-2; }
+    """
+
+    class DayClicked(vs.DayClicked):
+        """A day header was clicked."""
+
+    class EventClicked(vs.EventClicked):
+        """An event line (or one of its findings) was clicked."""
+
+    def __init__(self, *, name: str | None = None, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.window: Window | None = None
+        self.day: date | None = None
+        self.selected: str | None = None
+        self._kinds = vs.KindStyles(self)
+        self._rows: list[_Row] = []
+        self._built: tuple[object, ...] = ()
+        self._strips: dict[tuple[int, bool], Strip] = {}
+
+    # -- the contract ------------------------------------------------------------------
+
+    def show(self, window: Window, day: date, selected: str | None) -> None:
+        """Render the month of ``window``; scroll to ``day`` / the event ``selected``."""
+        moved = window is not self.window or day != self.day or selected != self.selected
+        self.window, self.day, self.selected = window, day, selected
+        self._build()
+        if moved:
+            self._scroll_to_selection()
+        self.refresh()
+
+    # -- building ----------------------------------------------------------------------
+
+    def _width(self) -> int:
+        return max(self.size.width - 1, 20)  # one column for the scrollbar
+
+    def _days(self, window: Window) -> list[date]:
+        first = date(window.year, window.month, 1)
+        last = (first + timedelta(days=32)).replace(day=1)
+        wanted = {d for d in window.by_day if first <= d < last}
+        for extra in (window.today, self.day):
+            if extra is not None and window.start <= extra < window.end:
+                wanted.add(extra)
+        return sorted(wanted)
+
+    def _build(self) -> None:
+        window = self.window
+        if window is None:
+            return
+        days = self._days(window)
+        key = (id(window), self._width(), tr("Fehler"), tuple(days),
+               id(self.app.current_theme))
+        if key == self._built:
+            return
+        self._built = key
+        self._strips.clear()
+        rows: list[_Row] = []
+        width = self._width()
+        for day in days:
+            if rows:
+                rows.append(_Row("blank", day, None, []))
+            rows += self._day_rows(window, day, width)
+        self._rows = rows
+        self.virtual_size = Size(width, len(rows))
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"agenda--{name}", partial=True)
+
+    def _day_rows(self, window: Window, day: date, width: int) -> list[_Row]:
+        rows: list[_Row] = []
+        head: list[Span] = [
+            (" ", Style()),
+            (vs.day_header(day, with_year=True),
+             self._style("weekend" if day.weekday() >= 5 else "day")),
+        ]
+        if day == window.today:
+            head += [(" ", Style()), (" " + tr("heute") + " ", self._style("today"))]
+        holiday = window.holidays.get(day)
+        if holiday:
+            head += [("  ", Style()), (vs.clean(holiday), self._style("holiday"))]
+        rows += [_Row("day", day, None, line) for line in wrap(head, width, INDENT)]
+        for finding in window.findings_by_day.get(day, ()):
+            if not finding.events:
+                rows += self._finding_rows(finding, day, None, width, INDENT + 1)
+        occs = window.on(day)
+        if not occs:
+            rows.append(_Row("note", day, None, [
+                (" " * INDENT + tr("keine Termine"), self._style("empty"))]))
+        for occ in occs:
+            rows += self._event_rows(window, occ, day, width)
+        return rows
+
+    def _event_rows(self, window: Window, occ: Occurrence, day: date,
+                    width: int) -> list[_Row]:
+        event = occ.event
+        cancelled = event.status == "abgesagt"
+        kind_style = self._kinds.style(event.kind, cancelled=cancelled)
+        detail = self._style("detail")
+        spans: list[Span] = [
+            (" " * INDENT, Style()),
+            (vs.fit(self._time_range(window, occ, day), TIME_W), self._style("time")),
+            (" ", Style()),
+            (vs.kind_name(event.kind), kind_style),
+        ]
+        title = vs.clean(event.title)
+        if title and title != vs.kind_name(event.kind):
+            spans.append((" " + title, self._style("title") + kind_style))
+        parts: list[str] = []
+        kita = window.kitas.get(event.kita) if event.kita else None
+        if kita is not None:
+            parts.append(vs.clean(kita.name))
+        names = [window.coaches[c].name for c in event.coaches if c in window.coaches]
+        if names:
+            parts.append(vs.clean(", ".join(names)))
+        if event.location:
+            parts.append(vs.clean(event.location))
+        if parts:
+            spans.append((" - " + " | ".join(parts), detail))
+        if cancelled:
+            spans.append((" (" + tr(STATUS_LABELS["abgesagt"]) + ")", detail))
+        indent = INDENT + TIME_W + 1
+        rows = [_Row("event", day, occ.key, line) for line in wrap(spans, width, indent)]
+        for finding in self._findings_of(window, occ):
+            rows += self._finding_rows(finding, day, occ.key, width, indent)
+        return rows
+
+    def _finding_rows(self, finding: Finding, day: date, key: str | None, width: int,
+                      indent: int) -> list[_Row]:
+        if finding.acknowledged:
+            style = self._style("acknowledged")
+        else:
+            style = self._style(finding.severity if finding.severity in
+                                ("error", "warning", "info") else "warning")
+        mark = "i" if finding.severity == "info" else "!"
+        rule = tr(RULE_LABELS.get(finding.rule, finding.rule))
+        spans: list[Span] = [
+            (" " * indent, Style()),
+            (f"{mark} {vs.severity_label(finding.severity)}: {rule} - ", style + Style(
+                bold=True)),
+            (vs.clean(finding.message), style),
+        ]
+        if finding.acknowledged:
+            spans.append((" (" + tr("quittiert") + ")", style))
+        return [_Row("finding", day, key, line) for line in wrap(spans, width, indent + 2)]
+
+    @staticmethod
+    def _time_range(window: Window, occ: Occurrence, day: date) -> str:
+        if occ.event.all_day:
+            return tr("ganztägig")
+        start = from_epoch(occ.start_ts, window.tz)
+        end = from_epoch(max(occ.end_ts - 1, occ.start_ts), window.tz)
+        if start.date() < day and end.date() > day:
+            return tr("ganztägig")
+        begin = fmt_time(start) if start.date() == day else ".."
+        finish = fmt_time(from_epoch(occ.end_ts, window.tz)) if end.date() == day else ".."
+        return f"{begin}-{finish}"
+
+    @staticmethod
+    def _findings_of(window: Window, occ: Occurrence) -> tuple[Finding, ...]:
+        """The findings of this occurrence: all of a single event's; of a series' only
+        those whose time touches this occurrence."""
+        found = window.findings_by_event.get(occ.event.id, ())
+        if occ.recurrence_id is None or not found:
+            return found
+        return tuple(f for f in found
+                     if _instant(f.start, window.tz) <= occ.end_ts
+                     and occ.start_ts <= _instant(f.end, window.tz))
+
+    # -- scrolling ---------------------------------------------------------------------
+
+    def _target(self) -> tuple[int, int] | None:
+        """Rows to keep in view: the selected event's (from its day header if it fits),
+        else the selected day's."""
+        rows = self._rows
+        if self.selected is not None:
+            hits = [i for i, r in enumerate(rows) if r.key == self.selected
+                    and r.day == self.day]
+            if not hits:
+                hits = [i for i, r in enumerate(rows) if r.key == self.selected]
+            if hits:
+                day = rows[hits[0]].day
+                head = next(i for i, r in enumerate(rows) if r.day == day and r.kind == "day")
+                return head, hits[-1] + 1
+        if self.day is not None:
+            lines = [i for i, r in enumerate(rows) if r.day == self.day and r.kind != "blank"]
+            if lines:
+                return lines[0], lines[-1] + 1
+        return None
+
+    def _scroll_to_selection(self) -> None:
+        target = self._target()
+        height = self.scrollable_content_region.height or self.size.height
+        if target is None or height <= 0:
+            return
+        first, end = target
+        top = round(self.scroll_y)
+        if end - first > height:
+            end = first + height  # the start of a long day or event wins
+        if first < top:
+            top = first
+        elif end > top + height:
+            top = end - height
+        if top != round(self.scroll_y):
+            self.scroll_to(y=top, animate=False, force=True)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._build()
+        self._scroll_to_selection()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._kinds.reset()
+        self._built = ()
+        self._strips.clear()
+
+    # -- rendering ---------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        index = round(self.scroll_y) + y
+        if index >= len(self._rows) or index < 0:
+            return Strip.blank(width, self.rich_style)
+        row = self._rows[index]
+        highlighted = (row.key is not None and row.key == self.selected) or (
+            row.kind == "day" and row.day == self.day)
+        key = (index, highlighted)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = Strip([Segment(text, style) for text, style in row.spans])
+            if highlighted:
+                name = "selected-day" if row.kind == "day" else "selected"
+                strip = strip.adjust_cell_length(width)
+                if row.kind == "event" and row.spans and row.spans[0][0].startswith(" "):
+                    strip = Strip([Segment(">", Style(bold=True))], 1) + strip.crop(1)
+                strip = strip.apply_style(self.get_component_rich_style(f"agenda--{name}"))
+            strip = strip.apply_style(self.rich_style).adjust_cell_length(width,
+                                                                           self.rich_style)
+            self._strips[key] = strip
+        return strip
+
+    # -- mouse -------------------------------------------------------------------------
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if self.window is None or offset is None:
+            return
+        index = round(self.scroll_y) + offset.y
+        if not 0 <= index < len(self._rows):
+            return
+        event.stop()
+        row = self._rows[index]
+        if row.key is not None:
+            self.post_message(self.EventClicked(self, row.key, row.day, event.chain >= 2))
+        elif row.kind != "blank":
+            self.post_message(self.DayClicked(self, row.day))
+
+    # -- for the planner and tests -----------------------------------------------------
+
+    def rows_of(self, key: str) -> list[int]:
+        """The agenda rows (from the top of the list) that show the event ``key``."""
+        return [i for i, r in enumerate(self._rows) if r.key == key]
+
+    def row_of_day(self, day: date) -> int | None:
+        return next((i for i, r in enumerate(self._rows) if r.day == day and r.kind == "day"),
+                    None)
+
+    def text_lines(self) -> list[str]:
+        """The whole agenda as plain text, one string per row."""
+        return ["".join(text for text, _ in row.spans) for row in self._rows]
+
+
+def _instant(text: str, tz: str) -> int:
+    if len(text) == 10:
+        return epoch(day_start(date.fromisoformat(text), tz))
+    return int(datetime.fromisoformat(text).timestamp())

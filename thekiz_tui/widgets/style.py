@@ -1,0 +1,280 @@
+"""What the three calendar views share: kind colours, short labels, finding marks, the
+messages they post, and clean one-cell text.
+
+The views are dumb renderers of a :class:`~thekiz_tui.planning.window.Window`: the planner
+screen owns the state and calls ``show(window, day, selected)``; a click becomes a
+``DayClicked`` or ``EventClicked`` message.
+
+Kind colours: the theme has only six colours (primary, secondary, accent, warning, error,
+success), several of which are the same in the built-in themes and all of which collapse
+in 16 colours (textual-dark: accent, warning and error all become bright red). The kinds
+therefore get fixed hues (blue, green, cyan, yellow, magenta and grey; red stays for
+errors), with lightness and saturation taken to suit the theme's background, so that they
+read on dark and light themes and stay six different colours when downgraded to the 16
+standard ones. ANSI themes (``ansi-dark``) get the terminal's own ANSI colours.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from rich.cells import get_character_cell_size
+from rich.style import Style
+from textual.color import Color
+from textual.message import Message
+
+from ..i18n import lang, tr
+from ..planning.findings import Finding, severity_rank
+from ..planning.labels import kind_label
+from ..planning.occurrences import Occurrence
+from ..planning.timeutil import MONTHS_DE, WEEKDAYS_DE
+
+if TYPE_CHECKING:
+    from textual.widget import Widget
+
+    from ..planning.window import Window
+
+KINDS = ("begleitung", "fortbildung", "arbeitskreis", "fachtag", "einrichtungsbesuch",
+         "sonstiges")
+# (hue in degrees, ANSI colour) per kind; None: grey.
+KIND_HUES: dict[str, tuple[float | None, str]] = {
+    "begleitung": (228.0, "blue"),
+    "fortbildung": (135.0, "green"),
+    "arbeitskreis": (185.0, "cyan"),
+    "fachtag": (45.0, "yellow"),
+    "einrichtungsbesuch": (300.0, "magenta"),
+    "sonstiges": (None, "white"),
+}
+
+
+def kind_colors(dark: bool, ansi: bool = False) -> dict[str, Color]:
+    """The text colour of each kind: distinct hues, readable on the theme's background,
+    and six different colours in 16-colour mode as well."""
+    out: dict[str, Color] = {}
+    for kind, (hue, ansi_name) in KIND_HUES.items():
+        if ansi:
+            out[kind] = Color.parse(f"ansi_{ansi_name}" if hue is not None else "ansi_default")
+        elif hue is None:
+            out[kind] = Color.from_hsl(0.0, 0.0, 0.62 if dark else 0.38)
+        else:
+            out[kind] = Color.from_hsl(hue / 360.0, 0.75, 0.63 if dark else 0.36)
+    return out
+
+
+def kind_color(kind: str, colors: dict[str, Color]) -> Color:
+    return colors.get(kind, colors["sonstiges"])
+
+
+# -- text ------------------------------------------------------------------------------
+
+# Typographic punctuation that East Asian terminals draw two cells wide.
+_ASCII = str.maketrans({
+    "–": "-", "—": "-", "‒": "-", "−": "-", "“": '"', "”": '"', "„": '"', "‚": "'",
+    "‘": "'", "’": "'", "«": '"', "»": '"', "…": "...", "·": "-", "•": "*",
+    "\t": " ", "\n": " ", "\r": " ",
+})
+
+
+@lru_cache(maxsize=8192)
+def clean(text: str) -> str:
+    """``text`` with every character exactly one cell wide: typographic punctuation as
+    ASCII, wide characters (emoji, CJK) as ``?``, zero-width ones dropped."""
+    text = unicodedata.normalize("NFC", text).translate(_ASCII)
+    if text.isascii():
+        return "".join(ch if ch >= " " else " " for ch in text)
+    out = []
+    for ch in text:
+        size = get_character_cell_size(ch)
+        if size == 1:
+            out.append(ch)
+        elif size > 1:
+            out.append("?")
+    return "".join(out)
+
+
+def fit(text: str, width: int) -> str:
+    """``text`` cut or padded to exactly ``width`` cells (text must be clean)."""
+    if width <= 0:
+        return ""
+    return text[:width].ljust(width)
+
+
+def cut(text: str, width: int) -> str:
+    return text[: max(width, 0)]
+
+
+def month_title(year: int, month: int) -> str:
+    """``März 2025`` (``March 2025`` in English)."""
+    return f"{tr(MONTHS_DE[month - 1])} {year}"
+
+
+def weekday_short(index: int) -> str:
+    """``Mo``..``So`` (``Mon``..``Sun`` in English); Monday is 0."""
+    return tr(WEEKDAYS_DE[index])
+
+
+def day_header(day: date, with_year: bool = False) -> str:
+    """``Mo 24.11.`` or ``Mi 25.11.2026``."""
+    text = f"{weekday_short(day.weekday())} {day.day:02d}.{day.month:02d}."
+    return f"{text}{day.year}" if with_year else text
+
+
+def kind_name(kind: str) -> str:
+    return kind_label(kind, lang())
+
+
+def kita_short(name: str) -> str:
+    """``Kita Sonnenblume`` -> ``Sonnenblume``: the word every Kita has says nothing."""
+    for prefix in ("Kita ", "KiTa ", "KITA "):
+        if name.startswith(prefix) and len(name) > len(prefix):
+            return name[len(prefix):]
+    return name
+
+
+_KITA_KINDS = ("begleitung", "einrichtungsbesuch")
+
+
+def short_title(occ: Occurrence, window: Window) -> str:
+    """What a small cell says about an event: the Kita for visits, else the title."""
+    event = occ.event
+    kita = window.kitas.get(event.kita) if event.kita else None
+    if kita is not None and (event.kind in _KITA_KINDS or not event.title):
+        return clean(kita_short(kita.name))
+    return clean(event.title or kind_name(event.kind))
+
+
+def shorten_holiday(name: str, width: int) -> str:
+    """A holiday's name in ``width`` cells: the words cut evenly, e.g. ``1. Weihn.``."""
+    name = clean(name)
+    if len(name) <= width:
+        return name
+    words = name.split()
+    if len(words) > 1:
+        # keep every word's start, cut the longest words first
+        lengths = [len(w) for w in words]
+        while sum(lengths) + len(words) - 1 > width and max(lengths) > 2:
+            i = lengths.index(max(lengths))
+            lengths[i] -= 1
+        short = " ".join(
+            w if n >= len(w) else w[: max(n - 1, 1)] + "." for w, n in zip(words, lengths,
+                                                                          strict=True)
+        )
+        if len(short) <= width:
+            return short
+    if width >= 4:
+        return name[: width - 1] + "."
+    return name[:width]
+
+
+# -- findings --------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """The mark of a day with unacknowledged findings: text and component class."""
+
+    text: str
+    component: str  # "error", "warning" or "info"
+
+
+def finding_mark(findings: tuple[Finding, ...]) -> Mark | None:
+    """``!`` in the colour of the worst open finding, ``i`` for notes only, else None."""
+    open_ = [f for f in findings if not f.acknowledged]
+    if not open_:
+        return None
+    worst = min(open_, key=lambda f: severity_rank(f.severity))
+    if worst.severity == "info":
+        return Mark("i", "info")
+    return Mark("!", "error" if worst.severity == "error" else "warning")
+
+
+SEVERITY_LABELS = {"error": "Fehler", "warning": "Warnung", "info": "Hinweis"}
+
+
+def severity_label(severity: str) -> str:
+    return tr(SEVERITY_LABELS.get(severity, severity))
+
+
+# -- messages --------------------------------------------------------------------------
+
+class DayClicked(Message):
+    """A day was clicked (a month cell, a week column, an agenda day header)."""
+
+    def __init__(self, view: Widget, day: date) -> None:
+        super().__init__()
+        self.view = view
+        self.day = day
+
+    @property
+    def control(self) -> Widget:
+        return self.view
+
+
+class EventClicked(Message):
+    """An event was clicked; ``double`` for the second click of a double click."""
+
+    def __init__(self, view: Widget, key: str, day: date, double: bool) -> None:
+        super().__init__()
+        self.view = view
+        self.key = key
+        self.day = day
+        self.double = double
+
+    @property
+    def control(self) -> Widget:
+        return self.view
+
+
+# -- styles ----------------------------------------------------------------------------
+
+class KindStyles:
+    """Rich styles per kind for one widget, resolved once per theme.
+
+    ``text(kind)`` for event text; ``block(kind)`` for week blocks (the kind's colour on
+    a tint of it); cancelled events dim and struck through; the selected event reversed,
+    which reads in every colour mode.
+    """
+
+    def __init__(self, widget: Widget) -> None:
+        self._widget = widget
+        self._cache: dict[tuple[str, bool, bool, bool], Style] = {}
+        self._colors: dict[str, Color] | None = None
+        self._background: Color | None = None
+        self._ansi = False
+
+    def reset(self) -> None:
+        self._cache.clear()
+        self._colors = None
+
+    def _load(self) -> dict[str, Color]:
+        if self._colors is None:
+            app = self._widget.app
+            theme = app.current_theme
+            self._ansi = bool(app.native_ansi_color)
+            self._colors = kind_colors(theme.dark, self._ansi)
+            _, background = self._widget.background_colors
+            self._background = background
+        return self._colors
+
+    def style(self, kind: str, *, block: bool = False, cancelled: bool = False,
+              selected: bool = False) -> Style:
+        key = (kind, block, cancelled, selected)
+        style = self._cache.get(key)
+        if style is None:
+            colors = self._load()
+            color = kind_color(kind, colors)
+            background = self._background
+            if block and not self._ansi and background is not None and background.a > 0:
+                tint = background.blend(color, 0.22)
+                style = Style(color=color.rich_color, bgcolor=tint.rich_color)
+            else:
+                style = Style(color=color.rich_color)
+            if cancelled:
+                style += Style(strike=True, dim=True)
+            if selected:
+                style += Style(reverse=True, bold=True)
+            self._cache[key] = style
+        return style
