@@ -41,8 +41,8 @@ ID_PREFIX = "ev"
 # How far past an instant a rule is walked before it counts as not matching: walls in
 # the spring DST gap map to instants up to an hour out of order.
 _SLACK = 7200
-# A rule is never walked further than this many occurrences (ten years of days, twice).
-_MAX_STEPS = 8000
+# A rule is never walked further than this many occurrences (centuries of days).
+_MAX_STEPS = 200_000
 _WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _BYDAY = re.compile(r"^([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)$")
 
