@@ -96,7 +96,6 @@ class HelpScreen(ModalScreen[None]):
         width: 96;
         max-width: 100%;
         height: 100%;
-        max-height: 40;
         border: thick $primary;
         background: $surface;
         padding: 0 1;
