@@ -263,6 +263,8 @@ class ExportDialog(Dialog[str | None]):
         worker = event.worker
         group = worker.group
         result: Any = worker.result
+        if self not in self.app.screen_stack:
+            return  # closed (Escape) while the worker ran; it must not close another screen
         if event.state == WorkerState.SUCCESS:
             if group == "export-people":
                 self._people_loaded(*result)
@@ -451,6 +453,8 @@ class ImportDialog(Dialog[str | None]):
         worker = event.worker
         group = worker.group
         result: Any = worker.result
+        if self not in self.app.screen_stack:
+            return  # closed (Escape) while the worker ran; it must not close another screen
         if event.state == WorkerState.SUCCESS:
             if group == "import-people":
                 self._coaches_loaded(result)
