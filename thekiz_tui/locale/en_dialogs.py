@@ -19,7 +19,7 @@ EN: dict[str, str] = {
     "Gehe zu Datum": "Go to date",
     "Gehe zu": "Go",
     "z. B. 4.3., 04.03.2026, 2026-03-04 oder heute":
-        "e.g. 4.3., 04.03.2026, 2026-03-04 or heute (today)",
+        "e.g. 4.3., 04.03.2026, 2026-03-04 or today",
     "Mo": "Mon",
     "Di": "Tue",
     "Mi": "Wed",
