@@ -128,6 +128,7 @@ class AgendaView(ScrollView, can_focus=True):
         self._rows: list[_Row] = []
         self._built: tuple[object, ...] = ()
         self._strips: dict[tuple[int, bool], Strip] = {}
+        self._base_style: Style | None = None
 
     # -- the contract ------------------------------------------------------------------
 
@@ -323,14 +324,23 @@ class AgendaView(ScrollView, can_focus=True):
         self._kinds.reset()
         self._built = ()
         self._strips.clear()
+        self._base_style = None
 
     # -- rendering ---------------------------------------------------------------------
+
+    def _base(self) -> Style:
+        """The widget's own style (``rich_style`` walks the DOM on every call)."""
+        base = self._base_style
+        if base is None:
+            base = self._base_style = self.rich_style
+        return base
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         index = round(self.scroll_y) + y
+        base = self._base()
         if index >= len(self._rows) or index < 0:
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, base)
         row = self._rows[index]
         highlighted = (row.key is not None and row.key == self.selected) or (
             row.kind == "day" and row.day == self.day)
@@ -344,8 +354,7 @@ class AgendaView(ScrollView, can_focus=True):
                 if row.kind == "event" and row.spans and row.spans[0][0].startswith(" "):
                     strip = Strip([Segment(">", Style(bold=True))], 1) + strip.crop(1)
                 strip = strip.apply_style(self.get_component_rich_style(f"agenda--{name}"))
-            strip = strip.apply_style(self.rich_style).adjust_cell_length(width,
-                                                                           self.rich_style)
+            strip = strip.apply_style(base).adjust_cell_length(width, base)
             self._strips[key] = strip
         return strip
 

@@ -146,6 +146,8 @@ class MonthView(Widget, can_focus=True):
         # which occurrences each cell shows, per line (for clicks)
         self._shown: dict[date, list[Occurrence | None]] = {}
         self._lines: dict[int, Strip] = {}
+        self._row_lines: dict[tuple[int, ...], Strip] = {}
+        self._base_style: Style | None = None
 
     # -- the contract ------------------------------------------------------------------
 
@@ -154,6 +156,7 @@ class MonthView(Widget, can_focus=True):
         if window is not self.window:
             self._cells.clear()
             self._shown.clear()
+            self._row_lines.clear()
         self.window, self.day, self.selected = window, day, selected
         self._lines.clear()
         self.refresh()
@@ -167,6 +170,7 @@ class MonthView(Widget, can_focus=True):
             layout = self._geom = _layout(size)
             self._cells.clear()
             self._shown.clear()
+            self._row_lines.clear()
             self._lines.clear()
         return layout
 
@@ -175,6 +179,8 @@ class MonthView(Widget, can_focus=True):
         self._kinds.reset()
         self._cells.clear()
         self._lines.clear()
+        self._row_lines.clear()
+        self._base_style = None
 
     def on_resize(self, event: events.Resize) -> None:
         self._lines.clear()
@@ -197,9 +203,16 @@ class MonthView(Widget, can_focus=True):
             strip = self._lines[y] = self._render_line(y)
         return strip
 
+    def _base(self) -> Style:
+        """The widget's own style (``rich_style`` walks the DOM on every call)."""
+        base = self._base_style
+        if base is None:
+            base = self._base_style = self.rich_style
+        return base
+
     def _render_line(self, y: int) -> Strip:
         layout = self._get_layout()
-        base = self.rich_style
+        base = self._base()
         window = self.window
         if window is None or y >= layout.height:
             return Strip.blank(layout.width, base)
@@ -207,29 +220,33 @@ class MonthView(Widget, can_focus=True):
             title = vs.month_title(window.year, window.month)
             return Strip([Segment(title.center(layout.width)[: layout.width],
                                   base + self._style("title"))], layout.width)
-        rule = Segment("│", base + self._style("rule"))
+        rule = Strip([Segment("│", base + self._style("rule"))], 1)
         if y == 1:
-            segments = [Segment(" " * layout.kw_width, base)]
+            strips = [Strip.blank(layout.kw_width, base)]
             for c in range(7):
                 name = vs.weekday_short(c)
                 header = self._style("header-weekend" if c >= 5 else "header")
-                segments += [rule, Segment(vs.fit(" " + name, layout.col_w[c]),
-                                           base + header)]
-            return Strip(segments, layout.width)
+                strips += [rule, Strip([Segment(vs.fit(" " + name, layout.col_w[c]),
+                                                base + header)], layout.col_w[c])]
+            return Strip.join(strips)
         found = layout.row_at(y)
         if found is None:
             return Strip.blank(layout.width, base)
         row, line = found
         monday = window.start + timedelta(days=7 * row)
-        segments = [Segment(self._kw_text(monday, line, layout.kw_width),
-                            base + self._style("kw"))]
-        strips = [Strip(segments, layout.kw_width)]
-        for c in range(7):
-            day = monday + timedelta(days=c)
-            cell = self._cell(day, layout.col_w[c], layout.row_h[row])
-            strips.append(Strip([rule], 1))
-            strips.append(cell[line])
-        return Strip.join(strips)
+        cells = [self._cell(monday + timedelta(days=c), layout.col_w[c], layout.row_h[row])
+                 for c in range(7)]
+        # a line whose seven cells are unchanged is the same strip as before
+        key = (y, *(id(cell) for cell in cells))
+        strip = self._row_lines.get(key)
+        if strip is None:
+            kw = Strip([Segment(self._kw_text(monday, line, layout.kw_width),
+                                base + self._style("kw"))], layout.kw_width)
+            strips = [kw]
+            for cell in cells:
+                strips += [rule, cell[line]]
+            strip = self._row_lines[key] = Strip.join(strips)
+        return strip
 
     @staticmethod
     def _kw_text(monday: date, line: int, width: int) -> str:
@@ -257,7 +274,7 @@ class MonthView(Widget, can_focus=True):
 
     def _render_cell(self, window: Window, day: date, width: int, height: int,
                      selected_day: bool, selected_key: str | None) -> list[Strip]:
-        base = self.rich_style
+        base = self._base()
         outside = day.month != window.month
         if selected_day:
             base = base + self._style("selected")
@@ -284,7 +301,10 @@ class MonthView(Widget, can_focus=True):
         used = 3
         holiday = window.holidays.get(day)
         rest = width - used - mark_w
-        if holiday and rest > 1:
+        # The holiday's name: on the day's line when it fits there (or the cell has no
+        # room for a line of its own), else on the next line across the whole cell.
+        own_line = bool(holiday) and height >= 3 and len(vs.clean(holiday or "")) > rest - 1
+        if holiday and not own_line and rest > 1:
             text = " " + vs.shorten_holiday(holiday, rest - 1)
             segments.append(Segment(text, head_style + self._style("holiday")))
             used += len(text)
@@ -304,9 +324,13 @@ class MonthView(Widget, can_focus=True):
                     [Segment(extra, base + self._style("more"))], len(extra))
             return [head.adjust_cell_length(width, head_style)]
         lines.append(head)
+        if holiday and own_line:
+            text = vs.fit(vs.shorten_holiday(holiday, width), width)
+            lines.append(Strip([Segment(text, base + dim + self._style("holiday"))], width))
+            shown.append(None)
 
         # event lines
-        room = height - 1
+        room = height - len(lines)
         if len(occs) > room:
             visible = list(occs[: room - 1])
             more = len(occs) - len(visible)

@@ -147,27 +147,22 @@ def short_title(occ: Occurrence, window: Window) -> str:
     return clean(event.title or kind_name(event.kind))
 
 
+# Shorter forms of long holiday names, used only when the name does not fit.
+_HOLIDAY_SHORT = (
+    ("Erster ", "1. "), ("Zweiter ", "2. "), ("Tag der Deutschen Einheit", "Dt. Einheit"),
+    ("Christi Himmelfahrt", "Himmelfahrt"), ("Internationaler ", "Int. "),
+)
+
+
 def shorten_holiday(name: str, width: int) -> str:
-    """A holiday's name in ``width`` cells: the words cut evenly, e.g. ``1. Weihn.``."""
+    """A holiday's name in at most ``width`` cells: ``Erster Weihnachtstag`` becomes
+    ``1. Weihnachtstag``, then the end is cut (the start of a name reads better than
+    abbreviations of every word)."""
     name = clean(name)
-    if len(name) <= width:
-        return name
-    words = name.split()
-    if len(words) > 1:
-        # keep every word's start, cut the longest words first
-        lengths = [len(w) for w in words]
-        while sum(lengths) + len(words) - 1 > width and max(lengths) > 2:
-            i = lengths.index(max(lengths))
-            lengths[i] -= 1
-        short = " ".join(
-            w if n >= len(w) else w[: max(n - 1, 1)] + "." for w, n in zip(words, lengths,
-                                                                          strict=True)
-        )
-        if len(short) <= width:
-            return short
-    if width >= 4:
-        return name[: width - 1] + "."
-    return name[:width]
+    if len(name) > width:
+        for long, short in _HOLIDAY_SHORT:
+            name = name.replace(long, short)
+    return name[: max(width, 0)].rstrip()
 
 
 # -- findings --------------------------------------------------------------------------

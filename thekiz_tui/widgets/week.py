@@ -194,6 +194,9 @@ class WeekView(Widget, can_focus=True):
         self._columns: dict[tuple[object, ...], _Column] = {}
         self._day_data: dict[date, tuple[list[_Block], list[Occurrence]]] = {}
         self._lines: dict[int, Strip] = {}
+        self._grid_lines: dict[tuple[int, ...], Strip] = {}
+        self._week_columns: list[_Column] | None = None
+        self._base_style: Style | None = None
         self._followed: str | None = None
 
     # -- the contract ------------------------------------------------------------------
@@ -206,12 +209,14 @@ class WeekView(Widget, can_focus=True):
         """Render the week of ``day`` from ``window``, ``selected`` (a key) highlighted."""
         if window is not self.window:
             self._columns.clear()
+            self._grid_lines.clear()
             self._day_data.clear()
             self._geom = None
         elif self.day is not None and day - timedelta(days=day.weekday()) != self.monday:
             self._geom = None  # the all-day rows depend on the week
         self.window, self.day, self.selected = window, day, selected
         self._lines.clear()
+        self._week_columns = None
         if selected != self._followed:
             self._followed = selected
             self._follow(selected)
@@ -271,6 +276,8 @@ class WeekView(Widget, can_focus=True):
             self._geom.per_hour != per_hour
         ):
             self._columns.clear()
+            self._grid_lines.clear()
+            self._week_columns = None
         self._geom, self._geom_key = layout, key
         return layout
 
@@ -283,6 +290,7 @@ class WeekView(Widget, can_focus=True):
         if top != self._top_row(layout):
             self.top = top
             self._lines.clear()
+            self._week_columns = None
             self.refresh()
 
     def _follow(self, key: str | None) -> None:
@@ -309,9 +317,13 @@ class WeekView(Widget, can_focus=True):
         self._kinds.reset()
         self._columns.clear()
         self._lines.clear()
+        self._grid_lines.clear()
+        self._week_columns = None
+        self._base_style = None
 
     def on_resize(self, event: events.Resize) -> None:
         self._lines.clear()
+        self._week_columns = None
         if self._followed is not None:
             self._follow(self._followed)
 
@@ -333,8 +345,15 @@ class WeekView(Widget, can_focus=True):
             strip = self._lines[y] = self._render_line(y)
         return strip
 
+    def _base(self) -> Style:
+        """The widget's own style (``rich_style`` walks the DOM on every call)."""
+        base = self._base_style
+        if base is None:
+            base = self._base_style = self.rich_style
+        return base
+
     def _day_base(self, day: date) -> Style:
-        base = self.rich_style
+        base = self._base()
         if day == self.day:
             return base + self._style("selected")
         if day.weekday() >= 5:
@@ -343,7 +362,7 @@ class WeekView(Widget, can_focus=True):
 
     def _render_line(self, y: int) -> Strip:
         layout = self._get_layout()
-        base = self.rich_style
+        base = self._base()
         window = self.window
         if window is None or self.day is None or y >= layout.height:
             return Strip.blank(layout.width, base)
@@ -373,9 +392,22 @@ class WeekView(Widget, can_focus=True):
                 label = f"{row // layout.per_hour:02d}:00"
             strips.append(Strip([Segment(vs.fit(label, LABEL_W),
                                          base + self._style("label"))], LABEL_W))
-            for c, day in enumerate(week):
-                column = self._column(window, day, layout.col_w[c], layout.per_hour)
-                strips += [Strip([rule], 1), column.rows[row]]
+            columns = self._week_columns
+            if columns is None:
+                columns = self._week_columns = [
+                    self._column(window, day, layout.col_w[c], layout.per_hour)
+                    for c, day in enumerate(week)
+                ]
+            # a grid line whose seven columns are unchanged is the same strip as before
+            key = (row, *(id(column) for column in columns))
+            strip = self._grid_lines.get(key)
+            if strip is None:
+                rule_strip = Strip([rule], 1)
+                for column in columns:
+                    strips += [rule_strip, column.rows[row]]
+                strip = Strip.join(strips).adjust_cell_length(layout.width, base)
+                self._grid_lines[key] = strip
+            return strip
         return Strip.join(strips).adjust_cell_length(layout.width, base)
 
     def _header(self, window: Window, day: date, width: int) -> Strip:
@@ -384,19 +416,28 @@ class WeekView(Widget, can_focus=True):
         if day == self.day:
             head = base + self._style("selected-day")
         mark = vs.finding_mark(window.open_findings(day))
-        mark_w = 2 if mark is not None and width >= 5 else 0
-        room = width - mark_w
         options = (vs.day_header(day), f"{vs.weekday_short(day.weekday())} {day.day:02d}.",
                    f"{day.day:02d}.")
-        text = next((t for t in options if len(t) + 1 <= room), options[-1])
+        # the roomiest form that fits: a blank before the text and before the mark
+        # when there is room, the date shortened when there is not
+        mark_w = 0 if mark is None or width < 4 else 1
+        pad = 1
+        text = options[-1]
+        for option in options:
+            if len(option) + 1 + 2 * mark_w <= width:
+                text = option
+                break
+            if len(option) + mark_w <= width:
+                text, pad = option, 0
+                break
+        text = text[: max(width - mark_w - pad, 0)]
         number_style = head + (self._style("today") if day == window.today else Style())
-        segments = [Segment(" ", head), Segment(text[: max(room - 1, 0)], number_style)]
-        used = 1 + min(len(text), max(room - 1, 0))
-        if used < room:
-            segments.append(Segment(" " * (room - used), head))
+        segments = [Segment(" " * pad, head), Segment(text, number_style)]
+        used = pad + len(text)
+        if used < width - mark_w:
+            segments.append(Segment(" " * (width - mark_w - used), head))
         if mark_w and mark is not None:
-            segments += [Segment(" ", head),
-                         Segment(mark.text, base + self._style(f"mark-{mark.component}"))]
+            segments.append(Segment(mark.text, base + self._style(f"mark-{mark.component}")))
         return Strip(segments).adjust_cell_length(width, head)
 
     def _allday_items(self, window: Window, day: date,
