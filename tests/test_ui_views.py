@@ -328,11 +328,11 @@ async def test_week_clicks(demo: Store, size: tuple[int, int]) -> None:
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         layout = view._get_layout()
-        for column, clicked in ((0, date(2026, 11, 16)), (6, date(2026, 11, 22))):
+        for column, header_day in ((0, date(2026, 11, 16)), (6, date(2026, 11, 22))):
             app.messages.clear()
             await pilot.click(view, offset=(layout.col_x[column] + 1, 0))
             assert [type(m) for m in app.messages] == [WeekView.DayClicked]
-            assert app.messages[0].day == clicked
+            assert app.messages[0].day == header_day
         occ = window.on(day)[0]  # 10:00-12:00
         found = view.block_rows(occ.key)
         assert found is not None
@@ -342,9 +342,9 @@ async def test_week_clicks(demo: Store, size: tuple[int, int]) -> None:
         app.messages.clear()
         await pilot.click(view, offset=(x, layout.grid_y + row - first))
         assert [type(m) for m in app.messages] == [WeekView.EventClicked]
-        clicked = app.messages[0]
-        assert isinstance(clicked, vs.EventClicked)
-        assert clicked.key == occ.key and clicked.day == day and not clicked.double
+        block = app.messages[0]
+        assert isinstance(block, vs.EventClicked)
+        assert block.key == occ.key and block.day == day and not block.double
 
 
 # -- agenda ----------------------------------------------------------------------------
