@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App
+from textual.binding import Binding
 
 from .i18n import set_lang, tr
 from .palette import PlannerCommands
@@ -66,6 +67,12 @@ class PlannerApp(App[None]):
         self.theme = os.environ.get("THEKIZ_THEME", "textual-dark")
         self.push_screen(PlannerScreen(today=self.ctx.today))
         self.set_interval(POLL_SECONDS, self._poll)
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Plain key names: Textual's arrows and symbols are ambiguous-width."""
+        from .screens.help import key_display
+
+        return key_display(binding.key)
 
     # -- the store, for the screens' workers -------------------------------------------
 

@@ -257,7 +257,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if error.errno == errno.EPIPE:  # `thekiz list | head`
             _quiet_stdout()
             return EXIT_OK
-        _fail(_os_message(error))
+        _fail(os_message(error))
         code = EXIT_BAD
     except KeyboardInterrupt:
         _quiet_stdout()
@@ -265,7 +265,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return code
 
 
-def _os_message(error: OSError) -> str:
+def os_message(error: OSError) -> str:
     import errno
 
     name = f" {error.filename}" if error.filename else ""

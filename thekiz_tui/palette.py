@@ -30,9 +30,9 @@ class PlannerCommands(Provider):
             await screen.run_action(action.action)
 
     def _help(self, action: Action) -> str:
-        key = self.app.get_key_display(action.binding()) if action.keys else ""
-        shown = self.app._keymap.get(action.id, action.keys.split(",")[0])
-        return tr("Taste: {key}", key=shown if shown else key)
+        from .screens.help import keys_display
+
+        return tr("Taste: {key}", key=keys_display(self.app._keymap.get(action.id, action.keys)))
 
     async def discover(self) -> Hits:
         if self._planner() is None:

@@ -43,9 +43,9 @@ def error_text(error: BaseException) -> str:
     if isinstance(error, BadInput | StoreError):
         return " ".join(str(error).split())
     if isinstance(error, OSError):
-        from ..cli import _os_message
+        from ..cli import os_message
 
-        return _os_message(error)
+        return os_message(error)
     return tr("Unerwarteter Fehler: {error}", error=error)
 
 

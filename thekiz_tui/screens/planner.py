@@ -23,7 +23,7 @@ from textual.widgets import ContentSwitcher, Footer, Static
 
 from .. import keys
 from ..i18n import tr
-from ..planning.timeutil import MONTHS_DE
+from ..planning.timeutil import MONTHS_DE, WEEKDAYS_DE, fmt_date
 from ..planning.window import Filters, Window, build_window
 from ..widgets.side_panel import SidePanel
 
@@ -48,6 +48,13 @@ def month_title(year: int, month: int) -> str:
 
     names = MONTHS_EN if lang() == "en" else MONTHS_DE
     return f"{names[month - 1]} {year}"
+
+
+def weekday_name(day: date) -> str:
+    from ..i18n import lang
+
+    names = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun") if lang() == "en" else WEEKDAYS_DE
+    return names[day.weekday()]
 
 
 def add_months(day: date, months: int) -> date:
@@ -143,7 +150,7 @@ class PlannerScreen(Screen[None]):
         cached = self._cache.get(key)
         if cached is not None:
             self.window = cached
-            self._render()
+            self._redraw()
             if not cached.complete:
                 self._load(key, complete=True)
             return
@@ -181,7 +188,7 @@ class PlannerScreen(Screen[None]):
         self._cache[message.key] = message.window
         if message.key == self._key():
             self.window = message.window
-            self._render()
+            self._redraw()
             if not message.window.complete:
                 self._load(message.key, complete=True)
             else:
@@ -207,7 +214,7 @@ class PlannerScreen(Screen[None]):
 
     # -- painting ----------------------------------------------------------------------
 
-    def _render(self) -> None:
+    def _redraw(self) -> None:
         window = self.window
         if window is None:
             return
@@ -224,7 +231,7 @@ class PlannerScreen(Screen[None]):
 
     def _show_topbar(self, window: Window) -> None:
         ctx = self.planner.ctx
-        parts = [f"[b]thekiz[/b]  {month_title(self.day.year, self.day.month)}",
+        parts = [f"[b]thekiz[/b]  {weekday_name(self.day)} {fmt_date(self.day)}",
                  tr(VIEW_NAMES[self.view])]
         if ctx.as_coach and ctx.as_coach in window.coaches:
             parts.append(tr("als {name}", name=window.coaches[ctx.as_coach].name))
@@ -255,13 +262,13 @@ class PlannerScreen(Screen[None]):
     def watch_view(self, old: str, new: str) -> None:
         self.query_one(ContentSwitcher).current = new
         self.query_one(f"#{new}").focus()
-        self._render()
+        self._redraw()
 
     def watch_day(self, old: date, new: date) -> None:
         if (old.year, old.month) != (new.year, new.month):
             self._request()
         else:
-            self._render()
+            self._redraw()
 
     # -- messages from the views and the panel --------------------------------------------
 
@@ -275,7 +282,7 @@ class PlannerScreen(Screen[None]):
         finding = message.finding
         self.selected = finding.events[0] if finding.events else None
         self.day = date.fromisoformat(finding.start[:10])
-        self._render()
+        self._redraw()
         self.query_one(f"#{self.view}").focus()
 
     def on_month_view_day_clicked(self, message: Any) -> None:
@@ -290,7 +297,7 @@ class PlannerScreen(Screen[None]):
     def _day_clicked(self, day: date) -> None:
         self.selected = None
         self.day = day
-        self._render()
+        self._redraw()
 
     def on_month_view_event_clicked(self, message: Any) -> None:
         self._event_clicked(message.key, message.day, message.double)
@@ -305,7 +312,7 @@ class PlannerScreen(Screen[None]):
         self.selected = key
         if day != self.day:
             self.day = day
-        self._render()
+        self._redraw()
         if double:
             self.action_edit_event()
 
@@ -340,7 +347,7 @@ class PlannerScreen(Screen[None]):
                 self.selected = None
                 self.day = day
 
-        self.app.push_screen(DateDialog(self.day), chosen)
+        self.app.push_screen(DateDialog(self.day, today=self.planner.ctx.today), chosen)
 
     def action_cycle_event(self, step: int) -> None:
         if self.window is None:
@@ -354,7 +361,7 @@ class PlannerScreen(Screen[None]):
         else:
             index = 0 if step > 0 else len(keys_) - 1
         self.selected = keys_[index]
-        self._render()
+        self._redraw()
 
     def action_focus_panel(self) -> None:
         panel = self.query_one(SidePanel)
@@ -388,7 +395,7 @@ class PlannerScreen(Screen[None]):
             return
         if len(occurrences) == 1:
             self.selected = occurrences[0].key
-            self._render()
+            self._redraw()
             then(occurrences[0])
             return
         from ..dialogs.common import ChooseDialog
@@ -399,7 +406,7 @@ class PlannerScreen(Screen[None]):
             for occ in occurrences:
                 if occ.key == key:
                     self.selected = key
-                    self._render()
+                    self._redraw()
                     then(occ)
 
         self.app.push_screen(ChooseDialog(tr("Welcher Termin?"), options), chosen)

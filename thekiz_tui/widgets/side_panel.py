@@ -100,6 +100,11 @@ class SidePanel(Vertical):
         yield Label(tr("Befunde"), classes="heading", id="findings-heading")
         yield OptionList(id="findings")
 
+    def on_mount(self) -> None:
+        from ..dialogs.common import plain_arrows
+
+        plain_arrows(self)
+
     # -- fed by the planner ------------------------------------------------------------
 
     def set_people(self, coaches: list[tuple[str, str]], kitas: list[tuple[str, str]],
