@@ -215,7 +215,10 @@ class AgendaView(ScrollView, can_focus=True):
             (vs.kind_name(event.kind), kind_style),
         ]
         title = vs.clean(event.title)
-        if title and title != vs.kind_name(event.kind):
+        label = vs.kind_name(event.kind)
+        if title.startswith(label + ":"):
+            title = title[len(label) + 1:].strip()  # the kind stands right before it
+        if title and title != label:
             spans.append((" " + title, self._style("title") + kind_style))
         parts: list[str] = []
         kita = window.kitas.get(event.kita) if event.kita else None
@@ -306,12 +309,9 @@ class AgendaView(ScrollView, can_focus=True):
             return
         first, end = target
         top = round(self.scroll_y)
-        if end - first > height:
-            end = first + height  # the start of a long day or event wins
-        if first < top:
-            top = first
-        elif end > top + height:
-            top = end - height
+        if first < top or end > top + height:
+            # out of view: the day's header to the top, unless that hides the event
+            top = first if end - first <= height else end - height
         if top != round(self.scroll_y):
             self.scroll_to(y=top, animate=False, force=True)
 
@@ -347,13 +347,18 @@ class AgendaView(ScrollView, can_focus=True):
         key = (index, highlighted)
         strip = self._strips.get(key)
         if strip is None:
-            strip = Strip([Segment(text, style) for text, style in row.spans])
-            if highlighted:
-                name = "selected-day" if row.kind == "day" else "selected"
+            if highlighted and row.kind == "day":
+                # the selected day's header in the selection's colours, over its own
+                selected = self.get_component_rich_style("agenda--selected-day")
+                strip = Strip([Segment(text, style + selected) for text, style in row.spans])
+                strip = strip.adjust_cell_length(width, selected)
+            else:
+                strip = Strip([Segment(text, style) for text, style in row.spans])
+            if highlighted and row.kind != "day":
                 strip = strip.adjust_cell_length(width)
                 if row.kind == "event" and row.spans and row.spans[0][0].startswith(" "):
                     strip = Strip([Segment(">", Style(bold=True))], 1) + strip.crop(1)
-                strip = strip.apply_style(self.get_component_rich_style(f"agenda--{name}"))
+                strip = strip.apply_style(self.get_component_rich_style("agenda--selected"))
             strip = strip.apply_style(base).adjust_cell_length(width, base)
             self._strips[key] = strip
         return strip
