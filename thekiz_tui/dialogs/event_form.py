@@ -15,6 +15,7 @@ place. Nothing is re-mounted on a keystroke.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import partial
@@ -27,6 +28,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
+from textual.timer import Timer
 from textual.widgets import (
     Button,
     Checkbox,
@@ -59,11 +61,9 @@ from ..planning.timeutil import fmt_date, fmt_time, zone
 from ..planning.validate import (
     Built,
     Draft,
+    KitaIndex,
     Problem,
     build_event,
-    kita_label,
-    kita_matches,
-    resolve_kita,
 )
 
 if TYPE_CHECKING:
@@ -82,6 +82,7 @@ FORM_ACTIONS: tuple[Action, ...] = (
 CHECK_GROUP = "thekiz-form-check"
 LOAD_GROUP = "thekiz-form-load"
 KITA_SUGGESTIONS = 8
+HOLD_MAX = 0.025  # seconds the paint of a keystroke waits for its findings, at most
 
 # The fields that show a message beside them, and the problem fields they show.
 _ERROR_FIELDS: dict[str, tuple[str, ...]] = {
@@ -126,6 +127,18 @@ class KitaInput(Input):
         self.post_message(self.Move(delta))
 
 
+def _set_note(widget: Static, old: str, text: str) -> None:
+    """Replace the text of a note that wraps and hides when empty. Static.update lays
+    out the whole screen by default (milliseconds with this many widgets); a note that
+    stays one line does not need that."""
+    width = widget.size.width
+    one_line = bool(width) and all(
+        t and "\n" not in t and len(t) < width - 1 for t in (old, text)
+    )
+    widget.update(text, layout=not one_line)
+    widget.set_class(bool(text), "-shown")
+
+
 def _problem_text(problem: Problem) -> str:
     return tr(problem.template, **problem.kwargs)
 
@@ -160,7 +173,7 @@ class EventForm(ModalScreen[FormResult | None]):
         max-width: 110;
         height: 100%;
         max-height: 44;
-        background: $surface;
+        background: $panel;
         border: round $primary;
         border-title-color: $foreground;
         padding: 0 1;
@@ -214,7 +227,9 @@ class EventForm(ModalScreen[FormResult | None]):
         margin-left: 13;
         color: $foreground-muted;
         height: auto;
+        display: none;
     }
+    EventForm #repeat-desc.-shown { display: block; }
     EventForm #notes {
         width: 1fr;
         height: 3;
@@ -230,7 +245,12 @@ class EventForm(ModalScreen[FormResult | None]):
         height: auto;
         border-top: solid $panel;
     }
-    EventForm #findings-title { height: 1; color: $foreground-muted; }
+    EventForm #findings-title {
+        height: 1;
+        color: $foreground-muted;
+        text-wrap: nowrap;
+        text-overflow: clip;
+    }
     EventForm #findings-title.-bad { color: $warning; }
     EventForm #findings {
         height: 4;
@@ -244,7 +264,11 @@ class EventForm(ModalScreen[FormResult | None]):
         width: 1fr;
         color: $error;
         height: 1;
+        text-wrap: nowrap;
+        text-overflow: clip;
     }
+    EventForm .-problem { background-tint: $error 30%; }
+    EventForm #coaches > .selection-list--button-selected { text-style: bold; }
     EventForm #form-status.-ok { color: $success; }
     """
 
@@ -267,10 +291,11 @@ class EventForm(ModalScreen[FormResult | None]):
         self._series_note = series_note
         self._coaches: list[Coach] = []
         self._coach_ids: frozenset[str] = frozenset()
-        self._kitas: list[Kita] = []
+        self._kitas = KitaIndex(())
         self._ready = False
         self._built: Built | None = None
         self._errors: dict[str, str] = {}
+        self._marked: frozenset[str] = frozenset()  # fields shown with a problem
         self._visible: dict[str, bool] = {}
         self._repeat_text = ""
         self._status_text = ""
@@ -281,6 +306,10 @@ class EventForm(ModalScreen[FormResult | None]):
         self._shown_findings: tuple[tuple[str, bool, str], ...] | None = None
         self._acks: dict[str, str] = {}
         self._kita_shown: tuple[str, ...] | None = None
+        self._title_shown: tuple[str, bool] | None = None
+        self._check_worker: Worker[Any] | None = None
+        self._held: AbstractContextManager[None] | None = None
+        self._hold_timer: Timer | None = None
 
     # -- layout ------------------------------------------------------------------------
 
@@ -358,7 +387,7 @@ class EventForm(ModalScreen[FormResult | None]):
                 with Horizontal(classes="row", id="row-times"):
                     yield Label(tr("Zeit"))
                     yield Input(init["start"], id="start", placeholder="9:30", compact=True)
-                    yield Label("–", classes="between")
+                    yield Label(tr("bis"), classes="between")
                     yield Input(init["end"], id="end", placeholder="11:00", compact=True)
                 yield Static(id="err-times", classes="field-error")
                 with Horizontal(classes="row"):
@@ -421,6 +450,7 @@ class EventForm(ModalScreen[FormResult | None]):
                 yield Button(tr("Abbrechen (Esc)"), id="cancel", compact=True)
 
     def on_mount(self) -> None:
+        self._bind_fields()
         self._set_visibility()
         self.query_one("#title", Input).focus()
         self.run_worker(
@@ -437,7 +467,7 @@ class EventForm(ModalScreen[FormResult | None]):
     def _loaded(self, coaches: list[Coach], kitas: list[Kita]) -> None:
         self._coaches = coaches
         self._coach_ids = frozenset(c.id for c in coaches)
-        self._kitas = kitas
+        self._kitas = KitaIndex(kitas)
         chosen = self._base.coaches
         selections: list[Selection[str]] = []
         for coach in coaches:
@@ -448,15 +478,14 @@ class EventForm(ModalScreen[FormResult | None]):
         for coach_id in chosen:
             if coach_id not in self._coach_ids:  # kept, so that the problem shows
                 selections.append(Selection(coach_id, coach_id, True))
-        coach_list = self.query_one("#coaches", SelectionList)
+        coach_list = self._coach_list
         coach_list.add_options(selections)
         if selections:
             coach_list.highlighted = 0
         if self._base.kita is not None:
             kita = next((k for k in kitas if k.id == self._base.kita), None)
-            text = kita_label(kita, kitas) if kita is not None else self._base.kita
-            with self.prevent(Input.Changed):
-                self.query_one("#kita", Input).value = text
+            text = self._kitas.label(kita) if kita is not None else self._base.kita
+            self._inputs["kita"].value = text
         self._ready = True
         self._refresh()
 
@@ -480,50 +509,79 @@ class EventForm(ModalScreen[FormResult | None]):
                 self._set_findings_title(
                     tr("Prüfung fehlgeschlagen: {error}", error=worker.error), True
                 )
+            if worker is self._check_worker and worker.is_finished:
+                self._release_paint()
 
     # -- reading the fields ------------------------------------------------------------
 
-    def _draft(self) -> Draft:
+    def _bind_fields(self) -> None:
+        """Keep the field widgets at hand, and follow their values.
+
+        Watching the values (rather than the bubbling ``Changed`` messages) runs the
+        refresh in the same turn as the keystroke: the check starts before the echo is
+        painted, so that the echo and the findings usually reach the screen together."""
         q = self.query_one
-        subtype = q("#subtype", Select).value
+        self._inputs = {
+            name: q(f"#{name}", Input)
+            for name in ("title", "day", "last-day", "start", "end", "kita", "location",
+                         "interval", "until", "rule")
+        }
+        self._selects = {name: q(f"#{name}", Select) for name in ("kind", "subtype",
+                                                                   "status", "repeat")}
+        self._all_day = q("#all-day", Checkbox)
+        self._coach_list = q("#coaches", SelectionList)
+        self._notes = q("#notes", TextArea)
+        self._save = q("#save", Button)
+        self._kita_options = q("#kita-options", OptionList)
+        self._findings_list = q("#findings", OptionList)
+        for widget in self._inputs.values():
+            self.watch(widget, "value", self._value_changed, init=False)
+        for select in self._selects.values():
+            self.watch(select, "value", self._choice_changed, init=False)
+        self.watch(self._all_day, "value", self._choice_changed, init=False)
+
+    def _draft(self) -> Draft:
+        inputs, selects = self._inputs, self._selects
+        subtype = selects["subtype"].value
         return Draft(
-            kind=str(q("#kind", Select).value),
-            title=q("#title", Input).value,
-            day=q("#day", Input).value,
-            start=q("#start", Input).value,
-            end=q("#end", Input).value,
-            all_day=q("#all-day", Checkbox).value,
-            last_day=q("#last-day", Input).value,
+            kind=str(selects["kind"].value),
+            title=inputs["title"].value,
+            day=inputs["day"].value,
+            start=inputs["start"].value,
+            end=inputs["end"].value,
+            all_day=self._all_day.value,
+            last_day=inputs["last-day"].value,
             subtype=None if subtype is Select.NULL else str(subtype),
-            coaches=tuple(q("#coaches", SelectionList).selected),
-            kita=q("#kita", Input).value,
-            location=q("#location", Input).value,
-            notes=q("#notes", TextArea).text,
-            status=str(q("#status", Select).value),
-            repeat=str(q("#repeat", Select).value),
-            interval=q("#interval", Input).value,
-            until=q("#until", Input).value,
-            rule=q("#rule", Input).value,
+            coaches=tuple(self._coach_list.selected),
+            kita=inputs["kita"].value,
+            location=inputs["location"].value,
+            notes=self._notes.text,
+            status=str(selects["status"].value),
+            repeat=str(selects["repeat"].value),
+            interval=inputs["interval"].value,
+            until=inputs["until"].value,
+            rule=inputs["rule"].value,
         )
 
-    @on(Input.Changed)
-    @on(Select.Changed)
-    @on(Checkbox.Changed)
+    def _value_changed(self) -> None:
+        if self._ready:
+            self._refresh()
+
+    def _choice_changed(self) -> None:
+        self._set_visibility()
+        if self._ready:
+            self._refresh()
+
     @on(SelectionList.SelectedChanged)
     @on(TextArea.Changed)
-    def _field_changed(self, event: Message) -> None:
-        control = getattr(event, "control", None)
-        if getattr(control, "id", None) == "ack-reason":
-            return
-        if getattr(control, "id", None) in ("kind", "all-day", "repeat"):
-            self._set_visibility()
+    def _list_changed(self, event: Message) -> None:
         if self._ready:
             self._refresh()
 
     def _set_visibility(self) -> None:
-        kind = self.query_one("#kind", Select).value
-        all_day = self.query_one("#all-day", Checkbox).value
-        repeat = self.query_one("#repeat", Select).value
+        kind = self._selects["kind"].value
+        all_day = self._all_day.value
+        repeat = self._selects["repeat"].value
         self._show("#row-subtype", kind == "fortbildung")
         self._show("#row-times", not all_day)
         self._show(".weeks", repeat == "weeks")
@@ -548,8 +606,8 @@ class EventForm(ModalScreen[FormResult | None]):
         self._show_problems(built.problems)
         self._update_kita_options()
         self._update_repeat_text(built)
-        save = self.query_one("#save", Button)
-        save.disabled = not built.ok
+        if self._save.disabled == built.ok:
+            self._save.disabled = not built.ok
         if built.ok:
             status, ok = tr("Bereit zum Speichern."), True
         elif built.problems:
@@ -560,7 +618,7 @@ class EventForm(ModalScreen[FormResult | None]):
         if status != self._status_text:
             self._status_text = status
             widget = self.query_one("#form-status", Static)
-            widget.update(status)
+            widget.update(status, layout=False)  # one line, always
             widget.set_class(ok, "-ok")
         candidate = built.checkable
         if candidate is not None and candidate != self._checked:
@@ -570,13 +628,17 @@ class EventForm(ModalScreen[FormResult | None]):
         first: dict[str, str] = {}
         for problem in problems:
             first.setdefault(problem.field, _problem_text(problem))
+        marked = frozenset(_WIDGET_OF_FIELD[f] for f in first if f in _WIDGET_OF_FIELD)
+        if marked != self._marked:
+            for selector in marked ^ self._marked:
+                self.query_one(selector).set_class(selector in marked, "-problem")
+            self._marked = marked
         for box, fields in _ERROR_FIELDS.items():
             text = "\n".join(first[f] for f in fields if f in first)
-            if self._errors.get(box, "") != text:
+            old = self._errors.get(box, "")
+            if old != text:
                 self._errors[box] = text
-                widget = self.query_one(f"#err-{box}", Static)
-                widget.update(text)
-                widget.set_class(bool(text), "-shown")
+                _set_note(self.query_one(f"#err-{box}", Static), old, text)
 
     def _update_repeat_text(self, built: Built) -> None:
         event = built.event
@@ -586,26 +648,26 @@ class EventForm(ModalScreen[FormResult | None]):
             first = date.fromisoformat(event.start[:10])
             text = describe(event.rrule, first, all_day=event.all_day, lang=lang())
         if text != self._repeat_text:
+            _set_note(self.query_one("#repeat-desc", Static), self._repeat_text, text)
             self._repeat_text = text
-            self.query_one("#repeat-desc", Static).update(text)
 
     # -- the Kita field ----------------------------------------------------------------
 
     def _update_kita_options(self) -> None:
-        text = self.query_one("#kita", Input).value
-        kita, _ = resolve_kita(text, self._kitas)
-        options = self.query_one("#kita-options", OptionList)
+        text = self._inputs["kita"].value
+        kita, _ = self._kitas.resolve(text)
+        options = self._kita_options
         if kita is not None or not text.strip():
             matches: list[Kita] = []
         else:
-            matches = kita_matches(text, self._kitas, KITA_SUGGESTIONS)
+            matches = self._kitas.matches(text, KITA_SUGGESTIONS)
         shown = tuple(k.id for k in matches)
         if shown == self._kita_shown:
             return
         self._kita_shown = shown
         options.set_options(
             Option(Content.from_markup(
-                "$name [$foreground-muted]– $district[/]", name=k.name, district=k.district
+                "$name [$foreground-muted]($district)[/]", name=k.name, district=k.district
             ), id=k.id)
             for k in matches
         )
@@ -615,7 +677,7 @@ class EventForm(ModalScreen[FormResult | None]):
 
     @on(KitaInput.Move)
     def _kita_move(self, event: KitaInput.Move) -> None:
-        options = self.query_one("#kita-options", OptionList)
+        options = self._kita_options
         if options.option_count == 0:
             return
         current = options.highlighted or 0
@@ -624,7 +686,7 @@ class EventForm(ModalScreen[FormResult | None]):
     @on(Input.Submitted, "#kita")
     def _kita_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        options = self.query_one("#kita-options", OptionList)
+        options = self._kita_options
         if options.option_count and options.highlighted is not None:
             option = options.get_option_at_index(options.highlighted)
             if option.id is not None:
@@ -638,11 +700,11 @@ class EventForm(ModalScreen[FormResult | None]):
             self.query_one("#kita", Input).focus()
 
     def _pick_kita(self, kita_id: str) -> None:
-        kita = next((k for k in self._kitas if k.id == kita_id), None)
+        kita = next((k for k in self._kitas.kitas if k.id == kita_id), None)
         if kita is None:
             return
         field = self.query_one("#kita", Input)
-        field.value = kita_label(kita, self._kitas)
+        field.value = self._kitas.label(kita)
         field.cursor_position = len(field.value)
 
     # -- live findings -----------------------------------------------------------------
@@ -650,11 +712,37 @@ class EventForm(ModalScreen[FormResult | None]):
     def _start_check(self, candidate: Event) -> None:
         self._checked = candidate
         self._check_generation += 1
-        self.run_worker(
+        self._hold_paint()
+        self._check_worker = self.run_worker(
             partial(self._check, self._check_generation, candidate),
             thread=True, exclusive=True, group=CHECK_GROUP, exit_on_error=False,
             name="thekiz-form-check",
         )
+
+    def _hold_paint(self) -> None:
+        """Hold the screen updates until the findings of this keystroke arrive (a few
+        milliseconds), so that the echo of the key and its findings are painted in one
+        frame: otherwise the echo's frame delays the findings by one or two frames of
+        Textual's 60 Hz update timer. Released by the result, or after HOLD_MAX."""
+        if self._held is not None:
+            return
+        held = self.app.batch_update()
+        held.__enter__()
+        self._held = held
+        self._hold_timer = self.set_timer(HOLD_MAX, self._release_paint, name="thekiz-form-hold")
+
+    def _release_paint(self) -> None:
+        held, self._held = self._held, None
+        if held is None:
+            return
+        if self._hold_timer is not None:
+            self._hold_timer.stop()
+            self._hold_timer = None
+        held.__exit__(None, None, None)
+        self.check_idle()  # the screen paints what changed meanwhile
+
+    def on_unmount(self) -> None:
+        self._release_paint()
 
     def _check(self, generation: int, candidate: Event) -> tuple[int, Event, list[Finding]]:
         """Runs in a thread: what saving ``candidate`` would cause."""
@@ -662,8 +750,11 @@ class EventForm(ModalScreen[FormResult | None]):
         return generation, candidate, sorted(findings, key=sort_key)
 
     def _set_findings_title(self, text: str, bad: bool) -> None:
+        if (text, bad) == self._title_shown:
+            return
+        self._title_shown = (text, bad)
         title = self.query_one("#findings-title", Static)
-        title.update(text)
+        title.update(text, layout=False)  # one line, always
         title.set_class(bad, "-bad")
 
     def _show_findings(self, candidate: Event, findings: list[Finding]) -> None:
@@ -690,7 +781,7 @@ class EventForm(ModalScreen[FormResult | None]):
         if shown == self._shown_findings:
             return
         self._shown_findings = shown
-        listing = self.query_one("#findings", OptionList)
+        listing = self._findings_list
         keep = listing.highlighted_option.id if listing.highlighted_option else None
         listing.set_options(
             Option(_finding_prompt(f, self._acks.get(f.id)), id=f.id) for f in findings
@@ -700,7 +791,7 @@ class EventForm(ModalScreen[FormResult | None]):
             listing.highlighted = ids.index(keep) if keep in ids else 0
 
     def action_ack(self) -> None:
-        listing = self.query_one("#findings", OptionList)
+        listing = self._findings_list
         option = listing.highlighted_option
         if option is None or option.id is None:
             self.notify(tr("Kein Befund markiert."), severity="warning")

@@ -163,48 +163,77 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def kita_label(kita: Kita, kitas: Sequence[Kita] = ()) -> str:
-    """The text the Kita field shows for a picked Kita: its name, with the district when
-    another Kita has the same name."""
-    twins = sum(1 for k in kitas if fold(k.name) == fold(kita.name))
-    if twins > 1 and kita.district:
-        return f"{kita.name} ({kita.district})"
-    return kita.name
+class KitaIndex:
+    """The Kitas with their folded names, built once per list: the form searches it on
+    every keystroke, and folding hundreds of names each time would cost milliseconds."""
+
+    def __init__(self, kitas: Sequence[Kita]) -> None:
+        self.kitas: list[Kita] = list(kitas)
+        self.ids: frozenset[str] = frozenset(k.id for k in self.kitas)
+        self._rows: list[tuple[Kita, str, str]] = []  # kita, folded name, folded haystack
+        self._exact: dict[str, Kita] = {}  # folded id and "name (district)"
+        self._named: dict[str, list[Kita]] = {}  # folded name
+        for kita in self.kitas:
+            name = fold(kita.name)
+            self._rows.append((kita, name, f"{name} {fold(kita.district)} {fold(kita.id)}"))
+            self._exact.setdefault(fold(kita.id), kita)
+            self._exact.setdefault(fold(f"{kita.name} ({kita.district})"), kita)
+            self._named.setdefault(name, []).append(kita)
+
+    def label(self, kita: Kita) -> str:
+        """The text the Kita field shows for a picked Kita: its name, with the district
+        when another Kita has the same name."""
+        if len(self._named.get(fold(kita.name), ())) > 1 and kita.district:
+            return f"{kita.name} ({kita.district})"
+        return kita.name
+
+    def matches(self, query: str, limit: int = 50) -> list[Kita]:
+        """Kitas whose name, district or id contain every word of ``query``; those
+        whose name has a word starting with the query first."""
+        words = fold(query).split()
+        if not words:
+            return self.kitas[:limit]
+        scored: list[tuple[int, str, Kita]] = []
+        for kita, name, hay in self._rows:
+            if all(w in hay for w in words):
+                starts = any(part.startswith(words[0]) for part in name.split())
+                scored.append((0 if starts else 1, name, kita))
+        scored.sort(key=lambda item: (item[0], item[1]))
+        return [kita for _, _, kita in scored[:limit]]
+
+    def resolve(self, text: str) -> tuple[Kita | None, Problem | None]:
+        """The Kita a typed text means: its name, its name with the district (as
+        ``label`` shows it), or its id. Empty text is no Kita and no problem."""
+        raw = text.strip()
+        if not raw:
+            return None, None
+        wanted = fold(raw)
+        if wanted in self._exact:
+            return self._exact[wanted], None
+        named = self._named.get(wanted, [])
+        if len(named) == 1:
+            return named[0], None
+        if named:
+            return None, _problem("kita", KITA_AMBIGUOUS, text=raw)
+        return None, _problem("kita", KITA_NOT_FOUND, text=raw)
 
 
-def kita_matches(query: str, kitas: Sequence[Kita], limit: int = 50) -> list[Kita]:
-    """Kitas whose name, district or id contain every word of ``query``; those whose
-    name has a word starting with the query first."""
-    words = fold(query).split()
-    if not words:
-        return list(kitas[:limit])
-    scored: list[tuple[int, str, Kita]] = []
-    for kita in kitas:
-        name = fold(kita.name)
-        hay = f"{name} {fold(kita.district)} {fold(kita.id)}"
-        if all(w in hay for w in words):
-            starts = any(part.startswith(words[0]) for part in name.split())
-            scored.append((0 if starts else 1, name, kita))
-    scored.sort(key=lambda item: (item[0], item[1]))
-    return [kita for _, _, kita in scored[:limit]]
+def _index(kitas: Sequence[Kita] | KitaIndex) -> KitaIndex:
+    return kitas if isinstance(kitas, KitaIndex) else KitaIndex(kitas)
 
 
-def resolve_kita(text: str, kitas: Sequence[Kita]) -> tuple[Kita | None, Problem | None]:
-    """The Kita a typed text means: its name, its name with the district (as
-    ``kita_label`` shows it), or its id. Empty text is no Kita and no problem."""
-    raw = text.strip()
-    if not raw:
-        return None, None
-    wanted = fold(raw)
-    for kita in kitas:
-        if wanted in (fold(kita.id), fold(f"{kita.name} ({kita.district})")):
-            return kita, None
-    named = [k for k in kitas if fold(k.name) == wanted]
-    if len(named) == 1:
-        return named[0], None
-    if named:
-        return None, _problem("kita", KITA_AMBIGUOUS, text=raw)
-    return None, _problem("kita", KITA_NOT_FOUND, text=raw)
+def kita_label(kita: Kita, kitas: Sequence[Kita] | KitaIndex = ()) -> str:
+    return _index(kitas).label(kita)
+
+
+def kita_matches(query: str, kitas: Sequence[Kita] | KitaIndex, limit: int = 50) -> list[Kita]:
+    return _index(kitas).matches(query, limit)
+
+
+def resolve_kita(
+    text: str, kitas: Sequence[Kita] | KitaIndex
+) -> tuple[Kita | None, Problem | None]:
+    return _index(kitas).resolve(text)
 
 
 # -- the form's input -------------------------------------------------------------------
@@ -344,13 +373,14 @@ def build_event(
     *,
     today: date,
     coaches: Collection[str],
-    kitas: Sequence[Kita],
+    kitas: Sequence[Kita] | KitaIndex,
 ) -> Built:
     """The event the form would save: ``base`` (id, participants, exceptions, ...) with
     the draft's fields, and every problem that blocks saving it."""
     out: list[Problem] = []
+    index = _index(kitas)
     times = _times(draft, base.tz, today, out)
-    kita, kita_problem = resolve_kita(draft.kita, kitas)
+    kita, kita_problem = index.resolve(draft.kita)
     if kita_problem is not None:
         out.append(kita_problem)
     if times is None:
@@ -376,7 +406,7 @@ def build_event(
         status=draft.status,
         rrule=rule,
     )
-    for problem in event_problems(event, coaches=coaches, kitas=[k.id for k in kitas]):
+    for problem in event_problems(event, coaches=coaches, kitas=index.ids):
         rule_ok = rule_ok and problem.field != "rrule"
         out.append(problem)
     if kita_problem is None:
