@@ -263,6 +263,15 @@ async def test_a_kita_is_picked_by_typing_part_of_its_name(filled: Store) -> Non
                                  "Kita Sonnenschein": "k-schein"}[picked]
 
 
+async def test_enter_goes_to_the_next_field(filled: Store) -> None:
+    async with form_on(filled, _new_event(kita="k-sonne")) as ui:
+        await ui.type("#title", "Begleitung")
+        await ui.pilot.press("enter")
+        await ui.settle()
+        assert ui.app.focused is ui.form.query_one("#day")
+        assert ui.app.results == []
+
+
 async def test_a_coaching_visit_without_kita_cannot_be_saved(filled: Store) -> None:
     async with form_on(filled, _new_event()) as ui:
         assert "braucht eine Kita" in ui.text("#err-kita")

@@ -184,7 +184,7 @@ class EventForm(ModalScreen[FormResult | None]):
     }
     EventForm #form-note.-empty { display: none; }
     EventForm #form-fields {
-        height: 1fr;
+        height: 2fr;
         scrollbar-size-vertical: 1;
     }
     EventForm .row {
@@ -242,7 +242,8 @@ class EventForm(ModalScreen[FormResult | None]):
     }
     EventForm .field-error.-shown { display: block; }
     EventForm #form-findings {
-        height: auto;
+        height: 1fr;
+        min-height: 6;
         border-top: solid $panel;
     }
     EventForm #findings-title {
@@ -253,7 +254,7 @@ class EventForm(ModalScreen[FormResult | None]):
     }
     EventForm #findings-title.-bad { color: $warning; }
     EventForm #findings {
-        height: 4;
+        height: 1fr;
         border: none;
         padding: 0;
     }
@@ -683,14 +684,22 @@ class EventForm(ModalScreen[FormResult | None]):
         current = options.highlighted or 0
         options.highlighted = max(0, min(options.option_count - 1, current + event.delta))
 
-    @on(Input.Submitted, "#kita")
-    def _kita_submitted(self, event: Input.Submitted) -> None:
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        """Enter: picks the highlighted Kita in the Kita field, acknowledges in the
+        reason field, and goes to the next field elsewhere."""
         event.stop()
+        field = event.input.id
+        if field == "ack-reason":
+            self.action_ack()
+            return
         options = self._kita_options
-        if options.option_count and options.highlighted is not None:
+        if field == "kita" and options.option_count and options.highlighted is not None:
             option = options.get_option_at_index(options.highlighted)
             if option.id is not None:
                 self._pick_kita(option.id)
+                return
+        self.focus_next()
 
     @on(OptionList.OptionSelected, "#kita-options")
     def _kita_clicked(self, event: OptionList.OptionSelected) -> None:
@@ -813,11 +822,6 @@ class EventForm(ModalScreen[FormResult | None]):
 
     @on(OptionList.OptionSelected, "#findings")
     def _finding_chosen(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.action_ack()
-
-    @on(Input.Submitted, "#ack-reason")
-    def _reason_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.action_ack()
 
