@@ -19,6 +19,7 @@ from textual.widgets import Button, Input, OptionList, Static
 from store import Coach, Event, Kita, Store
 from thekiz_tui.demo import write_demo
 from thekiz_tui.dialogs.event_form import EventForm, FormResult
+from thekiz_tui.i18n import set_lang
 from thekiz_tui.locale.en_form import EN
 from thekiz_tui.planning import validate
 from thekiz_tui.planning.conflicts import checker_for
@@ -445,6 +446,18 @@ async def test_an_ack_of_a_finding_that_went_away_is_dropped(filled: Store) -> N
     [result] = ui.app.results
     assert result is not None
     assert result.acks == ()
+
+
+async def test_english_on_request(filled: Store) -> None:
+    set_lang("en")
+    try:
+        async with form_on(filled, _new_event()) as ui:
+            assert str(ui.form.query_one("#save", Button).label) == "Save (Ctrl+S)"
+            assert ui.text("#err-kita") == "A coaching visit needs a Kita."
+            await ui.type("#start", "1030")
+            assert any("Double booking" in f for f in ui.findings())
+    finally:
+        set_lang("de")
 
 
 # -- size --------------------------------------------------------------------------------
