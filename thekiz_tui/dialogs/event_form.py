@@ -146,7 +146,7 @@ def _problem_text(problem: Problem) -> str:
 def _finding_prompt(finding: Finding, acked: str | None) -> Content:
     rule = tr(RULE_LABELS.get(finding.rule, finding.rule))
     if acked is not None or finding.acknowledged:
-        mark = tr("quittiert")
+        mark = tr("quittiert") + (f" ({acked})" if acked else "")
         return Content.from_markup(
             "[$success]+ $mark[/] [$foreground-muted]$rule: $message[/]",
             mark=mark, rule=rule, message=finding.message,
