@@ -79,7 +79,7 @@ class PlannerApp(App[None]):
     def store_stamp(self) -> object:
         """Changes whenever any process writes the store: every write renames a file
         into place, which changes the main file's inode or the month folder's mtime."""
-        stamps = []
+        stamps: list[tuple[int, int, int] | None] = []
         for path in (self.store.path, self.store.events_dir):
             try:
                 st = os.stat(path)

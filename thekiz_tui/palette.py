@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from .i18n import tr
 from .keys import PLANNER, Action
+
+if TYPE_CHECKING:
+    from .screens.planner import PlannerScreen
 
 
 class PlannerCommands(Provider):
@@ -16,7 +20,7 @@ class PlannerCommands(Provider):
     def _actions(self) -> list[Action]:
         return [a for a in PLANNER if a.palette and a.id != "thekiz.quit"]
 
-    def _planner(self):  # type: ignore[no-untyped-def]
+    def _planner(self) -> PlannerScreen | None:
         from .screens.planner import PlannerScreen
 
         for screen in reversed(self.app.screen_stack):

@@ -167,7 +167,7 @@ class KitasScreen(Screen[str | None]):
         self._store = store
         self._today = today
         self._rows: dict[str, KitaRow] = {}
-        self._closing = False
+        self._dismissed = False
         self.set_reactive(KitasScreen.year, year if year is not None else today.year)
 
     # -- layout --------------------------------------------------------------------------
@@ -361,13 +361,13 @@ class KitasScreen(Screen[str | None]):
         self._open(self._selected_id())
 
     def _open(self, kita_id: str | None) -> None:
-        if kita_id is None or self._closing:
+        if kita_id is None or self._dismissed:
             return
-        self._closing = True
+        self._dismissed = True
         self.dismiss(kita_id)
 
     def action_close(self) -> None:
-        if self._closing:
+        if self._dismissed:
             return
-        self._closing = True
+        self._dismissed = True
         self.dismiss(None)

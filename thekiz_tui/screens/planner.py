@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.reactive import reactive
@@ -68,7 +69,7 @@ def add_months(day: date, months: int) -> date:
 class PlannerScreen(Screen[None]):
     """The calendar with its side panel and footer."""
 
-    BINDINGS: ClassVar = keys.bindings()
+    BINDINGS: ClassVar[list[BindingType]] = list(keys.bindings())
 
     view: reactive[str] = reactive("month", init=False)
     """Which view shows: month, week or agenda."""
@@ -100,6 +101,8 @@ class PlannerScreen(Screen[None]):
         self._cache: dict[WindowKey, Window] = {}
         self._loading: set[tuple[WindowKey, bool]] = set()
         self._stamp: object = None
+        self._people_shown: object = None  # the coaches the panel's filter lists were made of
+        self._panel_chosen = False  # the user showed or hid the panel: width no longer decides
 
     @property
     def planner(self) -> PlannerApp:
@@ -135,7 +138,7 @@ class PlannerScreen(Screen[None]):
 
     def _update_panel_visibility(self, width: int) -> None:
         panel = self.query_one(SidePanel)
-        if not getattr(self, "_panel_chosen", False):
+        if not self._panel_chosen:
             panel.display = width >= 100
 
     # -- the snapshot ------------------------------------------------------------------
@@ -252,7 +255,7 @@ class PlannerScreen(Screen[None]):
         if window.complete and open_findings:
             parts.append(tr("{n} offene Befunde", n=open_findings))
         self.query_one("#topbar", Static).update("  |  ".join(parts))
-        if not hasattr(self, "_people_shown") or self._people_shown is not window.coaches:
+        if self._people_shown is not window.coaches:
             self._people_shown = window.coaches
             panel = self.query_one(SidePanel)
             coaches = sorted((c.name, c.id) for c in window.coaches.values())
