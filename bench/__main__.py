@@ -70,6 +70,8 @@ def fmt(value: float | None, unit: str) -> str:
         return "n/a"
     if unit == "ms":
         return f"{value:.1f} ms" if value < 1000 else f"{value / 1000:.2f} s"
+    if unit == "×":
+        return f"{value:.2f} ×"
     return f"{value:.0f} {unit}"
 
 
@@ -325,6 +327,37 @@ def bench_memory(path: Path, span: Span, rows: list[Row], quick: bool) -> None:
         month.note = everything.note = str(error).splitlines()[-1][:80]
 
 
+def bench_ui(store: Store, path: Path, span: Span, rows: list[Row], quick: bool) -> None:
+    """The planner in a real pseudo-terminal, on the busiest month of the store."""
+    from . import ui
+
+    case = ui.find_form_case(store, span.busiest)
+    reps = 5 if quick else 11
+    planner, minimal = ui.start_times(path, case.busy, 3 if quick else 7)
+    planner_ms = [s * 1000 for s in planner]
+    minimal_ms = [s * 1000 for s in minimal]
+    ratio = Row("start to the first painted month view, ÷ a minimal Textual app's start",
+                "≤ 1.3 ×", 1.3, unit="×",
+                samples=[p / statistics.median(minimal_ms) for p in planner_ms],
+                note="both measured alternately in this run, spawn to painted screen")
+    rows.append(ratio)
+    rows.append(Row("  … the planner: spawn to the painted month with its events", "", None,
+                    samples=planner_ms, note=f"{case.busy:%m/%Y}"))
+    rows.append(Row("  … baseline: a minimal Textual app showing one label", "", None,
+                    samples=minimal_ms))
+    switches = ui.switch_times(path, case.busy, reps)
+    rows.append(Row("switching the month (key to painted)", "≤ 30 ms", 30,
+                    samples=switches["month"], note="pty, read back through pyte"))
+    rows.append(Row("switching the view, month ↔ week", "≤ 30 ms", 30,
+                    samples=switches["view"]))
+    rows.append(Row("moving the selection by a day", "≤ 30 ms", 30,
+                    samples=switches["select"]))
+    rows.append(Row("one keystroke in the event form, live findings included", "≤ 20 ms", 20,
+                    samples=ui.form_keystroke_times(path, case, reps),
+                    note=f"date field {case.busy:%d.%m.} ↔ {case.free:%d.%m.}, "
+                         "echo and findings painted"))
+
+
 def bench_baselines(store: Store, tmp: Path, rows: list[Row], quick: bool) -> None:
     from tinydb import TinyDB
 
@@ -386,6 +419,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
     parser.add_argument("--no-write", action="store_true", help=f"do not write {RESULTS}")
     parser.add_argument("--dir", help="build the store here (default: a temporary folder)")
+    parser.add_argument("--only", help="run only these steps, comma-separated "
+                        "(edits, open, conflicts, ical, memory, baselines, planner)")
     parser.add_argument("--generator", choices=("demo", "bench"), default="demo",
                         help="thekiz_tui.demo (default, when present) or bench/data.py")
     args = parser.parse_args(argv)
@@ -412,8 +447,12 @@ def main(argv: list[str] | None = None) -> int:
             ("ical", lambda: bench_ical(store, tmp, rows, args.quick)),
             ("memory", lambda: bench_memory(path, span, rows, args.quick)),
             ("baselines", lambda: bench_baselines(store, tmp, rows, args.quick)),
+            ("planner", lambda: bench_ui(store, path, span, rows, args.quick)),
         ]
+        only = set(args.only.split(",")) if args.only else None
         for name, step in steps:
+            if only is not None and name not in only:
+                continue
             print(f"measuring {name} …", flush=True)
             step()
     finally:

@@ -19,6 +19,8 @@ from collections.abc import Callable, Mapping, Sequence
 
 import pyte
 
+BURST_GAP = 0.002  # seconds of silence that end a burst of output
+
 
 class Terminal:
     """``cmd`` running on a pty of ``columns`` x ``lines``; ``screen`` is what shows."""
@@ -28,6 +30,7 @@ class Terminal:
         self.screen = pyte.Screen(columns, lines)
         self.stream = pyte.ByteStream(self.screen)
         self.bytes_read = 0
+        self.arrived = 0.0  # perf_counter() of the last output read
         master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
         full_env = dict(os.environ if env is None else env)
@@ -43,30 +46,46 @@ class Terminal:
         return "\n".join(self.screen.display)
 
     def pump(self, timeout: float) -> bool:
-        """Feed what arrives within ``timeout`` seconds; False if nothing came."""
+        """Read what arrives within ``timeout`` seconds, then feed it to the emulator;
+        False if nothing came.
+
+        A burst (Textual writes a frame in several chunks) is read to its end before any
+        of it is parsed, and ``arrived`` is when its last chunk came: pyte needs about as
+        long to parse a frame as the app needs to make it, and a real terminal does not
+        charge that to the app."""
         ready, _, _ = select.select([self.master], [], [], timeout)
         if not ready:
             return False
-        try:
-            data = os.read(self.master, 1 << 16)
-        except OSError:
+        burst: list[bytes] = []
+        while True:
+            try:
+                data = os.read(self.master, 1 << 16)
+            except OSError:
+                break
+            if not data:
+                break
+            burst.append(data)
+            self.arrived = time.perf_counter()
+            more, _, _ = select.select([self.master], [], [], BURST_GAP)
+            if not more:
+                break
+        if not burst:
             return False
-        if not data:
-            return False
-        self.bytes_read += len(data)
-        self.stream.feed(data)
+        for data in burst:
+            self.bytes_read += len(data)
+            self.stream.feed(data)
         return True
 
     def wait_for(self, predicate: Callable[[Terminal], bool], timeout: float = 20.0) -> float:
-        """Seconds until ``predicate`` holds for the screen; TimeoutError otherwise."""
-        began = time.perf_counter()
-        deadline = began + timeout
+        """The moment (``time.perf_counter()``) the output that made ``predicate`` hold
+        for the screen arrived; TimeoutError if it does not hold within ``timeout``."""
+        deadline = time.perf_counter() + timeout
         while not predicate(self):
             left = deadline - time.perf_counter()
             if left <= 0:
                 raise TimeoutError(f"screen did not match in {timeout} s:\n{self.text()}")
             self.pump(min(left, 0.05))
-        return time.perf_counter() - began
+        return self.arrived
 
     def settle(self, quiet: float = 0.2, timeout: float = 5.0) -> None:
         """Read until nothing arrives for ``quiet`` seconds."""
@@ -76,6 +95,15 @@ class Terminal:
 
     def send(self, keys: str | bytes) -> None:
         os.write(self.master, keys.encode() if isinstance(keys, str) else keys)
+
+    def time_key(self, keys: str | bytes, predicate: Callable[[Terminal], bool]) -> float:
+        """Milliseconds from sending ``keys`` to the arrival of the output that makes
+        ``predicate`` hold (it must not hold before)."""
+        if predicate(self):
+            raise ValueError(f"the screen matches before {keys!r} is sent:\n{self.text()}")
+        began = time.perf_counter()
+        self.send(keys)
+        return (self.wait_for(predicate) - began) * 1000
 
     def resize(self, columns: int, lines: int) -> None:
         self.screen.resize(lines, columns)
