@@ -9,8 +9,6 @@ lighter and more direct than parsing ``export_screenshot()``'s SVG.
 
 from __future__ import annotations
 
-import statistics
-import time
 from datetime import date
 from typing import Any
 
@@ -451,38 +449,3 @@ def test_clean_and_holiday_names() -> None:
     assert vs.clean("Löwenzahn") == "Löwenzahn"
     assert vs.shorten_holiday("1. Weihnachtstag", 12) == "1. Weihnacht"
     assert vs.shorten_holiday("Neujahr", 12) == "Neujahr"
-
-
-# -- speed -----------------------------------------------------------------------------
-
-def paint(app: App[Any], view: Widget) -> None:
-    """What follows ``refresh()`` on the next idle and timer tick, done at once: the
-    screen takes the view as dirty, the compositor renders its lines and hands the
-    frame to the (headless) driver."""
-    screen = app.screen
-    screen._dirty_widgets.add(view)
-    screen._on_timer_update()
-
-
-@pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("view_type", [MonthView, WeekView, AgendaView])
-async def test_show_and_paint_are_fast(demo: Store, size: tuple[int, int],
-                                       view_type: type[Widget]) -> None:
-    window = window_of(demo)
-    days = [d for d in window.days() if d.month == 11]
-    view = view_type()
-    app = Host(view, window, days[0])
-    timings: list[float] = []
-    async with app.run_test(size=size) as pilot:
-        await pilot.pause()
-        for i in range(60):
-            day = days[i % len(days)]
-            occs = window.on(day)
-            selected = occs[0].key if occs else None
-            start = time.perf_counter()
-            app.show(day, selected)
-            paint(app, view)
-            timings.append(time.perf_counter() - start)
-            await pilot.pause()
-    median = statistics.median(timings)
-    assert median < 0.030, f"{view_type.__name__} {size}: median {median * 1000:.1f} ms"

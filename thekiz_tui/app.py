@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .planning.conflicts import Checker
     from .planning.findings import Finding
     from .planning.history import History
+    from .planning.window import Window
 
 POLL_SECONDS = 1.0  # other processes' changes show within two seconds
 
@@ -43,7 +44,8 @@ class PlannerApp(App[None]):
     COMMANDS: ClassVar = App.COMMANDS | {PlannerCommands}
     ENABLE_COMMAND_PALETTE = True
 
-    def __init__(self, ctx: PlannerContext, store: Store | None = None) -> None:
+    def __init__(self, ctx: PlannerContext, store: Store | None = None,
+                 first_window: Window | None = None) -> None:
         set_lang(ctx.lang)
         super().__init__()
         self.ctx = ctx
@@ -58,6 +60,7 @@ class PlannerApp(App[None]):
         self.checker: Checker = checker_for(store)
         self.history: History = History(store)
         self._stamp = self.store_stamp()
+        self._first_window = first_window
         if ctx.keymap:
             self.set_keymap(ctx.keymap)
 
@@ -65,7 +68,8 @@ class PlannerApp(App[None]):
         from .screens.planner import PlannerScreen
 
         self.theme = os.environ.get("THEKIZ_THEME", "textual-dark")
-        self.push_screen(PlannerScreen(today=self.ctx.today))
+        self.push_screen(PlannerScreen(today=self.ctx.today, first_window=self._first_window))
+        self._first_window = None
         self.set_interval(POLL_SECONDS, self._poll)
 
     def get_key_display(self, binding: Binding) -> str:

@@ -29,9 +29,17 @@ def cmd_planner(config: Config, args: argparse.Namespace) -> int:
     store = open_store(config)
     if config.as_coach:
         store.coach(config.as_coach)  # a German NotFound for an unknown coach
+    # The first month is read before Textual starts: the first frame shows it, and the
+    # read does not compete with the app's start for the interpreter. (The findings
+    # follow from a worker once the frame is painted.)
+    from ..planning.window import Filters, build_window
+
+    day = today()
+    first = build_window(store, None, day.year, day.month, today=day,
+                         filters=Filters(coach=config.as_coach), complete=False)
     from ..app import PlannerApp, PlannerContext
 
-    ctx = PlannerContext(db=config.db, today=today(), as_coach=config.as_coach, lang=lang,
+    ctx = PlannerContext(db=config.db, today=day, as_coach=config.as_coach, lang=lang,
                          keymap=ui.keymap)
-    PlannerApp(ctx, store).run()
+    PlannerApp(ctx, store, first_window=first).run()
     return EXIT_OK

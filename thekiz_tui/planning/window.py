@@ -11,15 +11,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from store import Coach, Event, Kita, Store
 
-from .conflicts import Checker
 from .findings import Finding, severity_rank
 from .holidays import HolidayLookup
 from .occurrences import Occurrence, expand
 from .settings import Settings
 from .timeutil import day_start, epoch, from_epoch
+
+if TYPE_CHECKING:  # the check is imported only by those who run it
+    from .conflicts import Checker
 
 GRID_DAYS = 42
 
@@ -100,7 +103,7 @@ def _days_of(occ: Occurrence, tz: str, lo: date, hi: date) -> list[date]:
 
 def build_window(
     store: Store,
-    checker: Checker,
+    checker: Checker | None,
     year: int,
     month: int,
     *,
@@ -112,7 +115,10 @@ def build_window(
 
     ``complete=False`` leaves out the findings and the holidays: the planner paints that
     first at start-up (the check and the ``holidays`` import cost most), then the rest.
+    Only a complete window needs the ``checker``.
     """
+    if complete and checker is None:
+        raise ValueError("a complete window needs a checker")
     settings = Settings.from_store(store.settings())
     tz = settings.timezone
     start = grid_start(year, month)
@@ -128,7 +134,7 @@ def build_window(
     for day_list in by_day.values():
         # all-day events first on each day, then by time
         day_list.sort(key=lambda o: (not o.event.all_day, o.start_ts))
-    findings = [] if not complete else [
+    findings = [] if checker is None or not complete else [
         f for f in checker.check(start=start, end=end, today=today, coach=filters.coach,
                                  kita=filters.kita)
         if filters.keeps_finding(f)

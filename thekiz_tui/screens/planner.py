@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
@@ -26,7 +27,6 @@ from .. import keys
 from ..i18n import tr
 from ..planning.timeutil import MONTHS_DE, WEEKDAYS_DE, fmt_date
 from ..planning.window import Filters, Window, build_window
-from ..widgets.side_panel import SidePanel
 
 if TYPE_CHECKING:
     from store import Event
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from ..app import PlannerApp
     from ..planning.findings import Finding
     from ..planning.occurrences import Occurrence
+    from ..widgets.side_panel import SidePanel
 
 VIEWS = ("month", "week", "agenda")
 VIEW_NAMES = {"month": "Monat", "week": "Woche", "agenda": "Agenda"}
@@ -42,6 +43,10 @@ MONTHS_EN = (
     "July", "August", "September", "October", "November", "December",
 )
 WindowKey = tuple[int, int, Filters]
+# Seconds between the first month and the rest of the start (the findings, the other
+# views, the side panel): a few frames of Textual's 60 Hz screen updates, so that the
+# month is painted before that work competes with it for the interpreter.
+AFTER_FIRST_FRAME = 0.05
 
 
 def month_title(year: int, month: int) -> str:
@@ -92,7 +97,8 @@ class PlannerScreen(Screen[None]):
     class Failed(Message):
         text: str
 
-    def __init__(self, *, today: date) -> None:
+    def __init__(self, *, today: date, first_window: Window | None = None) -> None:
+        """``first_window``: the selected month, read already (without its findings)."""
         super().__init__()
         self.set_reactive(PlannerScreen.day, today)
         self.selected: str | None = None
@@ -101,6 +107,9 @@ class PlannerScreen(Screen[None]):
         self._cache: dict[WindowKey, Window] = {}
         self._loading: set[tuple[WindowKey, bool]] = set()
         self._stamp: object = None
+        self._first_window = first_window
+        self._rest_mounting = False
+        self._rest_ready = False  # the week, the agenda and the side panel are mounted
         self._people_shown: object = None  # the coaches the panel's filter lists were made of
         self._panel_chosen = False  # the user showed or hid the panel: width no longer decides
 
@@ -111,17 +120,14 @@ class PlannerScreen(Screen[None]):
     # -- layout ------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        from ..widgets.agenda import AgendaView
+        # The month alone paints first; the week, the agenda and the side panel are
+        # mounted right after that first frame (see _mount_rest): a coach sees her
+        # month sooner, and nobody switches views within the first tenth of a second.
         from ..widgets.month import MonthView
-        from ..widgets.week import WeekView
 
         yield Static(id="topbar")
-        with Horizontal(id="body"):
-            with ContentSwitcher(initial="month", id="views"):
-                yield MonthView(id="month")
-                yield WeekView(id="week")
-                yield AgendaView(id="agenda")
-            yield SidePanel(id="panel")
+        with Horizontal(id="body"), ContentSwitcher(initial="month", id="views"):
+            yield MonthView(id="month")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -129,16 +135,42 @@ class PlannerScreen(Screen[None]):
         if ctx.as_coach:
             self.filters = Filters(coach=ctx.as_coach)
         self._stamp = self.planner.store_stamp()
-        self._update_panel_visibility(self.app.size.width)
         self.query_one("#month").focus()
-        self._request(complete=False)
+        first, self._first_window = self._first_window, None
+        if first is not None and (first.year, first.month, first.filters) == self._key():
+            self.post_message(self.WindowReady(self._key(), first, self._stamp))
+        else:
+            self._request(complete=False)
+
+    async def _mount_rest(self) -> None:
+        """The parts that the first frame goes without."""
+        if self._rest_mounting:
+            return
+        self._rest_mounting = True
+        from ..widgets.agenda import AgendaView
+        from ..widgets.side_panel import SidePanel
+        from ..widgets.week import WeekView
+
+        week, agenda = WeekView(id="week"), AgendaView(id="agenda")
+        week.display = agenda.display = False
+        await self.query_one(ContentSwitcher).mount(week, agenda)
+        await self.query_one("#body").mount(SidePanel(id="panel"))
+        self._rest_ready = True
+        self._update_panel_visibility(self.app.size.width)
+        if self.view != "month":
+            self.watch_view("month", self.view)
+        else:
+            self._redraw()
+
+    def _panel(self) -> SidePanel | None:
+        return self.query_one("#panel") if self._rest_ready else None  # type: ignore[return-value]
 
     def on_resize(self) -> None:
         self._update_panel_visibility(self.app.size.width)
 
     def _update_panel_visibility(self, width: int) -> None:
-        panel = self.query_one(SidePanel)
-        if not self._panel_chosen:
+        panel = self._panel()
+        if panel is not None and not self._panel_chosen:
             panel.display = width >= 100
 
     # -- the snapshot ------------------------------------------------------------------
@@ -193,7 +225,9 @@ class PlannerScreen(Screen[None]):
             self.window = message.window
             self._redraw()
             if not message.window.complete:
-                self._load(message.key, complete=True)
+                # once this frame is painted: the full check must not hold it up
+                self.set_timer(AFTER_FIRST_FRAME, partial(self._load, message.key,
+                                                          complete=True))
             else:
                 self._prefetch()
 
@@ -226,10 +260,16 @@ class PlannerScreen(Screen[None]):
         day_occurrences = window.on(self.day)
         if self.selected is not None and all(o.key != self.selected for o in day_occurrences):
             self.selected = None
+        if not self._rest_ready:
+            self.query_one("#month").show(window, self.day, self.selected)  # type: ignore[attr-defined]
+            self._show_topbar(window)
+            self.set_timer(AFTER_FIRST_FRAME, self._mount_rest)
+            return
         view = self.query_one(f"#{self.view}")
         view.show(window, self.day, self.selected)  # type: ignore[attr-defined]
-        panel = self.query_one(SidePanel)
-        panel.show_findings(window)
+        panel = self._panel()
+        if panel is not None:
+            panel.show_findings(window)
         self._show_topbar(window)
 
     def _show_topbar(self, window: Window) -> None:
@@ -255,14 +295,16 @@ class PlannerScreen(Screen[None]):
         if window.complete and open_findings:
             parts.append(tr("{n} offene Befunde", n=open_findings))
         self.query_one("#topbar", Static).update("  |  ".join(parts))
-        if self._people_shown is not window.coaches:
+        panel = self._panel()
+        if panel is not None and self._people_shown is not window.coaches:
             self._people_shown = window.coaches
-            panel = self.query_one(SidePanel)
             coaches = sorted((c.name, c.id) for c in window.coaches.values())
             kitas = sorted((k.name, k.id) for k in window.kitas.values())
             panel.set_people(coaches, kitas, self.filters)
 
     def watch_view(self, old: str, new: str) -> None:
+        if not self._rest_ready:
+            return  # _mount_rest shows it
         self.query_one(ContentSwitcher).current = new
         self.query_one(f"#{new}").focus()
         self._redraw()
@@ -275,13 +317,12 @@ class PlannerScreen(Screen[None]):
 
     # -- messages from the views and the panel --------------------------------------------
 
-    @on(SidePanel.FiltersChanged)
-    def _filters_changed(self, message: SidePanel.FiltersChanged) -> None:
+    # (handlers by name: the side panel's module is imported after the first frame)
+    def on_side_panel_filters_changed(self, message: SidePanel.FiltersChanged) -> None:
         self.filters = message.filters
         self._request()
 
-    @on(SidePanel.FindingChosen)
-    def _finding_chosen(self, message: SidePanel.FindingChosen) -> None:
+    def on_side_panel_finding_chosen(self, message: SidePanel.FindingChosen) -> None:
         finding = message.finding
         self.selected = finding.events[0] if finding.events else None
         self.day = date.fromisoformat(finding.start[:10])
@@ -367,7 +408,9 @@ class PlannerScreen(Screen[None]):
         self._redraw()
 
     def action_focus_panel(self) -> None:
-        panel = self.query_one(SidePanel)
+        panel = self._panel()
+        if panel is None:
+            return
         self._panel_chosen = True
         panel.display = True
         if panel.has_focus_within:
@@ -376,7 +419,9 @@ class PlannerScreen(Screen[None]):
             panel.query_one("#findings").focus()
 
     def action_toggle_panel(self) -> None:
-        panel = self.query_one(SidePanel)
+        panel = self._panel()
+        if panel is None:
+            return
         self._panel_chosen = True
         panel.display = not panel.display
         if not panel.display:
@@ -647,8 +692,8 @@ class PlannerScreen(Screen[None]):
         self.app.push_screen(ReasonDialog(title), reason_given)
 
     def _finding_to_ack(self) -> Finding | None:
-        panel = self.query_one(SidePanel)
-        if panel.display and panel.has_focus_within:
+        panel = self._panel()
+        if panel is not None and panel.display and panel.has_focus_within:
             chosen = panel.highlighted_finding()
             if chosen is not None:
                 return None if chosen.acknowledged else chosen
@@ -669,7 +714,9 @@ class PlannerScreen(Screen[None]):
         def chosen(kita_id: str | None) -> None:
             if kita_id:
                 self.filters = Filters(coach=None, kita=kita_id, kind=None)
-                self.query_one(SidePanel).show_filters(self.filters)
+                panel = self._panel()
+                if panel is not None:
+                    panel.show_filters(self.filters)
                 self.view = "agenda"
                 self._request()
 
