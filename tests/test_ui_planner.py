@@ -520,3 +520,14 @@ def test_without_a_terminal_a_german_hint(demo_db: Path) -> None:
     assert done.returncode == 2
     assert "braucht ein Terminal" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+async def test_q_quits_and_ctrl_c_says_how_in_german(demo_db: Path) -> None:
+    app = make_app(demo_db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await press(app, pilot, "ctrl+c")
+        assert app.is_running
+        assert any("q beendet thekiz." in str(n.message) for n in app._notifications)
+        await press(app, pilot, "q")
+        assert not app.is_running

@@ -78,6 +78,16 @@ class PlannerApp(App[None]):
 
         return key_display(binding.key)
 
+    def action_help_quit(self) -> None:
+        """ctrl+c (Textual's copy key in fields): say in the user's language how to quit."""
+        from .screens.help import key_display
+
+        for key, active in self.active_bindings.items():
+            if active.binding.action in ("quit", "app.quit"):
+                self.notify(tr("{key} beendet thekiz.", key=key_display(key)),
+                            title=tr("Beenden?"))
+                return
+
     # -- the store, for the screens' workers -------------------------------------------
 
     def store_stamp(self) -> object:

@@ -77,7 +77,7 @@ PLANNER: tuple[Action, ...] = (
     Action("thekiz.export", "E", "export", "Export", MORE),
     Action("thekiz.import", "I", "import_calendar", "Import", MORE),
     Action("thekiz.help", "question_mark,f1", "help", "Hilfe", MORE, footer=True),
-    Action("thekiz.quit", "q", "quit", "Beenden", MORE, footer=True),
+    Action("thekiz.quit", "q", "app.quit", "Beenden", MORE, footer=True),
 )
 
 BY_ID = {a.id: a for a in PLANNER}

@@ -77,6 +77,8 @@ EN: dict[str, str] = {
     "Import": "Import",
     "Hilfe": "Help",
     "Beenden": "Quit",
+    "Beenden?": "Quit?",
+    "{key} beendet thekiz.": "{key} quits thekiz.",
     # rule names (planning/labels.py RULE_LABELS)
     "Doppelbuchung": "Double booking",
     "Kita doppelt belegt": "Kita double-booked",
