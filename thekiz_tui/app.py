@@ -61,8 +61,20 @@ class PlannerApp(App[None]):
         self.history: History = History(store)
         self._stamp = self.store_stamp()
         self._first_window = first_window
+        self._name_palette_key()
         if ctx.keymap:
             self.set_keymap(ctx.keymap)
+
+    def _name_palette_key(self) -> None:
+        """The footer names the palette key in the user's language (Textual: "palette")."""
+        from dataclasses import replace
+
+        key = self.COMMAND_PALETTE_BINDING
+        self._bindings.key_to_bindings[key] = [
+            replace(b, description=tr("Befehle"), tooltip=tr("Alle Befehle suchen"))
+            if b.action == "command_palette" else b
+            for b in self._bindings.key_to_bindings.get(key, [])
+        ]
 
     def on_mount(self) -> None:
         from .screens.planner import PlannerScreen

@@ -83,5 +83,13 @@ PLANNER: tuple[Action, ...] = (
 BY_ID = {a.id: a for a in PLANNER}
 
 
+# The footer lists its keys in this order and drops those that do not fit at the end:
+# planning first, then help and quit (so that they show at 80 columns), then the rest.
+FOOTER_FIRST = ("thekiz.new", "thekiz.edit", "thekiz.undo", "thekiz.help", "thekiz.quit")
+
+
 def bindings(actions: tuple[Action, ...] = PLANNER) -> list[Binding]:
-    return [a.binding() for a in actions]
+    """The actions' bindings, in the footer's order (the order does nothing else)."""
+    first = {aid: i for i, aid in enumerate(FOOTER_FIRST)}
+    ordered = sorted(actions, key=lambda a: first.get(a.id, len(first)))
+    return [a.binding() for a in ordered]

@@ -4,8 +4,8 @@ EN: dict[str, str] = {
     # Kita overview: keys
     "Kitas": "Kitas",
     "Termine der Kita": "Events of the Kita",
-    "Vorheriges Jahr": "Previous year",
-    "Nächstes Jahr": "Next year",
+    "Jahr zurück": "Year back",
+    "Jahr vor": "Year on",
     "Schließen": "Close",
     # Kita overview: table
     "Kitas {year}  (Stand {today})": "Kitas {year}  (as of {today})",

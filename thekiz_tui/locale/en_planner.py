@@ -78,6 +78,8 @@ EN: dict[str, str] = {
     "Hilfe": "Help",
     "Beenden": "Quit",
     "Beenden?": "Quit?",
+    "Befehle": "commands",
+    "Alle Befehle suchen": "Search all commands",
     "{key} beendet thekiz.": "{key} quits thekiz.",
     # rule names (planning/labels.py RULE_LABELS)
     "Doppelbuchung": "Double booking",

@@ -38,9 +38,9 @@ GROUP = "Kitas"
 
 ACTIONS: tuple[Action, ...] = (
     Action("thekiz.kitas.open", "enter", "open_kita", "Termine der Kita", GROUP, footer=True),
-    Action("thekiz.kitas.prev_year", "left_square_bracket", "year(-1)", "Vorheriges Jahr",
+    Action("thekiz.kitas.prev_year", "left_square_bracket", "year(-1)", "Jahr zurück",
            GROUP, footer=True),
-    Action("thekiz.kitas.next_year", "right_square_bracket", "year(1)", "Nächstes Jahr",
+    Action("thekiz.kitas.next_year", "right_square_bracket", "year(1)", "Jahr vor",
            GROUP, footer=True),
     Action("thekiz.kitas.close", "escape", "close", "Schließen", GROUP, footer=True),
 )
@@ -180,7 +180,7 @@ class KitasScreen(Screen[str | None]):
         yield table
         with VerticalScroll(id="kitas-detail"):
             yield Static(tr("Kitas werden geladen ..."), id="kitas-detail-text", markup=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#kitas-table", DataTable)

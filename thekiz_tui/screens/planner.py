@@ -128,7 +128,7 @@ class PlannerScreen(Screen[None]):
         yield Static(id="topbar")
         with Horizontal(id="body"), ContentSwitcher(initial="month", id="views"):
             yield MonthView(id="month")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         ctx = self.planner.ctx

@@ -210,7 +210,7 @@ class ReportScreen(Screen[None]):
         yield table
         yield Static("", id="report-legend", markup=False)
         yield Static("", id="report-status", markup=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#report-table", DataTable)
