@@ -531,3 +531,14 @@ async def test_q_quits_and_ctrl_c_says_how_in_german(demo_db: Path) -> None:
         assert any("q beendet thekiz." in str(n.message) for n in app._notifications)
         await press(app, pilot, "q")
         assert not app.is_running
+
+
+async def test_hiding_the_side_panel_widens_the_month_at_once(demo_db: Path) -> None:
+    app = make_app(demo_db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        assert "Befunde" in screen_text(app) and "KW 44" not in screen_text(app)
+        await press(app, pilot, "p")
+        text = screen_text(app)
+        assert "Befunde (" not in text
+        assert "KW 44" in text  # the wide grid's week column, painted without another key

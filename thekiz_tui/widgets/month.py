@@ -184,6 +184,7 @@ class MonthView(Widget, can_focus=True):
 
     def on_resize(self, event: events.Resize) -> None:
         self._lines.clear()
+        self.refresh()  # a wider grid is laid out anew (e.g. when the side panel hides)
 
     _FULL: ClassVar[frozenset[str]] = frozenset({
         "weekend", "selected", "selected-day", "mark-error", "mark-warning", "header-weekend",

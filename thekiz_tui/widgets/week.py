@@ -324,6 +324,7 @@ class WeekView(Widget, can_focus=True):
     def on_resize(self, event: events.Resize) -> None:
         self._lines.clear()
         self._week_columns = None
+        self.refresh()
         if self._followed is not None:
             self._follow(self._followed)
 
