@@ -249,6 +249,33 @@ async def test_month_click_on_a_day_and_on_an_event(demo: Store, size: tuple[int
 # -- week ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("size", SIZES)
+async def test_week_too_many_overlaps_for_the_column_are_counted(
+    demo: Store, size: tuple[int, int]
+) -> None:
+    for title in ("Alpha", "Beta", "Gamma", "Delta"):
+        add(demo, title, "2026-11-24T10:00:00+01:00", "2026-11-24T11:00:00+01:00")
+    window = window_of(demo)
+    view = WeekView()
+    app = Host(view, window, date(2026, 11, 24))
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        lines = screen_lines(app)
+        first, _ = view.visible_rows()
+        layout = view._get_layout()
+        x0, width = layout.col_x[1], layout.col_w[1]
+        y10 = layout.grid_y + 10 * view.per_hour - first
+        column = lines[y10][x0:x0 + width]
+        hour = "".join(line[x0:x0 + width] for line in lines[y10:y10 + view.per_hour])
+        lanes = {view.block_rows(o.key)[3] for o in window.occurrences  # type: ignore[index]
+                 if o.event.title in ("Alpha", "Beta", "Gamma", "Delta")}
+        assert lanes == {0, 1, 2, 3}
+        shown = [t for t in ("Al", "Be", "Ga", "De") if t in hour]
+        assert shown and "10:00" in column, hour  # the lanes that fit name their event
+        assert column.endswith(f"+{4 - len(shown)}"), column  # and the rest are counted
+        assert_one_cell_wide(lines)
+
+
+@pytest.mark.parametrize("size", SIZES)
 async def test_week_overlaps_side_by_side_and_blocks_as_long_as_they_last(
     demo: Store, size: tuple[int, int]
 ) -> None:

@@ -154,6 +154,9 @@ class SidePanel(Vertical):
         option_list.set_options(options)
         if options:
             option_list.highlighted = min(highlighted or 0, len(options) - 1)
+            if not option_list.highlighted:
+                # the first finding at the top, however the list was scrolled before
+                option_list.scroll_home(animate=False, immediate=True)
         open_count = sum(1 for f in findings if not f.acknowledged)
         heading = tr("Befunde ({open} offen, {all} gesamt)", open=open_count,
                      all=len(findings))

@@ -28,6 +28,8 @@ from ..planning.timeutil import fmt_time, from_epoch
 from ..planning.window import Window
 from . import style as vs
 
+MIN_LANE = 5  # cells: "09:30" or a short word
+
 LABEL_W = 5  # "07:00"
 FIRST_HOUR = 7
 LAST_HOUR = 20
@@ -494,9 +496,22 @@ class WeekView(Widget, can_focus=True):
         total = 24 * per_hour
         place(blocks, per_hour)
         spans: list[list[tuple[int, int, Strip, str]]] = [[] for _ in range(total)]
+        # Lanes narrower than MIN_LANE cells say nothing readable: as many lanes as fit
+        # show their events, and a gutter at the right counts the rest ("+2") on their rows.
+        gutter = 2
+        fit = max(1, (width - gutter) // MIN_LANE)
+        hidden: dict[int, list[str]] = {}
         for b in blocks:
-            x0 = width * b.lane // b.lanes
-            x1 = width * (b.lane + 1) // b.lanes
+            if b.lanes <= width // MIN_LANE:  # all lanes fit
+                x0 = width * b.lane // b.lanes
+                x1 = width * (b.lane + 1) // b.lanes
+            elif b.lane < fit:
+                x0 = (width - gutter) * b.lane // fit
+                x1 = (width - gutter) * (b.lane + 1) // fit
+            else:
+                for row in range(b.row0, min(b.row1, total)):
+                    hidden.setdefault(row, []).append(b.occ.key)
+                continue
             w = x1 - x0
             if w <= 0:
                 continue
@@ -509,6 +524,12 @@ class WeekView(Widget, can_focus=True):
                 text = lines[i] if i < len(lines) else ""
                 strip = Strip([Segment(vs.fit(text, w), style)], w)
                 spans[row].append((x0, x1, strip, b.occ.key))
+        more_style = base + self._style("more")
+        for row, keys in hidden.items():
+            text = f"+{len(keys)}" if len(keys) < 10 else "+"
+            spans[row].append((width - gutter, width,
+                               Strip([Segment(vs.fit(text, gutter), more_style)], gutter),
+                               keys[0]))
         line_style = base + self._style("hour-line")
         rows: list[Strip] = []
         hits: list[list[tuple[int, int, str]]] = []
