@@ -64,6 +64,7 @@ class SidePanel(Vertical):
     }
     SidePanel #findings {
         height: 1fr;
+        scrollbar-gutter: stable;  /* the text wraps the same with or without a scrollbar */
         border: none;
         padding: 0;
         background: $surface;
