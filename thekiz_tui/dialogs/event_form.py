@@ -83,6 +83,7 @@ CHECK_GROUP = "thekiz-form-check"
 LOAD_GROUP = "thekiz-form-load"
 KITA_SUGGESTIONS = 8
 HOLD_MAX = 0.025  # seconds the paint of a keystroke waits for its findings, at most
+SETTLE_UPDATES = 0.002  # seconds for the widgets' updates to reach the screen
 
 # The fields that show a message beside them, and the problem fields they show.
 _ERROR_FIELDS: dict[str, tuple[str, ...]] = {
@@ -255,6 +256,7 @@ class EventForm(ModalScreen[FormResult | None]):
     EventForm #findings-title.-bad { color: $warning; }
     EventForm #findings {
         height: 1fr;
+        scrollbar-gutter: stable;  /* wrapped the same with or without a scrollbar */
         border: none;
         padding: 0;
     }
@@ -511,7 +513,9 @@ class EventForm(ModalScreen[FormResult | None]):
                     tr("Prüfung fehlgeschlagen: {error}", error=worker.error), True
                 )
             if worker is self._check_worker and worker.is_finished:
-                self._release_paint()
+                # a moment later: the changed widgets' updates reach the screen first,
+                # so that the frame the release paints holds the findings too
+                self.set_timer(SETTLE_UPDATES, self._release_paint, name="thekiz-form-release")
 
     # -- reading the fields ------------------------------------------------------------
 
@@ -795,6 +799,10 @@ class EventForm(ModalScreen[FormResult | None]):
         listing.set_options(
             Option(_finding_prompt(f, self._acks.get(f.id)), id=f.id) for f in findings
         )
+        if not findings:
+            # the new (empty) height now, not when the list paints: that would lay out
+            # the screen once more and cost a frame
+            listing.virtual_size = listing.virtual_size.with_height(0)
         if findings:
             ids = [f.id for f in findings]
             listing.highlighted = ids.index(keep) if keep in ids else 0
