@@ -20,6 +20,9 @@ def cmd_planner(config: Config, args: argparse.Namespace) -> int:
             "Für Skripte gibt es die Befehle, z. B. „thekiz list“ oder „thekiz export“; "
             "„thekiz --help“ zeigt alle.")
         return EXIT_BAD
+    # Textual paints at most 60 frames a second by default: at 120 a key waits on
+    # average 4 ms less for its frame. (Frames are made only when something changed.)
+    os.environ.setdefault("TEXTUAL_FPS", "120")
     from ..uiconfig import load_ui_config
 
     ui = load_ui_config()

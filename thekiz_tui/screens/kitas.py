@@ -21,7 +21,7 @@ from textual.content import Content
 from textual.markup import parse_style
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 from textual.widgets.data_table import ColumnKey
 from textual.worker import Worker, WorkerState
 
@@ -33,6 +33,7 @@ from ..planning.cadence import Period
 from ..planning.checklist import Item
 from ..planning.overview import KitaRow, kita_overview
 from ..planning.timeutil import MONTHS_DE, fmt_date, fmt_money
+from ..widgets.footer import QuietFooter
 
 GROUP = "Kitas"
 
@@ -180,7 +181,7 @@ class KitasScreen(Screen[str | None]):
         yield table
         with VerticalScroll(id="kitas-detail"):
             yield Static(tr("Kitas werden geladen ..."), id="kitas-detail-text", markup=False)
-        yield Footer(compact=True)
+        yield QuietFooter(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#kitas-table", DataTable)

@@ -21,12 +21,13 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Static
+from textual.widgets import ContentSwitcher, Static
 
 from .. import keys
 from ..i18n import tr
 from ..planning.timeutil import MONTHS_DE, WEEKDAYS_DE, fmt_date
 from ..planning.window import Filters, Window, build_window
+from ..widgets.footer import QuietFooter
 
 if TYPE_CHECKING:
     from store import Event
@@ -128,7 +129,7 @@ class PlannerScreen(Screen[None]):
         yield Static(id="topbar")
         with Horizontal(id="body"), ContentSwitcher(initial="month", id="views"):
             yield MonthView(id="month")
-        yield Footer(compact=True)
+        yield QuietFooter(compact=True)
 
     def on_mount(self) -> None:
         ctx = self.planner.ctx

@@ -21,7 +21,7 @@ from textual.containers import Horizontal, Vertical
 from textual.markup import parse_style
 from textual.reactive import var
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Input, Label, Select, Static
+from textual.widgets import DataTable, Input, Label, Select, Static
 from textual.worker import Worker, WorkerState
 
 from store import Coach, Store
@@ -33,6 +33,7 @@ from ..planning.cadence import add_months
 from ..planning.report import Report, month_report
 from ..planning.timeutil import MONTHS_DE, fmt_money
 from ..report_csv import save_report_csv
+from ..widgets.footer import QuietFooter
 
 GROUP = "Bericht"
 ALL = ""  # the Select's value for "all coaches"
@@ -210,7 +211,7 @@ class ReportScreen(Screen[None]):
         yield table
         yield Static("", id="report-legend", markup=False)
         yield Static("", id="report-status", markup=False)
-        yield Footer(compact=True)
+        yield QuietFooter(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#report-table", DataTable)
