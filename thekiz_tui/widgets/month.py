@@ -148,6 +148,7 @@ class MonthView(Widget, can_focus=True):
         self._lines: dict[int, Strip] = {}
         self._row_lines: dict[tuple[int, ...], Strip] = {}
         self._base_style: Style | None = None
+        self._signature: tuple[object, ...] | None = None  # what the cached cells assume
 
     # -- the contract ------------------------------------------------------------------
 
@@ -176,10 +177,18 @@ class MonthView(Widget, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._kinds.reset()
-        self._cells.clear()
+        signature = (self.app.theme, self.rich_style)
         self._lines.clear()
         self._row_lines.clear()
+        if signature == self._signature:
+            # Focus or display changed (switching views does both): of the cells only the
+            # selected day's looks different (``:blur``); the rest stay, so that the month
+            # shows again without drawing 42 cells anew.
+            self._cells = {k: v for k, v in self._cells.items() if not k[3]}
+            return
+        self._signature = signature
+        self._kinds.reset()
+        self._cells.clear()
         self._base_style = None
 
     def on_resize(self, event: events.Resize) -> None:
