@@ -542,3 +542,19 @@ async def test_hiding_the_side_panel_widens_the_month_at_once(demo_db: Path) -> 
         text = screen_text(app)
         assert "Befunde (" not in text
         assert "KW 44" in text  # the wide grid's week column, painted without another key
+
+
+@pytest.mark.parametrize("first", ["w", "question_mark", "K"])
+async def test_keys_pressed_while_the_planner_starts(demo_db: Path, first: str) -> None:
+    """The week, the agenda and the side panel are mounted after the first frame: a key
+    pressed before that still works, and nothing fails when they arrive."""
+    app = make_app(demo_db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press(first)
+        await settle(app, pilot)
+        if first != "w":
+            await press(app, pilot, "escape")
+        screen = planner(app)
+        assert app.screen is screen and screen._panel() is not None
+        assert screen.view == ("week" if first == "w" else "month")
+        assert "07:00" in screen_text(app) if first == "w" else "KW" in screen_text(app)

@@ -73,8 +73,8 @@ EN: dict[str, str] = {
         "Import from {name}: {new} new, {changed} changed, {unchanged} unchanged.",
     # help
     "Hilfe: Tasten des Planers": "Help: the planner's keys",
-    "Esc, q oder ? schließt; Pfeile und Bild auf/ab blättern.":
-        "Esc, q or ? closes; arrows and PgUp/PgDn scroll.",
+    "Esc, q oder ? schließt; Pfeile und Bild auf/ab blättern. Strg+p sucht einen Befehl.":
+        "Esc, q or ? closes; arrows and PgUp/PgDn scroll. Ctrl+p searches a command.",
     "Schließen": "Close",
     "Tasten ändern: in der Konfigurationsdatei{where} unter [keys] die Kennung der Aktion "
     '(rechte Spalte) mit neuen Tasten eintragen, z. B. "thekiz.kitas" = "i". Mehrere Tasten '

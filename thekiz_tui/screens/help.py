@@ -131,7 +131,8 @@ class HelpScreen(ModalScreen[None]):
         rows = self.rows if self.rows is not None else help_rows(self.app._keymap)
         with Vertical(id="frame"):
             yield Static(tr("Hilfe: Tasten des Planers"), classes="title")
-            yield Static(tr("Esc, q oder ? schließt; Pfeile und Bild auf/ab blättern."),
+            yield Static(tr("Esc, q oder ? schließt; Pfeile und Bild auf/ab blättern. "
+                     "Strg+p sucht einen Befehl."),
                          classes="hint")
             with VerticalScroll(id="body"):
                 groups: dict[str, list[HelpRow]] = {}

@@ -111,6 +111,7 @@ class PlannerScreen(Screen[None]):
         self._first_window = first_window
         self._rest_mounting = False
         self._rest_ready = False  # the week, the agenda and the side panel are mounted
+        self._side: SidePanel | None = None  # the side panel, once mounted
         self._people_shown: object = None  # the coaches the panel's filter lists were made of
         self._panel_chosen = False  # the user showed or hid the panel: width no longer decides
 
@@ -129,7 +130,8 @@ class PlannerScreen(Screen[None]):
         yield Static(id="topbar")
         with Horizontal(id="body"), ContentSwitcher(initial="month", id="views"):
             yield MonthView(id="month")
-        yield QuietFooter(compact=True)
+        # without the palette key, which the help names: the planner's own keys fit
+        yield QuietFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         ctx = self.planner.ctx
@@ -155,7 +157,9 @@ class PlannerScreen(Screen[None]):
         week, agenda = WeekView(id="week"), AgendaView(id="agenda")
         week.display = agenda.display = False
         await self.query_one(ContentSwitcher).mount(week, agenda)
-        await self.query_one("#body").mount(SidePanel(id="panel"))
+        panel = SidePanel(id="panel")
+        await self.query_one("#body").mount(panel)
+        self._side = panel
         self._rest_ready = True
         self._update_panel_visibility(self.app.size.width)
         if self.view != "month":
@@ -164,7 +168,7 @@ class PlannerScreen(Screen[None]):
             self._redraw()
 
     def _panel(self) -> SidePanel | None:
-        return self.query_one("#panel") if self._rest_ready else None  # type: ignore[return-value]
+        return self._side
 
     def on_resize(self) -> None:
         self._update_panel_visibility(self.app.size.width)
