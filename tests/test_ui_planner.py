@@ -79,6 +79,16 @@ def single_event_on(app: PlannerApp, day: date) -> Event:
     raise AssertionError(f"no single event on {day}")
 
 
+async def select_single_event(app: PlannerApp, pilot: object) -> Event:
+    """Select a non-recurring event of 26.11.2026 (the day after today) with keys."""
+    screen = planner(app)
+    event = single_event_on(app, date(2026, 11, 26))
+    await press(app, pilot, "l")
+    while screen.selected != event.id:
+        await press(app, pilot, "full_stop")
+    return event
+
+
 # -- navigation -----------------------------------------------------------------------
 
 
@@ -203,10 +213,7 @@ async def test_move_undo_redo_a_single_event(demo_db: Path) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)
         screen = planner(app)
-        event = single_event_on(app, date(2026, 11, 26))
-        await press(app, pilot, "l")
-        while screen.selected != event.id:
-            await press(app, pilot, "full_stop")
+        event = await select_single_event(app, pilot)
         await press(app, pilot, "greater_than_sign")  # one day later
         moved = Store.open(demo_db).event(event.id)
         assert moved.start[:10] == "2026-11-27" and moved.start[10:] == event.start[10:]
@@ -221,11 +228,7 @@ async def test_delete_asks_and_undo_brings_it_back(demo_db: Path) -> None:
     app = make_app(demo_db)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)
-        screen = planner(app)
-        event = single_event_on(app, date(2026, 11, 26))
-        await press(app, pilot, "l")
-        while screen.selected != event.id:
-            await press(app, pilot, "full_stop")
+        event = await select_single_event(app, pilot)
         await press(app, pilot, "x", "n")  # asked, and said no
         assert Store.open(demo_db).event(event.id).id == event.id
         await press(app, pilot, "x", "j")
@@ -353,11 +356,7 @@ async def test_edit_an_event_with_enter(demo_db: Path) -> None:
     app = make_app(demo_db)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)
-        screen = planner(app)
-        event = single_event_on(app, date(2026, 11, 26))
-        await press(app, pilot, "l")
-        while screen.selected != event.id:
-            await press(app, pilot, "full_stop")
+        event = await select_single_event(app, pilot)
         await press(app, pilot, "enter")
         await _type_into(app, pilot, "location", "Turnhalle")
         await press(app, pilot, "ctrl+s")
