@@ -76,10 +76,11 @@ class Screen:
     def __init__(self, styled: list[str], state: str) -> None:
         self.styled = styled
         self.lines = [ESCAPES.sub("", line) for line in styled]
-        x, y, dead, status = state.split(" ", 3)
+        x, y, dead, status, signal = [*state.split(" ", 4), ""][:5]
         self.cursor = (int(x), int(y))
         self.dead = dead == "1"
-        self.status = status
+        self.status = status.strip()
+        self.signal = signal.strip()  # the signal that ended the planner, if one did
 
     @property
     def text(self) -> str:
@@ -98,7 +99,8 @@ class Screen:
         return self.lines[y].strip("│ ").removeprefix(label).strip(" │")
 
     def describe(self) -> str:
-        state = f"cursor {self.cursor}" + (f", exited with {self.status}" if self.dead else "")
+        ended = f", exited with {self.status!r} (signal {self.signal!r})" if self.dead else ""
+        state = f"cursor {self.cursor}{ended}"
         return f"{state}; the screen:\n{self.text}"
 
 
@@ -139,7 +141,7 @@ class Terminal:
         out = self.ok(
             "capture-pane", "-p", "-e", "-t", SESSION, ";",
             "display-message", "-p", "-t", SESSION,
-            "#{cursor_x} #{cursor_y} #{pane_dead} #{pane_dead_status}",
+            "#{cursor_x} #{cursor_y} #{pane_dead} #{pane_dead_status} #{pane_dead_signal}",
         )
         *lines, state = out.rstrip("\n").split("\n")
         return Screen(lines, state)
@@ -163,7 +165,7 @@ class Terminal:
             screen = self.capture()
             if ready(screen):
                 return screen
-            if screen.dead and screen.status != "":  # (the status follows a moment later)
+            if screen.dead and (screen.status or screen.signal):  # (they follow a moment later)
                 pytest.fail(f"the planner exited while waiting for: {what}; "
                             f"{screen.describe()}\n{self.history()}")
             if time.monotonic() > deadline:
@@ -336,9 +338,13 @@ def test_a_coach_creates_an_event_with_the_keyboard_in_a_real_terminal(
     # q quits: the planner exits with status 0 and prints nothing on leaving.
     terminal.keys("q")
     # (tmux marks the pane dead a moment before it records the exit status)
-    screen = terminal.wait("the planner exits after q", lambda s: s.dead and s.status != "")
+    screen = terminal.wait("the planner exits after q",
+                           lambda s: s.dead and bool(s.status or s.signal),
+                           hint=lambda: subprocess.run(
+                               ["ps", "-eo", "pid,ppid,stat,etime,args"], capture_output=True,
+                               text=True, check=False).stdout)
     after = terminal.history()
-    assert screen.status == "0", f"exit status {screen.status}:\n{after}"
+    assert (screen.status, screen.signal) == ("0", ""), f"{screen.describe()}\n{after}"
     assert "Traceback" not in after, after
     terminal.ok("kill-session", "-t", SESSION)
     assert terminal.tmux("has-session", "-t", SESSION).returncode != 0
