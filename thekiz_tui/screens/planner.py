@@ -299,7 +299,7 @@ class PlannerScreen(Screen[None]):
         open_findings = sum(1 for x in window.findings if not x.acknowledged)
         if window.complete and open_findings:
             parts.append(tr("{n} offene Befunde", n=open_findings))
-        self.query_one("#topbar", Static).update("  |  ".join(parts))
+        self.query_one("#topbar", Static).update("  |  ".join(parts), layout=False)  # 1 line
         panel = self._panel()
         if panel is not None and self._people_shown is not window.coaches:
             self._people_shown = window.coaches

@@ -193,6 +193,7 @@ class WeekView(Widget, can_focus=True):
         self._kinds = vs.KindStyles(self)
         self._geom: _Layout | None = None
         self._geom_key: tuple[object, ...] = ()
+        self._signature: tuple[object, ...] | None = None  # what the cached columns assume
         self._columns: dict[tuple[object, ...], _Column] = {}
         self._day_data: dict[date, tuple[list[_Block], list[Occurrence]]] = {}
         self._lines: dict[int, Strip] = {}
@@ -316,11 +317,18 @@ class WeekView(Widget, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._kinds.reset()
-        self._columns.clear()
+        signature = (self.app.theme, self.rich_style)
         self._lines.clear()
         self._grid_lines.clear()
         self._week_columns = None
+        if signature == self._signature:
+            # Focus or display changed (switching views does both): only the selected
+            # day's column looks different (``:blur``), the other six are kept.
+            self._columns = {k: v for k, v in self._columns.items() if not k[3]}
+            return
+        self._signature = signature
+        self._kinds.reset()
+        self._columns.clear()
         self._base_style = None
 
     def on_resize(self, event: events.Resize) -> None:
