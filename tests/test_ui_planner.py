@@ -557,3 +557,21 @@ async def test_keys_pressed_while_the_planner_starts(demo_db: Path, first: str) 
         assert app.screen is screen and screen._panel() is not None
         assert screen.view == ("week" if first == "w" else "month")
         assert "07:00" in screen_text(app) if first == "w" else "KW" in screen_text(app)
+
+
+
+async def test_the_planner_collects_garbage_again_after_its_first_frame(demo_db: Path) -> None:
+    """``thekiz`` switches the collector off for the start; the planner switches it on
+    once the month is painted (and the rest mounted)."""
+    import gc
+
+    app = make_app(demo_db)
+    gc.disable()
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(app, pilot)
+            assert planner(app)._panel() is not None
+            assert gc.isenabled()
+    finally:
+        gc.unfreeze()
+        gc.enable()

@@ -25,6 +25,19 @@ if TYPE_CHECKING:
     from .planning.window import Window
 
 POLL_SECONDS = 1.0  # other processes' changes show within two seconds
+GC_AT_THE_LATEST = 2.0  # seconds after mounting: see resume_gc
+
+
+def resume_gc() -> None:
+    """Collect garbage again after the start (``thekiz`` switches the collector off until
+    the first frame is painted; the planner calls this then, the app at the latest after
+    GC_AT_THE_LATEST). What the start made lives as long as the app: frozen, it is not
+    walked again by every collection."""
+    import gc
+
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 @dataclass(frozen=True)
@@ -83,6 +96,7 @@ class PlannerApp(App[None]):
         self.push_screen(PlannerScreen(today=self.ctx.today, first_window=self._first_window))
         self._first_window = None
         self.set_interval(POLL_SECONDS, self._poll)
+        self.set_timer(GC_AT_THE_LATEST, resume_gc)
 
     def get_key_display(self, binding: Binding) -> str:
         """Plain key names: Textual's arrows and symbols are ambiguous-width."""

@@ -23,6 +23,12 @@ def cmd_planner(config: Config, args: argparse.Namespace) -> int:
     # Textual paints at most 60 frames a second by default: at 120 a key waits on
     # average 4 ms less for its frame. (Frames are made only when something changed.)
     os.environ.setdefault("TEXTUAL_FPS", "120")
+    # No garbage collection until the first frame is painted: the start allocates many
+    # long-lived objects (modules, styles, the month), which the collector would walk
+    # again and again for nothing. The app turns it back on (app.resume_gc).
+    import gc
+
+    gc.disable()
     from ..uiconfig import load_ui_config
 
     ui = load_ui_config()

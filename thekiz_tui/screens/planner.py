@@ -122,16 +122,14 @@ class PlannerScreen(Screen[None]):
     # -- layout ------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        # The month alone paints first; the week, the agenda and the side panel are
-        # mounted right after that first frame (see _mount_rest): a coach sees her
+        # The month alone paints first; the week, the agenda, the side panel and the
+        # footer are mounted right after that first frame (see _mount_rest): a coach sees her
         # month sooner, and nobody switches views within the first tenth of a second.
         from ..widgets.month import MonthView
 
         yield Static(id="topbar")
         with Horizontal(id="body"), ContentSwitcher(initial="month", id="views"):
             yield MonthView(id="month")
-        # without the palette key, which the help names: the planner's own keys fit
-        yield QuietFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         ctx = self.planner.ctx
@@ -150,6 +148,9 @@ class PlannerScreen(Screen[None]):
         if self._rest_mounting:
             return
         self._rest_mounting = True
+        from ..app import resume_gc
+
+        resume_gc()
         from ..widgets.agenda import AgendaView
         from ..widgets.side_panel import SidePanel
         from ..widgets.week import WeekView
@@ -159,6 +160,9 @@ class PlannerScreen(Screen[None]):
         await self.query_one(ContentSwitcher).mount(week, agenda)
         panel = SidePanel(id="panel")
         await self.query_one("#body").mount(panel)
+        # without the palette key, which the help names: the planner's own keys fit
+        await self.mount(QuietFooter(compact=True, show_command_palette=False))
+        self.refresh_bindings()  # a footer mounted late hears of the keys only then
         self._side = panel
         self._rest_ready = True
         self._update_panel_visibility(self.app.size.width)
