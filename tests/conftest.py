@@ -6,6 +6,7 @@ import os
 import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -49,3 +50,24 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def temp_files(folder: Path) -> list[Path]:
     """Temporary files a writer left behind."""
     return [p for p in folder.rglob("*") if p.name.endswith((".tmp", ".baktmp"))]
+
+
+def planner_started(app: Any) -> bool:
+    """The planner's start is over: its month complete (findings, holidays) and the parts
+    that follow the first frame mounted (they wait on a timer, not on a worker)."""
+    from thekiz_tui.screens.planner import PlannerScreen
+
+    screens = [s for s in app.screen_stack if isinstance(s, PlannerScreen)]
+    return not screens or (screens[0]._rest_ready and screens[0].window is not None
+                           and screens[0].window.complete)
+
+
+async def settle_app(app: Any, pilot: Any) -> None:
+    """Until no worker runs, the planner's start is over and the screen has caught up.
+    Waits on the app's state; only the start's timer gets a moment of the clock."""
+    for _ in range(500):
+        await app.workers.wait_for_complete()
+        await pilot.pause(None if planner_started(app) else 0.01)
+        if not any(w.is_running for w in app.workers) and planner_started(app):
+            return
+    raise AssertionError("the app did not settle")

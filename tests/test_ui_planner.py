@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import settle_app
 
 from store import Event, Store
 from thekiz_tui import cli
@@ -34,11 +35,7 @@ def make_app(db: Path, **kw: object) -> PlannerApp:
 
 async def settle(app: PlannerApp, pilot: object) -> None:
     """Until no worker runs and the screen has caught up (no sleeping)."""
-    for _ in range(50):
-        await app.workers.wait_for_complete()
-        await pilot.pause()  # type: ignore[attr-defined]
-        if not any(w.is_running for w in app.workers):
-            return
+    await settle_app(app, pilot)
 
 
 async def press(app: PlannerApp, pilot: object, *keys: str) -> None:

@@ -33,6 +33,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from conftest import settle_app
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, TextArea
 
@@ -74,13 +75,7 @@ def demo_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 async def settle(pilot: Pilot[Any]) -> None:
     """Until no worker runs and the screen has caught up (no sleeping)."""
-    app = pilot.app
-    for _ in range(50):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        if not any(w.is_running for w in app.workers):
-            return
-    raise AssertionError("the workers did not settle")
+    await settle_app(pilot.app, pilot)
 
 
 def planner(app: Any) -> PlannerScreen:

@@ -135,10 +135,17 @@ class AgendaView(ScrollView, can_focus=True):
     def show(self, window: Window, day: date, selected: str | None) -> None:
         """Render the month of ``window``; scroll to ``day`` / the event ``selected``."""
         moved = window is not self.window or day != self.day or selected != self.selected
+        before = self._target()
+        # the selection's head was at the top: it stays there when lines come or go above
+        # it (a rebuilt window with findings of earlier days)
+        pinned = before is not None and before[0] == round(self.scroll_y)
         self.window, self.day, self.selected = window, day, selected
         self._build()
         if moved:
-            self._scroll_to_selection()
+            self._scroll_to_selection(pinned=pinned)
+            # and again once the new length is laid out: until then a scroll past the old
+            # end is cut short
+            self.call_after_refresh(self._scroll_to_selection, pinned=pinned)
         self.refresh()
 
     # -- building ----------------------------------------------------------------------
@@ -173,7 +180,7 @@ class AgendaView(ScrollView, can_focus=True):
                 rows.append(_Row("blank", day, None, []))
             rows += self._day_rows(window, day, width)
         self._rows = rows
-        self.virtual_size = Size(width, len(rows))
+        self._set_length()
 
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(f"agenda--{name}", partial=True)
@@ -297,19 +304,30 @@ class AgendaView(ScrollView, can_focus=True):
                 head = next(i for i, r in enumerate(rows) if r.day == day and r.kind == "day")
                 return head, hits[-1] + 1
         if self.day is not None:
+            # the day's header: a day longer than the screen starts at the top, not with
+            # its last lines under the end of the day before
             lines = [i for i, r in enumerate(rows) if r.day == self.day and r.kind != "blank"]
             if lines:
-                return lines[0], lines[-1] + 1
+                return lines[0], min(lines[-1] + 1, lines[0] + 1 + self._fits())
         return None
 
-    def _scroll_to_selection(self) -> None:
+    def _set_length(self) -> None:
+        """The rows, and a screen less one line after them: so that a day near the end
+        of the month can still stand at the top."""
+        self.virtual_size = Size(self._width(), len(self._rows) + self._fits())
+
+    def _fits(self) -> int:
+        """Lines below a header that the screen shows with it."""
+        return max(0, (self.scrollable_content_region.height or self.size.height) - 1)
+
+    def _scroll_to_selection(self, *, pinned: bool = False) -> None:
         target = self._target()
         height = self.scrollable_content_region.height or self.size.height
         if target is None or height <= 0:
             return
         first, end = target
         top = round(self.scroll_y)
-        if first < top or end > top + height:
+        if first < top or end > top + height or (pinned and first != top):
             # out of view: the day's header to the top, unless that hides the event
             top = first if end - first <= height else end - height
         if top != round(self.scroll_y):
@@ -317,6 +335,7 @@ class AgendaView(ScrollView, can_focus=True):
 
     def on_resize(self, event: events.Resize) -> None:
         self._build()
+        self._set_length()
         self._scroll_to_selection()
 
     def notify_style_update(self) -> None:
