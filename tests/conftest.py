@@ -62,12 +62,24 @@ def planner_started(app: Any) -> bool:
                            and screens[0].window.complete)
 
 
+def footers_ready(app: Any) -> bool:
+    """The footers of the current screen show their keys (a footer composes them after
+    a refresh, so a moment after its screen)."""
+    from textual.widgets import Footer
+
+    return all(footer.children for footer in app.screen.query(Footer))
+
+
+def caught_up(app: Any) -> bool:
+    return planner_started(app) and footers_ready(app)
+
+
 async def settle_app(app: Any, pilot: Any) -> None:
     """Until no worker runs, the planner's start is over and the screen has caught up.
     Waits on the app's state; only the start's timer gets a moment of the clock."""
     for _ in range(500):
         await app.workers.wait_for_complete()
-        await pilot.pause(None if planner_started(app) else 0.01)
-        if not any(w.is_running for w in app.workers) and planner_started(app):
+        await pilot.pause(None if caught_up(app) else 0.01)
+        if not any(w.is_running for w in app.workers) and caught_up(app):
             return
     raise AssertionError("the app did not settle")

@@ -110,7 +110,6 @@ class PlannerScreen(Screen[None]):
         self._stamp: object = None
         self._first_window = first_window
         self._rest_mounting = False
-        self._rest_ready = False  # the week, the agenda and the side panel are mounted
         self._side: SidePanel | None = None  # the side panel, once mounted
         self._people_shown: object = None  # the coaches the panel's filter lists were made of
         self._panel_chosen = False  # the user showed or hid the panel: width no longer decides
@@ -164,7 +163,6 @@ class PlannerScreen(Screen[None]):
         await self.mount(QuietFooter(compact=True, show_command_palette=False))
         self.refresh_bindings()  # a footer mounted late hears of the keys only then
         self._side = panel
-        self._rest_ready = True
         self._update_panel_visibility(self.app.size.width)
         if self.view != "month":
             self.watch_view("month", self.view)
@@ -173,6 +171,11 @@ class PlannerScreen(Screen[None]):
 
     def _panel(self) -> SidePanel | None:
         return self._side
+
+    @property
+    def _rest_ready(self) -> bool:
+        """The week, the agenda, the side panel and the footer are mounted."""
+        return self._side is not None
 
     def on_resize(self) -> None:
         self._update_panel_visibility(self.app.size.width)
