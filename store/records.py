@@ -10,7 +10,6 @@ The offset makes every instant unambiguous, also the repeated hour of the Octobe
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from functools import cache
@@ -40,6 +39,8 @@ DEFAULT_TZ = "Europe/Berlin"
 
 def new_id(prefix: str) -> str:
     """A short random id; 60 bits make collisions between processes negligible."""
+    import secrets  # (imported when needed: it costs the planner's start a few ms)
+
     return f"{prefix}-{secrets.token_hex(6)}"
 
 

@@ -7,6 +7,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -66,17 +67,26 @@ class PlannerApp(App[None]):
             from store import Store
 
             store = Store.open(ctx.db)
-        from .planning.conflicts import checker_for
-        from .planning.history import History
-
         self.store: Store = store
-        self.checker: Checker = checker_for(store)
-        self.history: History = History(store)
         self._stamp = self.store_stamp()
         self._first_window = first_window
         self._name_palette_key()
         if ctx.keymap:
             self.set_keymap(ctx.keymap)
+
+    # The checker and the undo history are made when first used (after the first frame):
+    # their modules cost the start a few milliseconds.
+    @cached_property
+    def checker(self) -> Checker:
+        from .planning.conflicts import checker_for
+
+        return checker_for(self.store)
+
+    @cached_property
+    def history(self) -> History:
+        from .planning.history import History
+
+        return History(self.store)
 
     def _name_palette_key(self) -> None:
         """The footer names the palette key in the user's language (Textual: "palette")."""
