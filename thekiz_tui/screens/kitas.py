@@ -186,14 +186,16 @@ class KitasScreen(Screen[str | None]):
     def on_mount(self) -> None:
         table = self.query_one("#kitas-table", DataTable)
         for label, key, width in (
+            # the budget next to the name, so that it shows without scrolling sideways
+            # (at 80 and at 100 columns)
             (tr("Kita"), "name", 20),
             (tr("Stufe"), "stage", 12),
-            (tr("seit"), "since", 10),
+            (tr("Budget {year}", year=self.year), "budget", 26),
             (tr("Letzter"), "last", 10),
             (tr("Nächster"), "next", 10),
             (tr("ohne Besuch"), "gaps", 12),
-            (tr("Budget {year}", year=self.year), "budget", 26),
             (tr("Empf. e/g/f"), "checklist", 11),
+            (tr("seit"), "since", 10),
             (tr("Begleitung"), "coach", 16),
             (tr("Kreis"), "district", 16),
         ):
@@ -259,13 +261,13 @@ class KitasScreen(Screen[str | None]):
             table.add_row(
                 Text(r.name, overflow="crop"),
                 Text(stage_short(r.stage, r.stage_label), overflow="crop"),
-                Text(day_text(r.since)),
+                Text(budget_bar(r), style=styles[budget_state(r)]),
                 Text(day_text(r.last_visit)),
                 Text(day_text(r.next_visit)),
                 Text(gaps_text(r), style=styles["tight"] if r.without_visit else muted,
                      overflow="crop"),
-                Text(budget_bar(r), style=styles[budget_state(r)]),
                 Text(checklist_text(r), style=styles["tight"] if r.missing else ""),
+                Text(day_text(r.since)),
                 Text(r.coach_name or NONE, overflow="crop"),
                 Text(r.district or NONE, overflow="crop"),
                 key=r.id,
