@@ -208,6 +208,34 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("name", nargs="?")
     sub.add_argument("value", nargs="?")
     sub.add_argument("--format", choices=("table", "json"), default="table")
+
+    # -- the team on one server (SSH) --
+    sub = command("access", "access:cmd_access",
+                  "SSH-Zugänge verwalten: grant, list, revoke (authorized_keys)")
+    sub.add_argument("action", choices=("grant", "list", "revoke"))
+    sub.add_argument("who", nargs="?", metavar="ID",
+                     help="grant: Prozessbegleiter*in; revoke: ID oder Fingerabdruck")
+    sub.add_argument("key", nargs="?", metavar="SCHLÜSSEL.pub",
+                     help="grant: Datei mit dem öffentlichen Schlüssel (- für stdin)")
+    sub.add_argument("--authorized-keys", metavar="PFAD",
+                     help="Zieldatei (sonst ~/.ssh/authorized_keys)")
+    sub.add_argument("--format", choices=("table", "json"), default="table")
+
+    sub = command("session", "session:cmd_session",
+                  "eine SSH-Sitzung bedienen (erzwungener Befehl, liest $SSH_ORIGINAL_COMMAND)")
+
+    sub = command("serve", "serve:cmd_serve",
+                  "eigener SSH-Server für das Team (wenn sshd nicht einstellbar ist)")
+    sub.add_argument("--host", default="127.0.0.1", metavar="ADRESSE")
+    sub.add_argument("--port", type=int, default=2222)
+    sub.add_argument("--host-key", metavar="PFAD",
+                     help="Host-Schlüssel (sonst im Datenordner; beim ersten Start erzeugt)")
+    sub.add_argument("--authorized-keys", metavar="PFAD",
+                     help="Zugänge (sonst ~/.ssh/authorized_keys)")
+    sub.add_argument("--max-sessions", type=int, default=20, metavar="N")
+    sub.add_argument("--idle-timeout", type=float, default=30.0, metavar="MINUTEN")
+    sub.add_argument("--login-timeout", type=float, default=60.0, metavar="SEKUNDEN")
+    sub.add_argument("--log", metavar="PFAD", help="Verbindungsprotokoll (sonst stderr)")
     return parser
 
 
