@@ -1,0 +1,39 @@
+"""``thekiz session --as COACH``: what every SSH login runs.
+
+sshd's forced command (``thekiz access grant``) and ``thekiz serve`` start it; the
+client's request is in ``$SSH_ORIGINAL_COMMAND`` and ``thekiz_tui.remote.session``
+decides what runs. The allowed commands run in this process through the same dispatch as
+the command line (no shell, ever), with this session's store and coach.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+from .common import bad, read_store
+
+if TYPE_CHECKING:
+    import argparse
+
+    from ..config import Config
+
+
+def cmd_session(config: Config, args: argparse.Namespace) -> int:
+    from ..remote.session import ENV_COMMAND, Refused, parse_request
+
+    coach_id = config.as_coach
+    if not coach_id:
+        bad("„thekiz session“ braucht --as ID: die Prozessbegleiter*in dieses Zugangs.")
+    coach = read_store(config).coach(coach_id)  # a German NotFound for an unknown coach
+    try:
+        request = parse_request(os.environ.get(ENV_COMMAND), coach.id,
+                                coordinator=coach.role == "coordinator")
+    except Refused as error:
+        bad(str(error))
+    argv = request.argv(str(config.db.absolute()), coach.id)
+    if getattr(args, "lang", None):
+        argv[4:4] = ["--lang", config.lang]
+    from ..cli import run
+
+    return run(argv)

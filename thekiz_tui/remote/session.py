@@ -1,0 +1,122 @@
+"""What an SSH login may run: the policy for ``$SSH_ORIGINAL_COMMAND``.
+
+Every login runs ``thekiz --db DB session --as COACH`` (sshd's forced command, or a
+process of ``thekiz serve``); the client's request is in ``SSH_ORIGINAL_COMMAND``:
+
+- empty: the planner as that coach;
+- ``export``, ``list``, ``conflicts``, ``report`` with their read-only options: that
+  command, always as that coach, to standard output (``export`` never to a file);
+- anything else is refused, and nothing runs.
+
+The request is split like a shell would split words (``shlex``) but never given to a
+shell: ``;``, ``&&`` or ``$(…)`` are ordinary characters here, and every word must be a
+known command or option, so they are refused. The options are rebuilt as
+``--name=value``, so no value can be read as another option.
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass
+from typing import NoReturn
+
+ENV_COMMAND = "SSH_ORIGINAL_COMMAND"
+
+# The options each command may use over SSH, all with a value.
+_WINDOW = ("--from", "--to", "--coach", "--kita")
+OPTIONS: dict[str, tuple[str, ...]] = {
+    "export": (*_WINDOW, "--kind", "-o", "--output"),
+    "list": (*_WINDOW, "--kind", "--format"),
+    "conflicts": (*_WINDOW, "--format"),
+    "report": ("--month", "--coach", "--format"),
+}
+GLOBAL_OPTIONS = ("--lang",)
+STDOUT = "-"
+
+
+class Refused(ValueError):
+    """A request that an SSH login may not run; the message is German and fits one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """What a login asked for: a command (None: the planner) and its options."""
+
+    command: str | None
+    options: tuple[str, ...] = ()  # each ``--name=value``
+
+    def argv(self, db: str, coach: str) -> list[str]:
+        """The ``thekiz`` arguments that run it: always this store, always as ``coach``."""
+        base = ["--db", db, "--as", coach]
+        if self.command is None:
+            return base
+        output = ["--output=-"] if self.command == "export" else []
+        globals_ = [o for o in self.options if o.split("=", 1)[0] in GLOBAL_OPTIONS]
+        local = [o for o in self.options if o not in globals_]
+        return [*base, *globals_, self.command, *local, *output]
+
+
+def _refuse(message: str) -> NoReturn:
+    raise Refused(message)
+
+
+def _allowed_text() -> str:
+    return ", ".join(OPTIONS)
+
+
+def parse_request(original: str | None, coach: str, *, coordinator: bool) -> Request:
+    """The request of ``SSH_ORIGINAL_COMMAND`` for ``coach``, or :class:`Refused`.
+
+    ``--coach`` may name only the coach herself, unless she is a coordinator."""
+    try:
+        words = shlex.split(original or "")
+    except ValueError:
+        _refuse("Der Befehl ist nicht lesbar (ein Anführungszeichen ist nicht geschlossen).")
+    if words and words[0] == "thekiz":
+        words = words[1:]
+    if not words:
+        return Request(None)
+    command, rest = words[0], words[1:]
+    if command not in OPTIONS:
+        _refuse(f"„{_short(command)}“ ist über SSH nicht erlaubt. Möglich sind "
+                f"{_allowed_text()} (nur lesend) oder ohne Befehl der Planer.")
+    allowed = (*OPTIONS[command], *GLOBAL_OPTIONS)
+    options: list[str] = []
+    i = 0
+    while i < len(rest):
+        word = rest[i]
+        name, equals, value = word.partition("=")
+        if name.startswith("-o") and name != "-o" and not name.startswith("--"):
+            name, equals, value = "-o", "=", name[2:]  # ``-o-``
+        if name not in allowed:
+            _refuse(f"Die Angabe „{_short(word)}“ ist bei „{command}“ über SSH nicht "
+                    f"erlaubt (möglich: {', '.join(allowed)}).")
+        if not equals:
+            i += 1
+            if i >= len(rest):
+                _refuse(f"Der Angabe {name} fehlt ein Wert.")
+            value = rest[i]
+        options.extend(_checked(command, name, value, coach, coordinator))
+        i += 1
+    return Request(command, tuple(options))
+
+
+def _checked(command: str, name: str, value: str, coach: str,
+             coordinator: bool) -> list[str]:
+    """The option as ``--name=value``, or refused."""
+    if name in ("-o", "--output"):
+        if value != STDOUT:
+            _refuse(f"„{command}“ schreibt über SSH nur auf die Standardausgabe (-o -). "
+                    f"Speichern Sie die Datei auf Ihrem Rechner: "
+                    f"ssh … {command} > meine-termine.ics")
+        return []  # always added by Request.argv
+    if name == "--coach" and value != coach and not coordinator:
+        _refuse(f"Als {coach} sehen Sie über SSH nur Ihre eigenen Termine "
+                f"(--coach {coach} oder ohne --coach).")
+    return [f"{name}={value}"]
+
+
+def _short(text: str) -> str:
+    """A word of the request as it may appear in a message: printable, at most 40 chars."""
+    shown = "".join(ch if ch.isprintable() else "?" for ch in text)
+    return shown if len(shown) <= 40 else shown[:39] + "…"
