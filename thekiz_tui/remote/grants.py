@@ -109,6 +109,9 @@ def parse_public_key(text: str) -> PublicKey:
 
     Validated by asyncssh as well (a truncated or damaged key is refused), so that a
     grant never writes a line sshd would silently skip."""
+    if "PRIVATE KEY" in text:
+        raise GrantError("Das ist ein privater Schlüssel: bitte nur den öffentlichen "
+                         "Schlüssel (.pub) angeben, der private bleibt auf dem Laptop.")
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if not lines:
         raise GrantError("Der Schlüssel ist leer (erwartet: eine Zeile wie "
@@ -118,9 +121,6 @@ def parse_public_key(text: str) -> PublicKey:
                          "öffentlichen Schlüssel angeben.")
     words = lines[0].split(None, 2)
     if words[0] not in KEY_TYPES:
-        if "PRIVATE KEY" in lines[0]:
-            raise GrantError("Das ist ein privater Schlüssel. Bitte nur den öffentlichen "
-                             "Schlüssel (.pub) angeben.")
         raise GrantError(f"Kein öffentlicher SSH-Schlüssel: unbekannter Typ „{words[0][:40]}“ "
                          f"(möglich: {', '.join(KEY_TYPES)}).")
     if len(words) < 2:

@@ -1,0 +1,123 @@
+"""``thekiz access grant|list|revoke``: who may log in over SSH, with which key.
+
+A grant is a line in ``authorized_keys`` (``~/.ssh/authorized_keys`` of the user running
+thekiz, or ``--authorized-keys``) whose forced command runs ``thekiz session`` as one
+coach on this store; see ``thekiz_tui.remote.grants``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .common import EXIT_OK, bad, emit, out, read_store
+
+if TYPE_CHECKING:
+    import argparse
+
+    from ..config import Config
+    from ..remote.grants import Grant
+
+
+def cmd_access(config: Config, args: argparse.Namespace) -> int:
+    from ..remote.grants import default_authorized_keys
+
+    path = Path(args.authorized_keys).expanduser() if args.authorized_keys else (
+        default_authorized_keys())
+    if args.action == "grant":
+        return _grant(config, args, path)
+    if args.key is not None:
+        bad(f"„thekiz access {args.action}“ nimmt keine Schlüsseldatei.")
+    if args.action == "list":
+        return _list(config, args, path)
+    return _revoke(args, path)
+
+
+def _grant(config: Config, args: argparse.Namespace, path: Path) -> int:
+    from ..remote.grants import (
+        GrantError,
+        add_grant,
+        parse_public_key,
+        read_grants,
+        session_command,
+    )
+
+    if not args.who or not args.key:
+        bad("Bitte die Prozessbegleiter*in und ihren öffentlichen Schlüssel angeben: "
+            "thekiz access grant ID SCHLÜSSEL.pub")
+    coach = read_store(config).coach(args.who)  # a German NotFound for an unknown coach
+    try:
+        key = parse_public_key(_read_key(args.key))
+        command = session_command(config.db, coach.id)
+    except GrantError as error:
+        bad(str(error))
+    before = [g.coach for g in read_grants(path) if g.fingerprint == key.fingerprint]
+    replaced = add_grant(path, key, command)
+    was = f", bisher für {', '.join(before)}" if before and before != [coach.id] else ""
+    done = "ersetzt" if replaced else "eingetragen"
+    out(f"Zugang für {coach.name} ({coach.id}) {done}{was}: {key.key_type} "
+        f"{key.fingerprint} in {path}")
+    return EXIT_OK
+
+
+def _read_key(source: str) -> str:
+    if source == "-":
+        return sys.stdin.read()
+    try:
+        return Path(source).expanduser().read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        bad(f"{source} ist keine Textdatei mit einem öffentlichen SSH-Schlüssel.")
+
+
+def _list(config: Config, args: argparse.Namespace, path: Path) -> int:
+    from ..remote.grants import read_entries
+
+    entries = read_entries(path)
+    grants = [e.grant for e in entries if e.grant is not None]
+    foreign = sum(1 for e in entries if e.grant is None and _is_key_line(e.raw))
+    names = {c.id: c.name for c in read_store(config).coaches()}
+    if args.format == "json":
+        from ..output import dumps
+
+        emit(dumps([_grant_dict(g, names) for g in grants]))
+        return EXIT_OK
+    if grants:
+        from ..output import table
+
+        emit(table(("ID", "Name", "Typ", "Fingerabdruck", "Kommentar"),
+                   [(g.coach, names.get(g.coach, "(unbekannt)"), g.key_type, g.fingerprint,
+                     g.comment) for g in grants]))
+    else:
+        out(f"Keine Zugänge in {path}.")
+    if foreign:
+        which = "weiterer Schlüssel gehört" if foreign == 1 else "weitere Schlüssel gehören"
+        out(f"({foreign} {which} in {path} nicht zu thekiz.)")
+    return EXIT_OK
+
+
+def _is_key_line(raw: bytes) -> bool:
+    text = raw.strip()
+    return bool(text) and not text.startswith(b"#")
+
+
+def _grant_dict(grant: Grant, names: dict[str, str]) -> dict[str, str]:
+    return {"coach": grant.coach, "name": names.get(grant.coach, ""),
+            "key_type": grant.key_type, "fingerprint": grant.fingerprint,
+            "comment": grant.comment, "command": grant.command}
+
+
+def _revoke(args: argparse.Namespace, path: Path) -> int:
+    from ..remote.grants import remove_grants
+
+    who = (args.who or "").strip()
+    if not who:
+        bad("Bitte angeben, wessen Zugang entzogen wird: thekiz access revoke ID "
+            "oder FINGERABDRUCK (siehe „thekiz access list“).")
+    wanted = who if who.startswith("SHA256:") else f"SHA256:{who}"
+    removed = remove_grants(path, lambda g: g.coach == who or g.fingerprint == wanted)
+    if not removed:
+        bad(f"Kein Zugang für „{who}“ in {path} (siehe „thekiz access list“).")
+    for grant in removed:
+        out(f"Zugang entzogen: {grant.coach} {grant.key_type} {grant.fingerprint}")
+    return EXIT_OK
