@@ -103,3 +103,8 @@ class ChangedElsewhere(StoreError):
         self.record_id = record_id
         self.expected = expected
         self.found = found
+
+
+class NotPermitted(StoreError):
+    """The person thekiz runs as (``--as``) may not see or change this (see
+    ``thekiz_tui.planning.permissions``). Nothing was written."""

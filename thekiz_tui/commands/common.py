@@ -31,9 +31,10 @@ def bad(message: str) -> NoReturn:
 
 
 def open_store(config: Config, *, create: bool = True) -> Store:
+    """The store, as the person of ``--as`` may use it (``planning.permissions``)."""
     from store import Store
 
-    return Store.open(config.db, create=create)
+    return _as_person(Store.open(config.db, create=create), config)
 
 
 def read_store(config: Config) -> Store:
@@ -41,8 +42,26 @@ def read_store(config: Config) -> Store:
     from store import Store
 
     if not config.db.exists():
-        return Store(config.db)  # every read of a missing file returns nothing
-    return Store.open(config.db, create=False)
+        # every read of a missing file returns nothing
+        return _as_person(Store(config.db), config)
+    return _as_person(Store.open(config.db, create=False), config)
+
+
+def _as_person(store: Store, config: Config) -> Store:
+    if config.as_coach is None:
+        return store
+    from ..planning.permissions import guard
+
+    return guard(store, config.as_coach)
+
+
+def check_coach_view(store: Store, coach_id: str | None) -> None:
+    """``--coach ID`` of a read command: an existing coach whose plan she may see."""
+    if coach_id:
+        from ..planning.permissions import actor
+
+        store.coach(coach_id)
+        actor(store).check_view_of(coach_id)
 
 
 def parse_day(text: str) -> date:
@@ -86,8 +105,7 @@ def day_window(args: argparse.Namespace, default_month: bool) -> tuple[date | No
 def check_filters(store: Store, args: argparse.Namespace) -> None:
     from store import KINDS
 
-    if getattr(args, "coach", None):
-        store.coach(args.coach)
+    check_coach_view(store, getattr(args, "coach", None))
     if getattr(args, "kita", None):
         store.kita(args.kita)
     kind = getattr(args, "kind", None)

@@ -43,10 +43,13 @@ def cmd_import(config: Config, args: argparse.Namespace) -> int:
 
         if args.kind not in KINDS:
             bad(f"Unbekannte Art „{args.kind}“ (möglich: {', '.join(KINDS)}).")
+    from ..planning.permissions import default_coach
+
     store = read_store(config) if args.dry_run else open_store(config)
     if args.coach:
         store.coach(args.coach)
-    plan = preview_import(store, data, kind=args.kind or "sonstiges", coach=args.coach,
+    coach = args.coach or default_coach(store)  # a coach imports into her own plan
+    plan = preview_import(store, data, kind=args.kind or "sonstiges", coach=coach,
                           name=source)
     if args.dry_run:
         out(DRY_RUN_LINE)

@@ -6,7 +6,7 @@ import sys
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from .common import EXIT_OK, emit, read_store, today
+from .common import EXIT_OK, check_coach_view, emit, read_store, today
 
 if TYPE_CHECKING:
     import argparse
@@ -19,11 +19,13 @@ def cmd_report(config: Config, args: argparse.Namespace) -> int:
     from ..planning.timeutil import parse_month
 
     year, month = parse_month(args.month)
+    from ..planning.permissions import default_coach
+
     store = read_store(config)
-    if args.coach:
-        store.coach(args.coach)
+    check_coach_view(store, args.coach)
+    coach = args.coach or default_coach(store)  # a coach's report is her own
     now = datetime.combine(today(), datetime.now().time()).astimezone()
-    rep = month_report(store, year, month, coach=args.coach, now=now)
+    rep = month_report(store, year, month, coach=coach, now=now)
     if args.format == "table":
         emit(render_table(rep))
         return EXIT_OK

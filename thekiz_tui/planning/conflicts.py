@@ -27,7 +27,7 @@ import threading
 import weakref
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from store import Ack, Coach, Event, Kita, Store
 from store.errors import NotFound
@@ -42,6 +42,9 @@ from .rules import Out, budget_finding, budget_over, cadence_finding, per_event,
 from .settings import Settings
 from .sweep import group_rules, touches
 from .timeutil import day_start, epoch, from_epoch
+
+if TYPE_CHECKING:
+    from .permissions import GuardedStore
 
 __all__ = [
     "Checker",
@@ -108,6 +111,14 @@ class Checker:
     ) -> None:
         if (events is None) == (store is None):
             raise ValueError("Checker needs either events or a store")
+        # A store guarded for one person (``--as``): the check runs over the whole store
+        # and shows only the findings she may see (see ``permissions``).
+        self._guard: GuardedStore | None = None
+        if store is not None:
+            from .permissions import GuardedStore
+
+            if isinstance(store, GuardedStore):
+                self._guard, store = store, store.inner
         self._store = store
         self._events: Sequence[Event] = events or ()
         self._coaches = list(coaches)
@@ -189,7 +200,11 @@ class Checker:
         """All findings of the days ``[start, end)`` (None: unbounded), optionally only
         those concerning one coach or one Kita; sorted by start, then severity."""
         with self._state.lock:
-            return self._check(start, end, today, coach, kita)
+            found = self._check(start, end, today, coach, kita)
+        if self._guard is not None:
+            sees = self._guard.finding_filter()
+            found = [f for f in found if sees(f)]
+        return found
 
     def _check(
         self, start: date | None, end: date | None, today: date | None, coach: str | None,

@@ -120,6 +120,9 @@ def month_report(
     Each row also shows the Kita's coaching hours of the month (all coaches) against the
     recommended 2–5 hours, and its stage's checklist for the year (as of ``now``)."""
     if isinstance(source, Store):
+        from .permissions import report_source
+
+        source, coach = report_source(source, coach)
         events: Sequence[Event] = source.events(date(year, 1, 1), date(year + 1, 1, 1))
         coach_list, kita_list = source.coaches(), source.kitas()
         settings = Settings.from_store(source.settings())
