@@ -133,7 +133,8 @@ def cmd_add(config: Config, args: argparse.Namespace) -> int:
         title=args.title or "",
         all_day=all_day,
         subtype=args.subtype,
-        coaches=list(args.coach or []),
+        # without --coach, a person's (--as) new event is her own
+        coaches=list(args.coach or ([config.as_coach] if config.as_coach else [])),
         kita=args.kita,
         participants=list(args.participant or []),
         location=args.location or "",

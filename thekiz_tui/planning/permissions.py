@@ -129,18 +129,19 @@ class Actor:
         (None: deleted). ``kitas``: all Kitas by id."""
         if self.coach is None or self.coach.role == "coordinator":
             return
-        me = self.coach.id
-        for event in (before, after):
-            if event is None:
-                continue
-            for version in _versions(event):
+        me, name = self.coach.id, self.coach.name
+
+        def not_own(event: Event) -> NotPermitted:
+            return NotPermitted(
+                f"Keine Berechtigung: {_name(event)} ist kein eigener Termin von {name}. "
+                "Gemeinsame Termine (Arbeitskreis, Fachtag, Fortbildung, "
+                "Einrichtungsbesuch) und die Termine anderer ändert die Koordinationsstelle."
+            )
+
+        if before is not None:
+            for version in _versions(before):
                 if version["kind"] in COORDINATED_KINDS or me not in version["coaches"]:
-                    raise NotPermitted(
-                        f"Keine Berechtigung: {_name(event)} ist kein eigener Termin von "
-                        f"{self.coach.name}. Gemeinsame Termine (Arbeitskreis, Fachtag, "
-                        "Fortbildung, Einrichtungsbesuch) und die Termine anderer ändert "
-                        "die Koordinationsstelle."
-                    )
+                    raise not_own(before)
         if after is None:
             return
         team = {me} if before is None else set(before.coaches)
@@ -148,18 +149,20 @@ class Actor:
         for version in _versions(after):
             if set(version["coaches"]) != team:
                 raise NotPermitted(
-                    f"Keine Berechtigung: {self.coach.name} kann niemanden sonst in "
-                    f"{_name(after)} eintragen oder austragen und sich selbst nicht "
-                    "austragen; das kann die Koordinationsstelle."
+                    f"Keine Berechtigung: {name} kann niemanden sonst in {_name(after)} "
+                    "eintragen oder austragen und sich selbst nicht austragen; das kann "
+                    "die Koordinationsstelle."
                 )
+            if version["kind"] in COORDINATED_KINDS:
+                raise not_own(after)
             kita_id = version["kita"]
             if kita_id is None or kita_id in old_kitas:
                 continue
             kita = kitas.get(kita_id)
             if kita is not None and not self.sees_kita(kita):
                 raise NotPermitted(
-                    f"Keine Berechtigung: {self.coach.name} begleitet die Kita "
-                    f"„{kita.name}“ nicht; Termine dort plant die Koordinationsstelle."
+                    f"Keine Berechtigung: {name} begleitet die Kita „{kita.name}“ nicht; "
+                    "Termine dort plant die Koordinationsstelle."
                 )
 
     def check_ack(self, finding_id: str, events: Iterable[str],

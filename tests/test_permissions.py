@@ -1,0 +1,310 @@
+"""Roles and permissions below the UI: the rules themselves, the guarded store, and every
+command run with ``--as`` (in this process, on a real store file)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from store import Coach, Event, Kita, Store
+from store.errors import NotFound, NotPermitted
+from tests.conftest import snapshot
+from thekiz_tui.cli import main
+from thekiz_tui.planning.permissions import Actor, GuardedStore, guard
+
+ANNA, BERT, CORA = "c-anna", "c-bert", "c-cora"  # fictional: two coaches, the office
+
+
+def _event(event_id: str, kind: str, day: int, hours: tuple[int, int], coaches: list[str],
+           kita: str | None = None, **more: object) -> Event:
+    start, end = hours
+    return Event(
+        id=event_id, kind=kind, title=f"Titel {event_id}", coaches=coaches, kita=kita,
+        start=f"2026-03-{day:02d}T{start:02d}:00:00+01:00",
+        end=f"2026-03-{day:02d}T{end:02d}:00:00+01:00", **more,  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture
+def team(db_path: Path) -> Path:
+    store = Store.open(db_path)
+    store.add_coach(Coach(id=ANNA, name="Anna Apfel", rate=60.0))
+    store.add_coach(Coach(id=BERT, name="Bert Birne", rate=70.0))
+    store.add_coach(Coach(id=CORA, name="Cora Quitte", rate=50.0, role="coordinator"))
+    store.add_kita(Kita(id="k-a", name="Kita Ahorn", coach=ANNA))
+    store.add_kita(Kita(id="k-b", name="Kita Buche", coach=BERT))
+    store.put_events([
+        _event("e-anna", "begleitung", 10, (9, 11), [ANNA], "k-a"),
+        # the office visits Anna's Kita at the same time: a Kita double booking
+        _event("e-visit", "einrichtungsbesuch", 10, (10, 12), [CORA], "k-a"),
+        _event("e-bert", "begleitung", 11, (9, 11), [BERT], "k-b"),
+        _event("e-bert2", "sonstiges", 11, (10, 12), [BERT]),  # Bert double booked
+        _event("e-ak", "arbeitskreis", 12, (13, 16), [CORA], participants=[ANNA]),
+        _event("e-ft", "fachtag", 13, (9, 15), [ANNA, BERT]),
+        _event("e-fb", "fortbildung", 16, (9, 15), [CORA], participants=["k-a", BERT]),
+    ])
+    return db_path
+
+
+def run(db: Path, *args: str) -> int:
+    return main(["--db", str(db), *args])
+
+
+def listed(db: Path, capsys: pytest.CaptureFixture[str], *args: str) -> set[str]:
+    assert run(db, *args, "list", "--from", "1.3.2026", "--to", "31.3.2026",
+               "--format", "json") == 0
+    return {o["id"] for o in json.loads(capsys.readouterr().out)}
+
+
+def refused(db: Path, capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    """Runs a command that must be refused: exit 2, one German line, nothing written."""
+    before = snapshot(db.parent)
+    assert run(db, *args) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("thekiz: "), captured.err
+    assert "Traceback" not in captured.err
+    assert snapshot(db.parent) == before
+    return lines[0]
+
+
+# -- the rules -------------------------------------------------------------------------
+
+
+def test_a_coach_sees_her_events_and_the_shared_dates_she_takes_part_in() -> None:
+    anna = Actor(Coach(id=ANNA, name="Anna Apfel"))
+    sees = {
+        e.id for e in (
+            _event("own", "begleitung", 2, (9, 10), [ANNA], "k-a"),
+            _event("other", "begleitung", 2, (9, 10), [BERT], "k-b"),
+            _event("ak-participant", "arbeitskreis", 2, (9, 10), [CORA], participants=[ANNA]),
+            _event("ak-without", "arbeitskreis", 2, (9, 10), [CORA], participants=["k-a"]),
+            _event("visit-other", "sonstiges", 2, (9, 10), [BERT], participants=[ANNA]),
+        ) if anna.sees_event(e)
+    }
+    assert sees == {"own", "ak-participant"}
+    assert anna.sees_kita(Kita(id="k-a", name="A", coach=ANNA))
+    assert not anna.sees_kita(Kita(id="k-b", name="B", coach=BERT))
+    assert Actor(Coach(id=CORA, name="C", role="coordinator")).sees_event(
+        _event("other", "begleitung", 2, (9, 10), [BERT], "k-b"))
+    assert Actor().everything  # no --as: the owner on this machine
+
+
+def test_a_coach_changes_only_her_own_events_before_and_after() -> None:
+    anna = Actor(Coach(id=ANNA, name="Anna Apfel"))
+    kitas = {"k-a": Kita(id="k-a", name="Kita Ahorn", coach=ANNA),
+             "k-b": Kita(id="k-b", name="Kita Buche", coach=BERT)}
+    own = _event("own", "begleitung", 2, (9, 10), [ANNA], "k-a")
+    anna.check_event_change(None, own, kitas)  # a new one of her own
+    anna.check_event_change(own, replace(own, title="neu"), kitas)
+    anna.check_event_change(own, None, kitas)  # delete
+    refusals = [
+        (None, replace(own, coaches=[ANNA, BERT])),  # adds someone
+        (own, replace(own, coaches=[BERT])),  # hands it over (removes herself)
+        (own, replace(own, coaches=[ANNA, BERT])),
+        (own, replace(own, kind="fachtag")),  # makes it a shared date
+        (None, replace(own, kind="einrichtungsbesuch")),
+        (own, replace(own, kita="k-b")),  # at a Kita she does not accompany
+        (replace(own, coaches=[BERT]), replace(own, coaches=[BERT])),  # someone else's
+        # a series whose one occurrence is handed to someone else
+        (own, replace(own, rrule="FREQ=WEEKLY", overrides={"x": {"coaches": [BERT]}})),
+    ]
+    for before, after in refusals:
+        with pytest.raises(NotPermitted, match="Keine Berechtigung"):
+            anna.check_event_change(before, after, kitas)
+    coordinator = Actor(Coach(id=CORA, name="Cora", role="coordinator"))
+    for before, after in refusals:
+        coordinator.check_event_change(before, after, kitas)
+
+
+def test_the_guarded_store_overrides_every_public_method_of_the_store() -> None:
+    """No way around the rules: a method added to Store must be guarded too."""
+    public = {n for n, v in vars(Store).items() if not n.startswith("_") and callable(v)}
+    public.discard("open")  # a class method: opens a plain store
+    missing = {n for n in public if n not in vars(GuardedStore)}
+    assert not missing
+
+
+def test_the_guarded_store_filters_reads_and_checks_writes_first(team: Path) -> None:
+    raw = Store.open(team)
+    anna = guard(raw, ANNA)
+    assert {e.id for e in anna.events()} == {"e-anna", "e-ak", "e-ft"}
+    assert [k.id for k in anna.kitas()] == ["k-a"]
+    with pytest.raises(NotFound):
+        anna.event("e-bert")
+    with pytest.raises(NotFound):
+        anna.kita("k-b")
+    rates = {c.id: c.rate for c in anna.coaches()}
+    assert rates == {ANNA: 60.0, BERT: 0.0, CORA: 0.0}  # only her own fee
+    before = snapshot(team.parent)
+    mine = anna.event("e-anna")
+    with pytest.raises(NotPermitted):  # one refused event refuses the whole import
+        anna.put_events([replace(mine, title="ok"),
+                         _event("e-new", "fachtag", 20, (9, 10), [ANNA])])
+    with pytest.raises(NotPermitted), anna.transaction() as tx:
+        tx.update_event(replace(mine, title="erst"))
+        tx.update_event(replace(anna.event("e-ak"), title="dann"))
+    assert snapshot(team.parent) == before
+    saved = anna.update_event(replace(mine, title="geändert"), expected_sequence=mine.sequence)
+    assert raw.event("e-anna").title == "geändert" == saved.title
+
+
+# -- commands with --as ------------------------------------------------------------------
+
+
+def test_list_and_export_show_a_coach_only_her_plan(
+    team: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert listed(team, capsys, "--as", ANNA) == {"e-anna", "e-ak", "e-ft"}
+    assert listed(team, capsys, "--as", BERT) == {"e-bert", "e-bert2", "e-ft", "e-fb"}
+    everyone = {"e-anna", "e-visit", "e-bert", "e-bert2", "e-ak", "e-ft", "e-fb"}
+    assert listed(team, capsys) == everyone
+    assert listed(team, capsys, "--as", CORA) == everyone
+    out = tmp_path / "anna.ics"
+    assert run(team, "--as", ANNA, "export", "-o", str(out)) == 0
+    from icalendar import Calendar
+
+    calendar = Calendar.from_ical(out.read_bytes())
+    uids = {str(c["UID"]) for c in calendar.walk("VEVENT")}
+    assert uids == {"e-anna@thekiz", "e-ak@thekiz", "e-ft@thekiz"}
+
+
+def test_a_coach_may_not_look_at_another_coachs_plan(
+    team: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    for command in (["list"], ["conflicts"], ["export", "-o", str(tmp_path / "x.ics")],
+                    ["report", "--month", "2026-03"]):
+        line = refused(team, capsys, "--as", ANNA, *command, "--coach", BERT)
+        assert "Keine Berechtigung" in line and "Anna Apfel" in line
+    assert not (tmp_path / "x.ics").exists()
+    # the coordination office may, and filters by coach
+    assert run(team, "--as", CORA, "list", "--coach", BERT, "--from", "1.3.2026",
+               "--to", "31.3.2026", "--format", "json") == 0
+    ids = {o["id"] for o in json.loads(capsys.readouterr().out)}
+    assert ids == {"e-bert", "e-bert2", "e-ft"}
+
+
+def test_conflicts_show_a_coach_the_findings_of_her_events(
+    team: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def findings(*who: str) -> dict[str, set[str]]:
+        run(team, *who, "conflicts", "--from", "1.3.2026", "--to", "31.3.2026",
+            "--format", "json")
+        found = json.loads(capsys.readouterr().out)
+        return {f["rule"]: set(f["events"]) for f in found
+                if f["rule"] in ("kita-overlap", "coach-overlap")}
+
+    # Anna's visit clashes with the office's visit at her Kita: judged on the whole
+    # store, shown to her; Bert's own double booking is not hers to see.
+    assert findings("--as", ANNA) == {"kita-overlap": {"e-anna", "e-visit"}}
+    assert findings("--as", BERT) == {"coach-overlap": {"e-bert", "e-bert2"}}
+    assert findings("--as", CORA) == {"kita-overlap": {"e-anna", "e-visit"},
+                                      "coach-overlap": {"e-bert", "e-bert2"}}
+
+
+def test_report_of_a_coach_is_her_own(team: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(team, "--as", ANNA, "report", "--month", "2026-03", "--format", "json") == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {r["kita"] for r in rows} - {""} == {"k-a"}  # ("": the sum)
+    assert run(team, "--as", CORA, "report", "--month", "2026-03", "--coach", BERT,
+               "--format", "json") == 0
+    assert {r["kita"] for r in json.loads(capsys.readouterr().out)} - {""} == {"k-b"}
+
+
+def test_what_a_coach_may_not_change_is_refused_and_nothing_written(
+    team: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    as_anna = ("--as", ANNA)
+    # someone else's event: not even found
+    assert "gibt es nicht" in refused(team, capsys, *as_anna, "edit", "e-bert", "--title", "x")
+    assert "gibt es nicht" in refused(team, capsys, *as_anna, "remove", "e-bert")
+    # shared dates she sees
+    for args in (["edit", "e-ak", "--title", "x"], ["remove", "e-ft"],
+                 ["edit", "e-ft", "--coach", ANNA]):
+        assert "kein eigener Termin" in refused(team, capsys, *as_anna, *args)
+    # her own event, handed over or shared with someone
+    assert "niemanden sonst" in refused(team, capsys, *as_anna, "edit", "e-anna",
+                                        "--coach", ANNA, "--coach", BERT)
+    assert "niemanden sonst" in refused(team, capsys, *as_anna, "edit", "e-anna",
+                                        "--coach", BERT)
+    assert "kein eigener Termin" in refused(team, capsys, *as_anna, "edit", "e-anna",
+                                            "--kind", "fachtag")
+    assert "kein eigener Termin" in refused(
+        team, capsys, *as_anna, "add", "--kind", "arbeitskreis", "--start", "2.3.2026 9:00",
+        "--end", "10:00", "--coach", ANNA)
+    assert "niemanden sonst" in refused(
+        team, capsys, *as_anna, "add", "--kind", "sonstiges", "--start", "2.3.2026 9:00",
+        "--end", "10:00", "--coach", ANNA, "--coach", BERT)
+    # Kitas, coaches, settings: the coordination office's
+    assert "Koordinationsstelle" in refused(team, capsys, *as_anna, "kita", "edit", "k-a",
+                                            "--name", "Kita Eiche")
+    refused(team, capsys, *as_anna, "kita", "add", "--name", "Kita Eiche")
+    refused(team, capsys, *as_anna, "coach", "edit", ANNA, "--rate", "99")
+    refused(team, capsys, *as_anna, "coach", "remove", BERT, "--force")
+    refused(team, capsys, *as_anna, "settings", "set", "travel_minutes", "5")
+    # a finding of someone else's events
+    run(team, "--as", CORA, "conflicts", "--format", "json")
+    bert_finding = next(f["id"] for f in json.loads(capsys.readouterr().out)
+                        if f["rule"] == "coach-overlap")
+    refused(team, capsys, *as_anna, "ack", bert_finding)
+    refused(team, capsys, *as_anna, "ack", "e-bert")
+    # an import into someone else's plan, or of shared dates
+    ics = tmp_path / "in.ics"
+    ics.write_bytes(
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\n"
+        b"UID:import-1@example.org\r\nDTSTAMP:20260301T000000Z\r\n"
+        b"DTSTART:20260320T090000Z\r\nDTEND:20260320T100000Z\r\nSUMMARY:Privat\r\n"
+        b"END:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    refused(team, capsys, *as_anna, "import", str(ics), "--coach", BERT)
+    refused(team, capsys, *as_anna, "import", str(ics), "--kind", "fachtag")
+
+
+def test_what_a_coach_may_change(team: Path, capsys: pytest.CaptureFixture[str],
+                                 tmp_path: Path) -> None:
+    as_anna = ("--as", ANNA)
+    assert run(team, *as_anna, "add", "--kind", "begleitung", "--start", "2.3.2026 9:00",
+               "--end", "10:00", "--kita", "k-a", "--title", "Neu") == 0
+    new_id = capsys.readouterr().out.strip()
+    assert Store.open(team).event(new_id).coaches == [ANNA]  # hers, without --coach
+    assert run(team, *as_anna, "edit", "e-anna", "--title", "Elterncafe") == 0
+    assert run(team, *as_anna, "remove", new_id) == 0
+    assert run(team, *as_anna, "ack", "e-anna", "--reason", "abgesprochen") == 0
+    capsys.readouterr()
+    acks = Store.open(team).acks()
+    assert [a.by for a in acks] == [ANNA] and "e-anna" in acks[0].events
+    ics = tmp_path / "in.ics"
+    ics.write_bytes(
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\n"
+        b"UID:import-1@example.org\r\nDTSTAMP:20260301T000000Z\r\n"
+        b"DTSTART:20260320T090000Z\r\nDTEND:20260320T100000Z\r\nSUMMARY:Privat\r\n"
+        b"END:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    assert run(team, *as_anna, "import", str(ics)) == 0  # into her own plan
+    capsys.readouterr()
+    imported = Store.open(team).event_by_uid("import-1@example.org")
+    assert imported is not None and imported.coaches == [ANNA]
+
+
+def test_a_coordinator_changes_shared_dates_kitas_and_settings(
+    team: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    as_cora = ("--as", CORA)
+    assert run(team, *as_cora, "edit", "e-ak", "--title", "Arbeitskreis Ost") == 0
+    assert run(team, *as_cora, "edit", "e-bert", "--coach", ANNA, "--kita", "k-a") == 0
+    assert run(team, *as_cora, "kita", "edit", "k-b", "--coach", ANNA) == 0
+    assert run(team, *as_cora, "settings", "set", "travel_minutes", "45") == 0
+    capsys.readouterr()
+    store = Store.open(team)
+    assert store.event("e-ak").title == "Arbeitskreis Ost"
+    assert store.kita("k-b").coach == ANNA
+    # Anna now accompanies Kita Buche and sees the visit that was Bert's
+    assert "e-bert" in listed(team, capsys, "--as", ANNA)
+
+
+def test_an_unknown_person_is_refused(team: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert "c-niemand" in refused(team, capsys, "--as", "c-niemand", "list")
