@@ -14,10 +14,12 @@ from pathlib import Path
 from store import Coach, Event, Kita, Store
 
 TODAY = "2026-11-25"
-# Event ids by whom they concern: Anna's own, Bert's own, a shared date with both,
-# a shared date of Bert's alone.
-ANNA_OWN, BERT_OWN, SHARED_BOTH, SHARED_BERT = "ev-anna", "ev-bert", "ev-ak", "ev-fachtag"
+# Event ids by whom they concern: Anna's own, Bert's own (two that overlap: a double
+# booking of Bert's), a shared date with both, a shared date of Bert's alone.
+ANNA_OWN, BERT_OWN, BERT_CLASH = "ev-anna", "ev-bert", "ev-bert-2"
+SHARED_BOTH, SHARED_BERT = "ev-ak", "ev-fachtag"
 ANNA_SEES = {ANNA_OWN, SHARED_BOTH}
+BERT_SEES = {BERT_OWN, BERT_CLASH, SHARED_BOTH, SHARED_BERT}
 
 
 def _timed(event_id: str, kind: str, day: int, hours: tuple[str, str], title: str,
@@ -28,7 +30,7 @@ def _timed(event_id: str, kind: str, day: int, hours: tuple[str, str], title: st
 
 
 def make_team(db: Path) -> Path:
-    """The store at ``db`` with the team, two Kitas and four events."""
+    """The store at ``db`` with the team, two Kitas and five events."""
     store = Store.open(db)
     store.add_coach(Coach(id="anna", name="Anna Beispiel", role="coach"))
     store.add_coach(Coach(id="bert", name="Bert Muster", role="coach"))
@@ -39,6 +41,8 @@ def make_team(db: Path) -> Path:
         _timed(ANNA_OWN, "begleitung", 10, ("09:00", "11:00"), "Begleitung Wiesengrund",
                ["anna"], "wiese"),
         _timed(BERT_OWN, "begleitung", 11, ("10:00", "12:00"), "Begleitung Bergblick",
+               ["bert"], "berg"),
+        _timed(BERT_CLASH, "begleitung", 11, ("11:00", "13:00"), "Teamsitzung Bergblick",
                ["bert"], "berg"),
         _timed(SHARED_BOTH, "arbeitskreis", 17, ("09:30", "12:00"), "Arbeitskreis Ost",
                ["anna", "bert"]),
