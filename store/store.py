@@ -23,13 +23,13 @@ import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 from typing import Any, cast
 
 from filelock import FileLock, Timeout
 from tinydb import TinyDB
 from tinydb.table import Document, Table
 
+from . import paths
 from .errors import AlreadyExists, ChangedElsewhere, NewerSchema, NotFound, StoreWriteError
 from .records import Ack, Coach, Event, Kita, utc_now
 from .schema import SCHEMA_VERSION, STEPS, version_of
@@ -111,9 +111,9 @@ class Store:
     """One store on disk. Thread-safe within a process, safe across processes."""
 
     def __init__(self, path: str | os.PathLike[str], *, lock_timeout: float = 30.0) -> None:
-        self.path = Path(path).expanduser().absolute()
-        self.events_dir = self.path.with_name(self.path.name + ".d")
-        self.journal = self.path.with_name(self.path.name + ".journal")
+        self.path = paths.main_file(path)
+        self.events_dir = paths.events_dir(self.path)
+        self.journal = paths.journal(self.path)
         self.lock_timeout = lock_timeout
         self._lock = FileLock(
             str(self.path) + ".lock",

@@ -6,7 +6,7 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from .common import EXIT_BAD, EXIT_OK, err, open_store, today
+from .common import EXIT_BAD, EXIT_OK, err
 
 if TYPE_CHECKING:
     import argparse
@@ -29,26 +29,18 @@ def cmd_planner(config: Config, args: argparse.Namespace) -> int:
     import gc
 
     gc.disable()
-    from ..uiconfig import load_ui_config
+    # The first month is read in a child process while this one imports Textual (see
+    # first_month.py): the first frame shows it, and the app opens its own store after.
+    from .first_month import FirstMonthReader
 
-    ui = load_ui_config()
-    lang = config.lang
-    if getattr(args, "lang", None) is None and not os.environ.get("THEKIZ_LANG") and ui.lang:
-        lang = ui.lang
-    store = open_store(config)
-    if config.as_coach:
-        store.coach(config.as_coach)  # a German NotFound for an unknown coach
-    # The first month is read before Textual starts: the first frame shows it, and the
-    # read does not compete with the app's start for the interpreter. (The findings
-    # follow from a worker once the frame is painted.)
-    from ..planning.window import Filters, build_window
-
-    day = today()
-    first = build_window(store, None, day.year, day.month, today=day,
-                         filters=Filters(coach=config.as_coach), complete=False)
+    reader = FirstMonthReader(config).start()
     from ..app import PlannerApp, PlannerContext
 
-    ctx = PlannerContext(db=config.db, today=day, as_coach=config.as_coach, lang=lang,
-                         keymap=ui.keymap)
-    PlannerApp(ctx, store, first_window=first).run()
+    first = reader.result()
+    lang = config.lang
+    if getattr(args, "lang", None) is None and not os.environ.get("THEKIZ_LANG") and first.ui.lang:
+        lang = first.ui.lang
+    ctx = PlannerContext(db=config.db, today=first.window.today, as_coach=config.as_coach,
+                         lang=lang, keymap=first.ui.keymap)
+    PlannerApp(ctx, first_window=first.window, stamp=first.stamp).run()
     return EXIT_OK

@@ -1,0 +1,39 @@
+"""Where a store keeps its files, beside the main file the user names.
+
+Cheap to import (no TinyDB): the planner watches these paths before it opens the store.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def main_file(path: str | os.PathLike[str]) -> Path:
+    """The store's main file (coaches, Kitas, settings), as an absolute path."""
+    return Path(path).expanduser().absolute()
+
+
+def events_dir(main: Path) -> Path:
+    """The folder of the month files (``plan.json.d``)."""
+    return main.with_name(main.name + ".d")
+
+
+def journal(main: Path) -> Path:
+    """The journal of an interrupted transaction (``plan.json.journal``)."""
+    return main.with_name(main.name + ".journal")
+
+
+def stamp(main: Path) -> object:
+    """Changes whenever any process writes the store: every write renames a file into
+    place, which changes the main file's inode or the month folder's mtime. (Two stat()
+    calls: cheap enough to poll from a UI thread.)"""
+    stamps: list[tuple[int, int, int] | None] = []
+    for path in (main, events_dir(main)):
+        try:
+            st = os.stat(path)
+        except OSError:
+            stamps.append(None)
+        else:
+            stamps.append((st.st_ino, st.st_mtime_ns, st.st_size))
+    return tuple(stamps)
