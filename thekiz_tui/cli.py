@@ -116,13 +116,27 @@ def _event_options(sub: argparse.ArgumentParser, *, editing: bool) -> None:
     sub.add_argument("--notes", metavar="TEXT")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="thekiz", description="Planer für die Prozessbegleitung ThEKiZ.")
+def _global_options(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("--db", default=None, metavar="PFAD",
                         help="Datenbank (sonst $THEKIZ_DB oder Benutzerdatenordner)")
     parser.add_argument("--as", dest="as_coach", default=None, metavar="ID",
                         help="als diese*r Prozessbegleiter*in arbeiten")
     parser.add_argument("--lang", default=None, choices=("de", "en"), help="Sprache")
+    return parser
+
+
+def _planner_args(argv: Sequence[str]) -> argparse.Namespace | None:
+    """``thekiz`` with global options only (the planner), parsed without building every
+    command's parser: that would cost the planner's start several milliseconds. None
+    when ``argv`` holds anything else (a command, ``--help``, ``--version``)."""
+    parser = _global_options(_Parser(prog="thekiz", add_help=False))
+    args, rest = parser.parse_known_args(argv)
+    return None if rest else args
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="thekiz", description="Planer für die Prozessbegleitung ThEKiZ.")
+    _global_options(parser)
     parser.add_argument("--version", action="version", version=_version(),
                         help="die Version zeigen und beenden")
     subs = parser.add_subparsers(dest="command", metavar="BEFEHL", parser_class=_Parser)
@@ -259,8 +273,8 @@ def _command(target: str) -> Command:
 
 
 def run(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = _planner_args(argv) or build_parser().parse_args(argv)
     config = Config.resolve(db=args.db, as_coach=args.as_coach, lang=args.lang)
     target: str = getattr(args, "func", None) or "planner:cmd_planner"
     result: int = _command(target)(config, args)

@@ -10,13 +10,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import Any
-
-from dateutil.rrule import rrule, rrulestr
+from typing import TYPE_CHECKING, Any
 
 from store import Event
 
 from .timeutil import BadInput, day_start, epoch, localize, to_stored, zone
+
+if TYPE_CHECKING:  # dateutil is imported by the first expansion of a series
+    from dateutil.rrule import rrule
 
 OVERRIDABLE = (
     "start", "end", "title", "location", "notes", "status", "free", "coaches", "kita",
@@ -109,6 +110,8 @@ def _day_stamp(text: str, tz: str) -> int:
 
 @lru_cache(maxsize=4096)
 def _rule(text: str, dtstart: datetime) -> rrule:
+    from dateutil.rrule import rrule, rrulestr
+
     try:
         parsed = rrulestr(text, dtstart=dtstart, forceset=False, ignoretz=False)
     except (ValueError, TypeError) as error:
