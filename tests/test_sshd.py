@@ -1,0 +1,297 @@
+"""Route 1 end to end: the real OpenSSH server on loopback with the grants of
+``thekiz access grant``, and the real ``ssh`` client.
+
+sshd runs in the foreground (``-D -e``) on 127.0.0.1 and a free port, with its own
+configuration and host key in a temporary folder; ``AuthorizedKeysFile`` is the file that
+``thekiz access grant`` wrote. The client logs in as the user running the tests (root in
+CI) with a key of its own, checks the host key against a known_hosts file, and never asks
+anything (``BatchMode``). The planner is read from a pseudo-terminal through pyte.
+
+sshd starts the session with a clean environment; ``SetEnv`` gives it the fixed day of the
+tests (and no user config file), as an admin's ``SetEnv`` gives it colours.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pwd
+import select
+import socket
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from conftest import need_program
+from helpers.team import ANNA_SEES, make_team, new_key, thekiz
+from icalendar import Calendar
+
+pytestmark = pytest.mark.external
+
+TODAY = "2026-11-09"  # a Monday: the agenda starts here and shows the rest of November
+START = 30.0  # seconds for sshd to listen
+STEP = 60.0  # seconds for any screen state or command; ~1 s on a quiet machine
+WIDTH, HEIGHT = 100, 30
+
+CONFIG = """\
+ListenAddress 127.0.0.1
+Port {port}
+HostKey {folder}/host_ed25519
+PidFile none
+UsePAM no
+StrictModes no
+AuthorizedKeysFile {folder}/authorized_keys
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin prohibit-password
+AllowUsers {user}
+SetEnv THEKIZ_TODAY={today} THEKIZ_CONFIG=/dev/null
+Subsystem sftp internal-sftp
+LogLevel VERBOSE
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@dataclass
+class Server:
+    folder: Path
+    db: Path
+    port: int
+    user: str
+    process: subprocess.Popen[bytes]
+
+    @property
+    def log(self) -> str:
+        return (self.folder / "sshd.log").read_text(errors="replace")
+
+    def ssh(self, key: str, *extra: str) -> list[str]:
+        """The ``ssh`` command line for a login with ``folder/key``."""
+        return [
+            need_program("ssh"), "-F", "/dev/null", "-p", str(self.port),
+            "-i", str(self.folder / key), "-o", "IdentitiesOnly=yes",
+            "-o", f"UserKnownHostsFile={self.folder / 'known_hosts'}",
+            "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes",
+            "-o", "ConnectTimeout=30", "-o", "LogLevel=ERROR",
+            *extra, f"{self.user}@127.0.0.1",
+        ]
+
+    def run(self, key: str, *command: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*self.ssh(key), *command], capture_output=True, text=True,
+                              timeout=STEP, stdin=subprocess.DEVNULL, env=client_env())
+
+
+def client_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("THEKIZ_", "SSH_"))}
+    env["TERM"] = "xterm-256color"
+    return env
+
+
+def _start_sshd(folder: Path, port: int, user: str) -> subprocess.Popen[bytes]:
+    sshd = need_program("sshd")
+    config = folder / "sshd_config"
+    config.write_text(CONFIG.format(port=port, folder=folder, user=user, today=TODAY))
+    if os.geteuid() == 0:
+        Path("/run/sshd").mkdir(mode=0o755, parents=True, exist_ok=True)  # privsep folder
+    log = (folder / "sshd.log").open("wb")
+    return subprocess.Popen([sshd, "-D", "-e", "-f", str(config)], stdout=log,
+                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    need_program("ssh")
+    keygen = need_program("ssh-keygen")
+    folder = tmp_path_factory.mktemp("sshd")
+    folder.chmod(0o755)
+    db = make_team(folder / "plan.json")
+    subprocess.run([keygen, "-q", "-t", "ed25519", "-N", "", "-C", "host",
+                    "-f", str(folder / "host_ed25519")], check=True)
+    for name in ("anna", "clara", "stranger"):
+        new_key(folder, name)
+    for name in ("anna", "clara"):
+        granted = thekiz("--db", str(db), "access", "grant", name, str(folder / f"{name}.pub"),
+                         "--authorized-keys", str(folder / "authorized_keys"))
+        assert granted.returncode == 0, granted.stderr
+    user = pwd.getpwuid(os.getuid()).pw_name
+    port = free_port()
+    host_key = (folder / "host_ed25519.pub").read_text().split()
+    (folder / "known_hosts").write_text(f"[127.0.0.1]:{port} {host_key[0]} {host_key[1]}\n")
+    process = _start_sshd(folder, port, user)
+    server = Server(folder, db, port, user, process)
+    try:
+        deadline = time.monotonic() + START
+        while "Server listening" not in server.log:
+            if process.poll() is not None or time.monotonic() > deadline:
+                reason = server.log.strip().splitlines()[-1:] or ["no output"]
+                if os.environ.get("THEKIZ_REQUIRE_EXTERNAL"):
+                    pytest.fail(f"sshd did not start: {reason[0]}\n{server.log}")
+                pytest.skip(f"sshd cannot run here: {reason[0]}")
+            time.sleep(0.05)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+# -- commands over ssh ----------------------------------------------------------------
+
+
+def test_export_streams_only_her_events_as_icalendar(server: Server) -> None:
+    result = server.run("anna", "export")
+    assert result.returncode == 0, (result.stderr, server.log[-2000:])
+    calendar = Calendar.from_ical(result.stdout)
+    assert {str(e["X-THEKIZ-ID"]) for e in calendar.walk("VEVENT")} == ANNA_SEES
+    # The request is what the client typed, split as words: the window narrows it.
+    narrow = server.run("anna", "export", "--from", "1.11.2026", "--to", "12.11.2026")
+    assert [str(e["SUMMARY"]) for e in Calendar.from_ical(narrow.stdout).walk("VEVENT")] == [
+        "Begleitung Wiesengrund"]
+
+
+def test_list_runs_as_her_and_a_coordinator_may_choose(server: Server) -> None:
+    window = ("--from", "1.11.2026", "--to", "30.11.2026", "--format", "json")
+    mine = server.run("anna", "list", *window)
+    assert mine.returncode == 0, mine.stderr
+    assert {row["id"] for row in json.loads(mine.stdout)} == ANNA_SEES
+    berts = server.run("clara", "list", "--coach", "bert", *window)
+    assert berts.returncode == 0, berts.stderr
+    assert {row["id"] for row in json.loads(berts.stdout)} >= {"ev-bert", "ev-fachtag"}
+
+
+def test_a_key_that_was_not_granted_is_refused(server: Server) -> None:
+    result = server.run("stranger", "export")
+    assert result.returncode == 255
+    assert "Permission denied" in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("command", [
+    ("bash", "-c", "id"),
+    ("id",),
+    ("export;", "id"),
+    ("export", "--coach", "bert"),
+    ("export", "-o", "/tmp/thekiz-sshd-test.ics"),
+])
+def test_no_shell_and_no_other_command(server: Server, command: tuple[str, ...]) -> None:
+    result = server.run("anna", *command)
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert "uid=" not in result.stdout + result.stderr
+    assert "BEGIN:VCALENDAR" not in result.stdout
+    assert result.stderr.startswith("thekiz: ") and result.stderr.count("\n") == 1
+    assert not Path("/tmp/thekiz-sshd-test.ics").exists()
+
+
+def test_no_subsystem_and_no_forwarding(server: Server) -> None:
+    """``restrict`` and the forced command leave nothing but thekiz: no sftp, no tunnel
+    to another port of the server."""
+    # sshd runs the forced command instead of sftp; it refuses (exit 2; sshd drops the
+    # stderr of a subsystem) and no sftp protocol comes back.
+    sftp = subprocess.run([*server.ssh("anna", "-s"), "sftp"], capture_output=True,
+                          timeout=STEP, stdin=subprocess.DEVNULL, env=client_env())
+    assert sftp.returncode == 2, (sftp.stdout, sftp.stderr)
+    assert sftp.stdout == b""
+    tunnel = subprocess.run([*server.ssh("anna", "-W", f"127.0.0.1:{server.port}")],
+                            capture_output=True, timeout=STEP, stdin=subprocess.DEVNULL,
+                            env=client_env())
+    assert tunnel.returncode != 0
+    assert b"SSH-2.0" not in tunnel.stdout  # sshd's own banner did not come through
+    assert f"refused local port forward: originator 127.0.0.1 port 65535, target 127.0.0.1 " \
+           f"port {server.port}" in server.log
+
+
+# -- the planner over ssh -------------------------------------------------------------
+
+
+class Terminal:
+    """``ssh -tt`` on a pseudo-terminal of WIDTH x HEIGHT, its output read through pyte."""
+
+    def __init__(self, command: list[str]) -> None:
+        import fcntl
+        import struct
+        import termios
+
+        import pyte
+
+        self.screen = pyte.Screen(WIDTH, HEIGHT)
+        self.stream = pyte.ByteStream(self.screen)
+        self.master, slave = os.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", HEIGHT, WIDTH, 0, 0))
+        self.process = subprocess.Popen(command, stdin=slave, stdout=slave, stderr=slave,
+                                        env=client_env(), start_new_session=True)
+        os.close(slave)
+
+    @property
+    def lines(self) -> list[str]:
+        return list(self.screen.display)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+    def read(self, timeout: float) -> bool:
+        ready, _, _ = select.select([self.master], [], [], timeout)
+        if not ready:
+            return True
+        try:
+            data = os.read(self.master, 65536)
+        except OSError:  # EIO: ssh has exited and closed the terminal
+            return False
+        if not data:
+            return False
+        self.stream.feed(data)
+        return True
+
+    def until(self, what: str, check: Callable[[Terminal], bool]) -> None:
+        deadline = time.monotonic() + STEP
+        while not check(self):
+            open_ = self.read(0.1)
+            if not open_ and not check(self):
+                raise AssertionError(f"ssh ended before {what}; the screen:\n{self.text}")
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no {what} within {STEP} s; the screen:\n{self.text}")
+
+    def send(self, keys: str) -> None:
+        os.write(self.master, keys.encode())
+
+    def close(self) -> int:
+        try:
+            self.process.wait(timeout=STEP)
+        finally:
+            if self.process.poll() is None:
+                self.process.kill()
+                self.process.wait()
+            os.close(self.master)
+        return self.process.returncode
+
+
+def test_a_granted_key_opens_the_planner_as_her(server: Server) -> None:
+    terminal = Terminal(server.ssh("anna", "-tt"))
+    try:
+        terminal.until("the planner as Anna",
+                       lambda t: "als Anna Beispiel" in t.lines[0] and "Beenden" in t.text)
+        assert "November 2026" in terminal.text
+        terminal.send("a")  # the agenda: titles in full, from today (9 November) on
+        terminal.until("the agenda with her events, checked",
+                       lambda t: "Begleitung Wiesengrund" in t.text
+                       and "Arbeitskreis Ost" in t.text and "gesamt)" in t.text)
+        for not_hers in ("Bergblick", "Fachtag Sozialraum"):
+            assert not_hers not in terminal.text, terminal.text
+        terminal.send("q")
+        terminal.until("the end of the session", lambda t: t.process.poll() is not None)
+    finally:
+        status = terminal.close()
+    assert status == 0, terminal.text
