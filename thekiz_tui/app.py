@@ -4,6 +4,7 @@ store for changes from other processes, and shows the planner screen."""
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -13,6 +14,8 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App
 from textual.binding import Binding
+
+from store import paths
 
 from .i18n import set_lang, tr
 from .palette import PlannerCommands
@@ -59,20 +62,41 @@ class PlannerApp(App[None]):
     ENABLE_COMMAND_PALETTE = True
 
     def __init__(self, ctx: PlannerContext, store: Store | None = None,
-                 first_window: Window | None = None) -> None:
+                 first_window: Window | None = None, stamp: object = None) -> None:
+        """``store``: opened already, or None to open it when first used (the first frame
+        can go without it when ``first_window`` is given). ``stamp``: the store's stamp
+        from before ``first_window`` was read."""
         set_lang(ctx.lang)
         super().__init__()
         self.ctx = ctx
-        if store is None:
-            from store import Store
-
-            store = Store.open(ctx.db)
-        self.store: Store = store
-        self._stamp = self.store_stamp()
+        self._store = store if store is None else self._as_person(store)
+        self._store_lock = threading.Lock()
+        self._db_file = paths.main_file(ctx.db)
+        self._stamp = self.store_stamp() if stamp is None else stamp
         self._first_window = first_window
         self._name_palette_key()
         if ctx.keymap:
             self.set_keymap(ctx.keymap)
+
+    @property
+    def store(self) -> Store:
+        """The store, opened on first use (from any thread: workers ask for it too)."""
+        if self._store is None:
+            with self._store_lock:
+                if self._store is None:
+                    from store import Store
+
+                    self._store = self._as_person(Store.open(self.ctx.db))
+        return self._store
+
+    def _as_person(self, store: Store) -> Store:
+        """With ``--as``: the store as that person may see and change it (every read and
+        write of the planner goes through it; see ``planning.permissions``)."""
+        if self.ctx.as_coach is None:
+            return store
+        from .planning.permissions import guard
+
+        return guard(store, self.ctx.as_coach)
 
     # The checker and the undo history are made when first used (after the first frame):
     # their modules cost the start a few milliseconds.
@@ -127,20 +151,11 @@ class PlannerApp(App[None]):
     # -- the store, for the screens' workers -------------------------------------------
 
     def store_stamp(self) -> object:
-        """Changes whenever any process writes the store: every write renames a file
-        into place, which changes the main file's inode or the month folder's mtime."""
-        stamps: list[tuple[int, int, int] | None] = []
-        for path in (self.store.path, self.store.events_dir):
-            try:
-                st = os.stat(path)
-            except OSError:
-                stamps.append(None)
-            else:
-                stamps.append((st.st_ino, st.st_mtime_ns, st.st_size))
-        return tuple(stamps)
+        """Changes whenever any process writes the store (see ``store.paths.stamp``)."""
+        return paths.stamp(self._db_file)
 
     def _poll(self) -> None:
-        stamp = self.store_stamp()  # two stat() calls: cheap enough for the UI thread
+        stamp = self.store_stamp()
         if stamp != self._stamp:
             self._stamp = stamp
             from .screens.planner import PlannerScreen

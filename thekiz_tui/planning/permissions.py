@@ -412,3 +412,9 @@ class GuardedStore(Store):
     def set_settings(self, values: dict[str, Any]) -> None:
         self.actor.check_coordinator("Die Einstellungen")
         self.inner.set_settings(values)
+
+
+def check_may_change(store: Store, event: Event) -> None:
+    """Whether the person of ``store`` may change (or delete) this stored event at all:
+    a planner asks before it opens the form, and tells her why not."""
+    actor(store).check_event_change(event, None, {})

@@ -13,15 +13,16 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from store import Coach, Event, Kita, Store
-
 from .findings import Finding, severity_rank
 from .holidays import HolidayLookup
 from .occurrences import Occurrence, expand
 from .settings import Settings
 from .timeutil import day_start, epoch, from_epoch
 
-if TYPE_CHECKING:  # the check is imported only by those who run it
+if TYPE_CHECKING:  # the check is imported only by those who run it; the store by the
+    # caller (the planner's first frame needs only the records: see store/__init__.py)
+    from store import Coach, Event, Kita, Store
+
     from .conflicts import Checker
 
 GRID_DAYS = 42
@@ -42,7 +43,10 @@ class Filters:
     kind: str | None = None
 
     def keeps(self, event: Event) -> bool:
-        if self.coach is not None and self.coach not in event.coaches:
+        # a coach's events: those she is a coach or a participant of (shared dates)
+        if self.coach is not None and self.coach not in event.coaches and (
+            self.coach not in event.participants
+        ):
             return False
         if self.kita is not None and event.kita != self.kita and (
             self.kita not in event.participants

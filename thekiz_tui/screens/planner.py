@@ -27,7 +27,6 @@ from .. import keys
 from ..i18n import tr
 from ..planning.timeutil import MONTHS_DE, WEEKDAYS_DE, fmt_date
 from ..planning.window import Filters, Window, build_window
-from ..widgets.footer import QuietFooter
 
 if TYPE_CHECKING:
     from store import Event
@@ -98,6 +97,14 @@ class PlannerScreen(Screen[None]):
     class Failed(Message):
         text: str
 
+    @dataclass
+    class Changed(Message):
+        """A change met an event that changed elsewhere: nothing was saved."""
+
+        text: str
+        event_id: str
+        mine: Event | None  # what she wanted to save (one event), if anything
+
     def __init__(self, *, today: date, first_window: Window | None = None) -> None:
         """``first_window``: the selected month, read already (without its findings)."""
         super().__init__()
@@ -131,14 +138,13 @@ class PlannerScreen(Screen[None]):
             yield MonthView(id="month")
 
     def on_mount(self) -> None:
-        ctx = self.planner.ctx
-        if ctx.as_coach:
-            self.filters = Filters(coach=ctx.as_coach)
+        # (with --as the store shows a coach her own plan: no coach filter needed)
         self._stamp = self.planner.store_stamp()
         self.query_one("#month").focus()
         first, self._first_window = self._first_window, None
         if first is not None and (first.year, first.month, first.filters) == self._key():
-            self.post_message(self.WindowReady(self._key(), first, self._stamp))
+            # handled now, not posted: the first frame shows the month with its events
+            self._window_ready(self.WindowReady(self._key(), first, self._stamp))
         else:
             self._request(complete=False)
 
@@ -151,6 +157,7 @@ class PlannerScreen(Screen[None]):
 
         resume_gc()
         from ..widgets.agenda import AgendaView
+        from ..widgets.footer import QuietFooter
         from ..widgets.side_panel import SidePanel
         from ..widgets.week import WeekView
 
@@ -310,7 +317,11 @@ class PlannerScreen(Screen[None]):
         panel = self._panel()
         if panel is not None and self._people_shown is not window.coaches:
             self._people_shown = window.coaches
-            coaches = sorted((c.name, c.id) for c in window.coaches.values())
+            from ..planning.permissions import actor
+
+            who = actor(self.planner.store)  # a coach filters by herself only
+            coaches = sorted((c.name, c.id) for c in window.coaches.values()
+                             if who.may_view_coach(c.id))
             kitas = sorted((k.name, k.id) for k in window.kitas.values())
             panel.set_people(coaches, kitas, self.filters)
 
@@ -503,7 +514,7 @@ class PlannerScreen(Screen[None]):
 
     def _edit(self, occ: Occurrence) -> None:
         master = self.planner.store_event(occ.id)
-        if master is None:
+        if master is None or not self._may_change(master):
             return
         if occ.recurrence_id is None:
             self._open_form(master, new=False, master=None, occ=None)
@@ -526,10 +537,12 @@ class PlannerScreen(Screen[None]):
         self._occurrence(duplicate)
 
     def _open_form(self, event: Event, *, new: bool, master: Event | None,
-                   occ: Occurrence | None) -> None:
+                   occ: Occurrence | None, base: Event | None = None) -> None:
+        """``base``: the stored version the change replaces (default: ``event``)."""
         from ..dialogs.event_form import EventForm, FormResult
 
         app = self.planner
+        stored = event if base is None else base
         note = tr("Termin einer Serie") if master is not None else None
 
         def done(result: FormResult | None) -> None:
@@ -539,11 +552,10 @@ class PlannerScreen(Screen[None]):
                 self._save(tr("Termin anlegen"), [], [result.event], result.acks,
                            select=result.event.id)
             elif master is None or occ is None:
-                old = app.store_event(event.id)
-                if old is None:
-                    return
-                self._save(tr("Termin ändern"), [old], [result.event], result.acks,
-                           select=result.event.id)
+                # the version the form started from: if it changed since, the store
+                # refuses and the coach sees both (never a silent overwrite)
+                self._save(tr("Termin ändern"), [stored], [result.event], result.acks,
+                           select=result.event.id, mine=result.event)
             else:
                 self._series_change(master, occ, result.event, result.acks)
 
@@ -571,7 +583,8 @@ class PlannerScreen(Screen[None]):
                 after = [edits.change_all(master, rid, edited)]
             else:
                 return
-            self._save(tr("Serie ändern"), [master], after, acks, select=None)
+            self._save(tr("Serie ändern"), [master], after, acks, select=None,
+                       mine=edited if scope == "all" else None)
 
         self.app.push_screen(SeriesScopeDialog(tr("ändern")), scoped)
 
@@ -579,14 +592,15 @@ class PlannerScreen(Screen[None]):
         def move(occ: Occurrence) -> None:
             from ..planning import edits
 
-            master = self.planner.store_event(occ.id)
+            master = self._as_seen(occ)
             if master is None:
                 return
             target = occ.key if occ.recurrence_id is None else None
             label = tr("Termin verschieben")
             if occ.recurrence_id is None:
-                self._save(label, [master], [edits.shift(master, days)], (),
-                           select=target, day=self.day + timedelta(days=days))
+                moved = edits.shift(master, days)
+                self._save(label, [master], [moved], (), select=target,
+                           day=self.day + timedelta(days=days), mine=moved)
                 return
             rid = occ.recurrence_id
             from ..dialogs.common import SeriesScopeDialog
@@ -614,7 +628,7 @@ class PlannerScreen(Screen[None]):
             from ..dialogs.common import ConfirmDialog, SeriesScopeDialog
             from ..planning import edits
 
-            master = self.planner.store_event(occ.id)
+            master = self._as_seen(occ)
             if master is None:
                 return
             label = tr("Termin löschen")
@@ -646,17 +660,49 @@ class PlannerScreen(Screen[None]):
 
         self._occurrence(delete)
 
+    def _may_change(self, event: Event) -> bool:
+        """Whether she may change the event (``--as``); if not, she is told why."""
+        from store.errors import NotPermitted
+
+        from ..planning.permissions import check_may_change
+
+        try:
+            check_may_change(self.planner.store, event)
+        except NotPermitted as error:
+            self.notify(str(error), severity="warning", timeout=8)
+            return False
+        return True
+
+    def _as_seen(self, occ: Occurrence) -> Event | None:
+        """The stored event of an occurrence, to move or delete it: only if she may
+        change it, and only in the version she sees (else she is shown the current)."""
+        master = self.planner.store_event(occ.id)
+        if master is None or not self._may_change(master):
+            return None
+        if master.sequence != occ.event.sequence:
+            from store import ChangedElsewhere
+
+            error = ChangedElsewhere("Termin", master.id, occ.event.sequence, master.sequence)
+            self.post_message(self.Changed(str(error), master.id, None))
+            return None
+        return master
+
     def _save(self, label: str, before: list[Event], after: list[Event],
               acks: tuple[tuple[str, str], ...], *, select: str | None,
-              day: date | None = None) -> None:
+              day: date | None = None, mine: Event | None = None) -> None:
         self._write(lambda: self.planner.apply_change(label, before, after, acks),
-                    label, select=select, day=day)
+                    label, select=select, day=day, mine=mine)
 
     @work(thread=True, exit_on_error=False, group="write")
     def _write(self, job: Callable[[], str], label: str, *, select: str | None,
-               day: date | None) -> None:
+               day: date | None, mine: Event | None = None) -> None:
+        from store import ChangedElsewhere
+
         try:
             text = job()
+        except ChangedElsewhere as error:  # she sees the current version: nothing lost
+            self.post_message(self.Changed(str(error), error.record_id, mine))
+            return
         except Exception as error:  # shown to the user, never a traceback
             self.post_message(self.Failed(self.planner.describe_error(error)))
             return
@@ -675,6 +721,43 @@ class PlannerScreen(Screen[None]):
     def _failed(self, message: Failed) -> None:
         self.notify(message.text, severity="error", timeout=8)
         self.store_changed(self.planner.store_stamp())
+
+    @on(Changed)
+    def _changed(self, message: Changed) -> None:
+        """Tell her, and show the current version beside her values."""
+        from dataclasses import replace as copy
+
+        from store import NotFound
+
+        from ..dialogs.changed import ChangedDialog
+
+        self.notify(message.text, severity="error", timeout=8)
+        self.store_changed(self.planner.store_stamp())
+        try:
+            current: Event | None = self.planner.store.event(message.event_id)
+        except NotFound:
+            current = None
+        mine = message.mine
+        window = self.window
+
+        def chosen(choice: str | None) -> None:
+            if current is None or choice is None:
+                return
+            if choice == "mine" and mine is not None:
+                # her values, over the version that is stored now: saved only if that
+                # is still the current one when she saves
+                self._open_form(copy(mine, sequence=current.sequence,
+                                     created=current.created, updated=current.updated),
+                                new=False, master=None, occ=None, base=current)
+            elif self._may_change(current):
+                self._open_form(current, new=False, master=None, occ=None)
+
+        self.app.push_screen(
+            ChangedDialog(message.text, current, mine,
+                          coaches=window.coaches if window else {},
+                          kitas=window.kitas if window else {}),
+            chosen,
+        )
 
     def action_undo(self) -> None:
         self._write(self.planner.undo, tr("Rückgängig"), select=None, day=None)

@@ -1,0 +1,115 @@
+"""The planner with ``--as``: a coach sees and changes her own plan, a coordinator sees
+everyone and filters by coach. Driven by keys through Textual's Pilot on a real store."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import settle_app, snapshot
+from helpers.team import ANNA_OWN, ANNA_SEES, BERT_OWN, BERT_SEES, SHARED_BOTH, make_team
+from textual.widgets import Select
+
+from store import Store
+from thekiz_tui.app import PlannerApp, PlannerContext
+from thekiz_tui.dialogs.event_form import EventForm
+from thekiz_tui.screens.planner import PlannerScreen
+
+TODAY = date(2026, 11, 25)
+
+
+@pytest.fixture
+def team(tmp_path: Path) -> Path:
+    return make_team(tmp_path / "plan.json")
+
+
+def planner(app: PlannerApp) -> PlannerScreen:
+    screen = app.screen_stack[1]
+    assert isinstance(screen, PlannerScreen)
+    return screen
+
+
+def screen_text(app: PlannerApp) -> str:
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def shown_ids(app: PlannerApp) -> set[str]:
+    window = planner(app).window
+    assert window is not None and window.complete
+    return {o.event.id for o in window.occurrences}
+
+
+def notes(app: PlannerApp) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+async def select(app: PlannerApp, pilot: object, day: date, event_id: str) -> None:
+    screen = planner(app)
+    screen.day = day
+    screen.selected = event_id
+    await settle_app(app, pilot)
+
+
+async def test_a_coachs_planner_shows_only_her_plan(team: Path) -> None:
+    app = PlannerApp(PlannerContext(db=team, today=TODAY, as_coach="anna"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle_app(app, pilot)
+        assert shown_ids(app) == ANNA_SEES
+        text = screen_text(app)
+        assert "als Anna Beispiel" in text
+        assert "Bergblick" not in text and "Fachtag" not in text
+        # the coach filter offers her alone
+        options = app.screen.query_one("#filter-coach", Select)._options
+        assert [value for _, value in options if isinstance(value, str)] == ["anna"]
+        # the Kitas she accompanies, and no other
+        window = planner(app).window
+        assert window is not None and set(window.kitas) == {"wiese"}
+
+
+async def test_a_coach_cannot_edit_move_or_delete_a_shared_date(team: Path) -> None:
+    app = PlannerApp(PlannerContext(db=team, today=TODAY, as_coach="anna"))
+    before = snapshot(team.parent)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle_app(app, pilot)
+        await select(app, pilot, date(2026, 11, 17), SHARED_BOTH)
+        for key in ("e", "greater_than_sign", "x"):
+            app.clear_notifications()
+            await pilot.press(key)
+            await settle_app(app, pilot)
+            assert not isinstance(app.screen, EventForm)
+            assert isinstance(app.screen, PlannerScreen)  # no question, no form
+            assert any("Keine Berechtigung" in n and "Koordinationsstelle" in n
+                       for n in notes(app)), notes(app)
+    assert snapshot(team.parent) == before
+
+
+async def test_a_coach_edits_her_own_event(team: Path) -> None:
+    app = PlannerApp(PlannerContext(db=team, today=TODAY, as_coach="anna"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle_app(app, pilot)
+        await select(app, pilot, date(2026, 11, 10), ANNA_OWN)
+        await pilot.press("greater_than_sign")
+        await settle_app(app, pilot)
+    moved = Store.open(team).event(ANNA_OWN)
+    assert moved.start.startswith("2026-11-11T09:00")
+
+
+async def test_a_coordinator_sees_everyone_and_filters_by_coach(team: Path) -> None:
+    app = PlannerApp(PlannerContext(db=team, today=TODAY, as_coach="clara"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle_app(app, pilot)
+        assert shown_ids(app) == ANNA_SEES | BERT_SEES
+        assert planner(app).filters.coach is None  # --as no longer forces a filter
+        chooser = app.screen.query_one("#filter-coach", Select)
+        assert {v for _, v in chooser._options} >= {"anna", "bert", "clara"}
+        chooser.value = "bert"
+        await settle_app(app, pilot)
+        assert shown_ids(app) == BERT_SEES
+        assert "Filter: Bert Muster" in screen_text(app)
+        # and changes a shared date
+        await select(app, pilot, date(2026, 11, 17), SHARED_BOTH)
+        await pilot.press("greater_than_sign")
+        await settle_app(app, pilot)
+    assert Store.open(team).event(SHARED_BOTH).start.startswith("2026-11-18")
+    assert Store.open(team).event(BERT_OWN).sequence == 0
