@@ -78,7 +78,9 @@ def planner(app: PlannerApp) -> PlannerScreen:
     return screen
 
 
-async def open_form_on_her_event(app: PlannerApp, pilot: object) -> None:
+async def open_form_on_her_event(app: PlannerApp, pilot: object, title: str) -> None:
+    """Opens the form on Anna's event and types a new title (not saved yet)."""
+    await settle_app(app, pilot)
     screen = planner(app)
     screen.day = date(2026, 11, 10)
     screen.selected = ANNA_OWN
@@ -86,13 +88,10 @@ async def open_form_on_her_event(app: PlannerApp, pilot: object) -> None:
     await pilot.press("e")  # type: ignore[attr-defined]
     await settle_app(app, pilot)
     assert isinstance(app.screen, EventForm)
-
-
-async def type_title(app: PlannerApp, pilot: object, text: str) -> None:
     field = app.screen.query_one("#title", Input)
     field.focus()
     field.value = ""
-    await pilot.press(*text)  # type: ignore[attr-defined]
+    await pilot.press(*title)  # type: ignore[attr-defined]
     await settle_app(app, pilot)
 
 
@@ -105,9 +104,7 @@ async def test_a_form_saved_after_a_change_elsewhere_shows_the_current_version(
 ) -> None:
     app = PlannerApp(PlannerContext(db=team, today=TODAY, as_coach="anna"))
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle_app(app, pilot)
-        await open_form_on_her_event(app, pilot)
-        await type_title(app, pilot, "Elterncafe")
+        await open_form_on_her_event(app, pilot, "Elterncafe")
         # meanwhile the coordination office changes the same event in another process
         elsewhere(team, "edit", ANNA_OWN, "--title", "Von woanders", "--location", "Aula")
         await pilot.press("ctrl+s")
@@ -136,9 +133,7 @@ async def test_undo_in_the_planner_after_a_change_elsewhere_is_shown_not_forced(
 ) -> None:
     app = PlannerApp(PlannerContext(db=team, today=TODAY, as_coach="anna"))
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle_app(app, pilot)
-        await open_form_on_her_event(app, pilot)
-        await type_title(app, pilot, "Elterncafe")
+        await open_form_on_her_event(app, pilot, "Elterncafe")
         await pilot.press("ctrl+s")
         await settle_app(app, pilot)
         assert Store.open(team).event(ANNA_OWN).title == "Elterncafe"

@@ -49,6 +49,15 @@ def team(db_path: Path) -> Path:
     return db_path
 
 
+# one private appointment from a personal calendar, to import
+PRIVATE_ICS = (
+    b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\n"
+    b"UID:import-1@example.org\r\nDTSTAMP:20260301T000000Z\r\n"
+    b"DTSTART:20260320T090000Z\r\nDTEND:20260320T100000Z\r\nSUMMARY:Privat\r\n"
+    b"END:VEVENT\r\nEND:VCALENDAR\r\n"
+)
+
+
 def run(db: Path, *args: str) -> int:
     return main(["--db", str(db), *args])
 
@@ -254,12 +263,7 @@ def test_what_a_coach_may_not_change_is_refused_and_nothing_written(
     refused(team, capsys, *as_anna, "ack", "e-bert")
     # an import into someone else's plan, or of shared dates
     ics = tmp_path / "in.ics"
-    ics.write_bytes(
-        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\n"
-        b"UID:import-1@example.org\r\nDTSTAMP:20260301T000000Z\r\n"
-        b"DTSTART:20260320T090000Z\r\nDTEND:20260320T100000Z\r\nSUMMARY:Privat\r\n"
-        b"END:VEVENT\r\nEND:VCALENDAR\r\n"
-    )
+    ics.write_bytes(PRIVATE_ICS)
     refused(team, capsys, *as_anna, "import", str(ics), "--coach", BERT)
     refused(team, capsys, *as_anna, "import", str(ics), "--kind", "fachtag")
 
@@ -278,12 +282,7 @@ def test_what_a_coach_may_change(team: Path, capsys: pytest.CaptureFixture[str],
     acks = Store.open(team).acks()
     assert [a.by for a in acks] == [ANNA] and "e-anna" in acks[0].events
     ics = tmp_path / "in.ics"
-    ics.write_bytes(
-        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\n"
-        b"UID:import-1@example.org\r\nDTSTAMP:20260301T000000Z\r\n"
-        b"DTSTART:20260320T090000Z\r\nDTEND:20260320T100000Z\r\nSUMMARY:Privat\r\n"
-        b"END:VEVENT\r\nEND:VCALENDAR\r\n"
-    )
+    ics.write_bytes(PRIVATE_ICS)
     assert run(team, *as_anna, "import", str(ics)) == 0  # into her own plan
     capsys.readouterr()
     imported = Store.open(team).event_by_uid("import-1@example.org")
