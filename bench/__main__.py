@@ -348,6 +348,11 @@ def bench_ui(store: Store, path: Path, span: Span, rows: list[Row], quick: bool)
     switches = ui.switch_times(path, case.busy, reps)
     rows.append(Row("switching the month (key to painted)", "≤ 30 ms", 30,
                     samples=switches["month"], note="pty, read back through pyte"))
+    # Over SSH every byte of a frame crosses the link: 48 kB is about one whole 100x30
+    # screen in 256 colours, under 0.4 s at 1 Mbit/s (a weak mobile link).
+    rows.append(Row("bytes sent per month switch at 100x30", "≤ 48 kB", 48_000, unit="B",
+                    samples=switches["bytes"],
+                    note="all the planner writes for one `]` or `[`, TERM=xterm-256color"))
     rows.append(Row("switching the view, month ↔ week", "≤ 30 ms", 30,
                     samples=switches["view"]))
     rows.append(Row("moving the selection by a day", "≤ 30 ms", 30,
