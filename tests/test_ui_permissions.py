@@ -25,7 +25,7 @@ def team(tmp_path: Path) -> Path:
 
 
 def planner(app: PlannerApp) -> PlannerScreen:
-    screen = app.screen_stack[1]
+    screen = app.screen_stack[0]
     assert isinstance(screen, PlannerScreen)
     return screen
 
@@ -113,3 +113,19 @@ async def test_a_coordinator_sees_everyone_and_filters_by_coach(team: Path) -> N
         await settle_app(app, pilot)
     assert Store.open(team).event(SHARED_BOTH).start.startswith("2026-11-18")
     assert Store.open(team).event(BERT_OWN).sequence == 0
+
+
+async def test_a_coachs_report_screen_is_her_own(team: Path) -> None:
+    from thekiz_tui.screens.report import ReportScreen
+
+    app = PlannerApp(PlannerContext(db=team, today=TODAY, as_coach="anna"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("r")
+        await settle_app(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, ReportScreen)
+        assert screen.report is not None and screen.report.coach == "anna"
+        assert {r.kita for r in screen.report.rows} == {"wiese"}
+        chooser = screen.query_one("#report-coach", Select)
+        assert [v for _, v in chooser._options if v] == ["anna"]

@@ -264,7 +264,10 @@ class ReportScreen(Screen[None]):
     ) -> tuple[tuple[int, int, str | None], list[Coach], Report]:
         # ``now`` as ``thekiz report`` takes it: today at the current time of day.
         now = datetime.combine(self._today, datetime.now().time()).astimezone()
-        coaches = self._store.coaches()
+        from ..planning.permissions import actor
+
+        who = actor(self._store)  # a coach chooses her own report only
+        coaches = [c for c in self._store.coaches() if who.may_view_coach(c.id)]
         report = month_report(self._store, year, month, coach=coach, now=now)
         return (year, month, coach), coaches, report
 
