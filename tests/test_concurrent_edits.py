@@ -73,9 +73,7 @@ def test_undo_does_not_overwrite_a_change_made_elsewhere(team: Path) -> None:
 
 
 def planner(app: PlannerApp) -> PlannerScreen:
-    screen = app.screen_stack[1]
-    assert isinstance(screen, PlannerScreen)
-    return screen
+    return next(s for s in app.screen_stack if isinstance(s, PlannerScreen))
 
 
 async def open_form_on_her_event(app: PlannerApp, pilot: object, title: str) -> None:

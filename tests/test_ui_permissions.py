@@ -25,9 +25,7 @@ def team(tmp_path: Path) -> Path:
 
 
 def planner(app: PlannerApp) -> PlannerScreen:
-    screen = app.screen_stack[0]
-    assert isinstance(screen, PlannerScreen)
-    return screen
+    return next(s for s in app.screen_stack if isinstance(s, PlannerScreen))
 
 
 def screen_text(app: PlannerApp) -> str:
