@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import Screen
 
 from store import paths
 
@@ -123,12 +124,19 @@ class PlannerApp(App[None]):
             for b in self._bindings.key_to_bindings.get(key, [])
         ]
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen[None]:
+        """The planner is the app's first screen (not pushed over an empty one: one
+        screen less to compose and style before the first frame)."""
         from .screens.planner import PlannerScreen
 
-        self.theme = os.environ.get("THEKIZ_THEME", "textual-dark")
-        self.push_screen(PlannerScreen(today=self.ctx.today, first_window=self._first_window))
+        screen = PlannerScreen(today=self.ctx.today, first_window=self._first_window)
         self._first_window = None
+        return screen
+
+    def on_mount(self) -> None:
+        theme = os.environ.get("THEKIZ_THEME", "textual-dark")
+        if theme != self.theme:  # (setting it restyles every widget)
+            self.theme = theme
         self.set_interval(POLL_SECONDS, self._poll)
         self.set_timer(GC_AT_THE_LATEST, resume_gc)
 
