@@ -16,7 +16,14 @@ from pathlib import Path
 
 import pytest
 from conftest import need_program
-from helpers.team import make_team, new_key, one_german_line, thekiz, thekiz_env
+from helpers.team import (
+    make_team,
+    new_key,
+    one_german_line,
+    readme_lines,
+    thekiz,
+    thekiz_env,
+)
 
 from thekiz_tui.remote.grants import coach_of_command, read_grants
 
@@ -233,3 +240,26 @@ def test_concurrent_grants_lose_none(db: Path, keys: Path, tmp_path: Path) -> No
     assert sorted(g.comment for g in read_grants(target)) == [f"key{i}@laptop"
                                                               for i in range(5)]
     assert target.read_bytes().startswith(FOREIGN)
+
+
+def test_the_readme_admin_commands_work_as_shown(tmp_path: Path, keys: Path) -> None:
+    """The README's ``~/venv/bin/thekiz access …`` lines, run as written in the home
+    folder of the thekiz user: the default store and the default authorized_keys."""
+    home = tmp_path / "home"
+    make_team(home / ".local" / "share" / "thekiz" / "plan.json")
+    (home / "anna.pub").write_text(new_key(keys, "anna").read_text())
+    env = {k: v for k, v in thekiz_env(HOME=str(home)).items() if not k.startswith("XDG_")}
+    lines = readme_lines("~/venv/bin/thekiz ")
+    assert [shlex.split(line)[1:3] for line in lines] == [
+        ["access", "grant"], ["access", "list"], ["access", "revoke"]]
+    target = home / ".ssh" / "authorized_keys"
+    seen: list[list[str]] = []
+    for line in lines:
+        words = [sys.executable, "-m", "thekiz_tui", *shlex.split(line)[1:]]
+        result = subprocess.run(words, cwd=home, env=env, capture_output=True, text=True,
+                                timeout=120, stdin=subprocess.DEVNULL)
+        assert result.returncode == 0, (line, result.stderr)
+        seen.append([g.coach for g in read_grants(target)])
+        if "list" in line:
+            assert "Anna Beispiel" in result.stdout
+    assert seen == [["anna"], ["anna"], []]

@@ -16,7 +16,9 @@ from __future__ import annotations
 import json
 import os
 import pwd
+import re
 import select
+import shlex
 import socket
 import subprocess
 import time
@@ -26,8 +28,10 @@ from pathlib import Path
 
 import pytest
 from conftest import need_program
-from helpers.team import ANNA_SEES, make_team, new_key, thekiz
+from helpers.team import ANNA_SEES, make_team, new_key, readme_blocks, readme_lines, thekiz
 from icalendar import Calendar
+
+from thekiz_tui.remote.grants import coach_of_command
 
 pytestmark = pytest.mark.external
 
@@ -295,3 +299,41 @@ def test_a_granted_key_opens_the_planner_as_her(server: Server) -> None:
     finally:
         status = terminal.close()
     assert status == 0, terminal.text
+
+
+# -- the README for admins stays true --------------------------------------------------
+
+
+def test_the_readme_sshd_config_blocks_are_valid(tmp_path: Path) -> None:
+    sshd = need_program("sshd")
+    keygen = need_program("ssh-keygen")
+    subprocess.run([keygen, "-q", "-t", "ed25519", "-N", "", "-f", str(tmp_path / "host")],
+                   check=True)
+    blocks = readme_blocks("sshd_config")
+    assert len(blocks) == 2
+    for block in blocks:
+        config = tmp_path / "sshd_config"
+        config.write_text(f"HostKey {tmp_path / 'host'}\nPidFile none\nUsePAM no\n{block}")
+        checked = subprocess.run([sshd, "-t", "-f", str(config)], capture_output=True,
+                                 text=True, timeout=STEP)
+        assert checked.returncode == 0, (block, checked.stderr)
+    forced = re.search(r"ForceCommand (.*)", blocks[1])
+    assert forced is not None and coach_of_command(forced.group(1)) == "anna"
+
+
+def test_the_readme_coach_commands_work_as_shown(server: Server, tmp_path: Path) -> None:
+    """Every ``ssh thekiz@server …`` line of the README against the real sshd; the line
+    without a command is the planner (``test_a_granted_key_opens_the_planner_as_her``)."""
+    lines = readme_lines("ssh thekiz@server")
+    assert "ssh thekiz@server" in lines
+    commands = [shlex.split(line)[2:] for line in lines if line != "ssh thekiz@server"]
+    assert [c[0] for c in commands] == ["export", "export", "report"]
+    for words in commands:
+        command, _, target = (words[:words.index(">")], ">", words[-1]) if ">" in words else (
+            words, "", "")
+        result = server.run("anna", *command)
+        assert result.returncode == 0, (words, result.stderr)
+        if target.endswith(".ics"):
+            assert Calendar.from_ical(result.stdout).name == "VCALENDAR"
+        elif target.endswith(".csv"):
+            assert "Kita Wiesengrund" in result.stdout and ";" in result.stdout

@@ -93,3 +93,28 @@ def one_german_line(result: subprocess.CompletedProcess[str]) -> str:
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("thekiz: "), result.stderr
     return lines[0]
+
+
+def readme_section(title: str = "## Ein Server für das Team") -> str:
+    """The README's section for admins on the OpenSSH route, up to the next section or
+    subsection (``thekiz serve`` has its own)."""
+    import re
+
+    readme = Path(__file__).resolve().parents[2] / "README.md"
+    return re.split(r"\n##+ ", readme.read_text(encoding="utf-8").split(title, 1)[1])[0]
+
+
+def readme_blocks(kind: str) -> list[str]:
+    """The fenced blocks of that section in ``kind`` (``sh``, ``sshd_config``)."""
+    import re
+
+    return re.findall(rf"```{kind}\n(.*?)```", readme_section(), re.S)
+
+
+def readme_lines(prefix: str) -> list[str]:
+    """The lines of the section's ``sh`` blocks that start with ``prefix``, without their
+    comments."""
+    import re
+
+    return [re.sub(r"\s+#.*$", "", line).strip() for block in readme_blocks("sh")
+            for line in block.splitlines() if line.startswith(prefix)]
