@@ -99,14 +99,15 @@ class Server:
     def matches(self, pattern: str) -> list[re.Match[str]]:
         return list(re.finditer(pattern, self.log()))
 
-    def wait_log(self, pattern: str, count: int = 1, timeout: float = 30.0) -> re.Match[str]:
+    async def wait_log(self, pattern: str, count: int = 1,
+                       timeout: float = 30.0) -> re.Match[str]:
         """The ``count``-th line that matches, once it is there."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             found = self.matches(pattern)
             if len(found) >= count:
                 return found[count - 1]
-            time.sleep(0.05)
+            await asyncio.sleep(0.05)
         raise AssertionError(f"no log line {pattern!r} (#{count}) in:\n{self.log()}")
 
     def stop(self) -> int:
@@ -118,6 +119,9 @@ class Server:
             if self.proc.poll() is None:
                 self.proc.kill()
                 self.proc.wait()
+            for pipe in (self.proc.stdout, self.proc.stderr):
+                if pipe is not None:
+                    pipe.close()
 
 
 class Team:
@@ -246,7 +250,7 @@ async def test_a_granted_key_opens_her_planner_which_follows_a_resize(
         screen.send("q")
         await asyncio.wait_for(screen.process.wait(), 30)
         assert screen.process.exit_status == 0
-    line = server.wait_log(r"end coach=anna .*kind=planner reason=exit status=0")
+    line = await server.wait_log(r"end coach=anna .*kind=planner reason=exit status=0")
     assert "ssh-ed25519 AAAA" not in server.log()
     assert line
 
@@ -290,7 +294,8 @@ async def test_five_concurrent_sessions_each_create_an_event(
 async def test_a_key_that_was_not_granted_is_refused(team: Team, server: Server) -> None:
     with pytest.raises(asyncssh.PermissionDenied):
         await connect(server.port, team.stranger)
-    server.wait_log(r"refused peer=127\.0\.0\.1:\d+ user=irgendwer reason=")
+    await server.wait_log(r"refused peer=127\.0\.0\.1:\d+ user=irgendwer "
+                    r"reason='kein gewährter Schlüssel' keys=SHA256:")
 
 
 async def test_a_revoked_key_is_refused_at_the_next_login(team: Team, server: Server) -> None:
@@ -335,21 +340,52 @@ async def test_a_killed_session_leaves_the_server_serving(team: Team, server: Se
     async with await connect(server.port, team.keys["bert"]) as conn:
         screen = await planner(conn)
         await screen.until("the planner as Bert", top_bar("Bert Muster"), STARTUP)
-        pid = int(server.wait_log(started, before + 1).group(1))
+        pid = int((await server.wait_log(started, before + 1)).group(1))
         os.kill(pid, signal.SIGKILL)
         await asyncio.wait_for(screen.process.wait(), 30)
         assert screen.process.exit_signal is not None
         assert screen.process.exit_signal[0] == "KILL"
-    server.wait_log(ended)
+    await server.wait_log(ended)
     async with await connect(server.port, team.keys["bert"]) as conn:
         result = await conn.run("list", check=False)
     assert result.exit_status == 0, result.stderr
     assert server.proc.poll() is None
 
 
-async def test_idle_timeout_max_sessions_and_a_clean_stop(team: Team) -> None:
-    served = team.serve("--idle-timeout", "0.05", "--max-sessions", "1")  # 3 seconds
+async def test_a_dropped_connection_ends_its_planner(team: Team, server: Server) -> None:
+    started = r"session coach=emil .*kind=planner pid=(\d+)"
+    before = len(server.matches(started))
+    conn = await connect(server.port, team.keys["emil"])
+    screen = await planner(conn)
+    await screen.until("the planner as Emil", top_bar("Emil Entwurf"), STARTUP)
+    pid = int((await server.wait_log(started, before + 1)).group(1))
+    conn.abort()  # the laptop's lid closed: no goodbye
+    await server.wait_log(r"end coach=emil .*reason=disconnect")
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and _alive(pid):
+        await asyncio.sleep(0.05)
+    assert not _alive(pid), "the planner of a dropped connection still runs"
+
+
+def _alive(pid: int) -> bool:
     try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+async def test_idle_timeout_max_sessions_and_a_clean_stop(team: Team) -> None:
+    served = team.serve("--idle-timeout", "0.05", "--max-sessions", "1",  # 3 seconds
+                        "--login-timeout", "1")
+    try:
+        # A connection that never logs in is dropped after the login timeout.
+        reader, writer = await asyncio.open_connection("127.0.0.1", served.port)
+        banner = await asyncio.wait_for(reader.readline(), 30)
+        assert banner.startswith(b"SSH-2.0-")
+        assert await asyncio.wait_for(reader.read(), 30) == b""
+        writer.close()
+        await served.wait_log(r"refused peer=127\.0\.0\.1:\d+ reason='Anmeldezeit abgelaufen'")
         async with await connect(served.port, team.keys["dora"]) as conn:
             first = await planner(conn)
             second = await conn.create_process(term_type="xterm", term_size=(80, 24),
@@ -360,7 +396,7 @@ async def test_idle_timeout_max_sessions_and_a_clean_stop(team: Team) -> None:
             await first.until("the goodbye after idling",
                               lambda s: "ohne Eingabe beendet" in s.text, STARTUP)
             await asyncio.wait_for(first.process.wait(), 30)
-        served.wait_log(r"end coach=dora .*reason=idle")
+        await served.wait_log(r"end coach=dora .*reason=idle")
         # SIGTERM ends the running sessions and the server, with exit status 0.
         async with await connect(served.port, team.keys["dora"]) as conn:
             running = await planner(conn)

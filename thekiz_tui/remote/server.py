@@ -127,7 +127,12 @@ class GrantServer(asyncssh.SSHServer):
             self.hub.log.event("logout", coach=self.grant.coach, key=self.grant.fingerprint,
                                peer=self.peer, error=exc or "")
         else:
-            reason = str(exc) if exc else "kein gewährter Schlüssel"
+            if self.offered:
+                reason = "kein gewährter Schlüssel"
+            elif exc is not None and "timeout" in str(exc).lower():
+                reason = "Anmeldezeit abgelaufen"
+            else:
+                reason = str(exc) if exc else "ohne Anmeldung getrennt"
             self.hub.log.event("refused", peer=self.peer, user=self.user, reason=reason,
                                keys=",".join(self.offered))
 
