@@ -11,6 +11,7 @@ import asyncio
 import json
 import os
 import re
+import shlex
 import signal
 import subprocess
 import sys
@@ -74,14 +75,12 @@ def grant(db: Path, authorized_keys: Path, coach: str, key: Path) -> None:
 class Server:
     """``thekiz serve`` as a subprocess on a free port; its log in ``log_path``."""
 
-    def __init__(self, folder: Path, db: Path, authorized_keys: Path, *extra: str) -> None:
-        self.log_path = folder / f"serve-{time.monotonic_ns()}.log"
+    def __init__(self, cmd: list[str], log_path: Path, env: dict[str, str] | None = None,
+                 cwd: Path | None = None) -> None:
+        self.log_path = log_path
         self.proc = subprocess.Popen(
-            [*THEKIZ, "--db", str(db), "serve", "--port", "0",
-             "--host-key", str(folder / "host_key"), "--authorized-keys",
-             str(authorized_keys), "--log", str(self.log_path), *extra],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            env={**os.environ, "THEKIZ_TODAY": TODAY})
+            [*cmd, "--log", str(log_path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True, cwd=cwd, env=env or {**os.environ, "THEKIZ_TODAY": TODAY})
         assert self.proc.stdout is not None
         self.banner: list[str] = []
         for line in self.proc.stdout:
@@ -136,7 +135,10 @@ class Team:
         self.stranger = make_key(folder, "stranger")
 
     def serve(self, *extra: str) -> Server:
-        return Server(self.folder, self.db, self.authorized_keys, *extra)
+        return Server([*THEKIZ, "--db", str(self.db), "serve", "--port", "0",
+                       "--host-key", str(self.folder / "host_key"), "--authorized-keys",
+                       str(self.authorized_keys), *extra],
+                      self.folder / f"serve-{time.monotonic_ns()}.log")
 
 
 @pytest.fixture(scope="module")
@@ -434,3 +436,36 @@ def test_the_host_key_is_made_once_with_mode_0600(team: Team, server: Server) ->
     assert key.stat().st_mode & 0o777 == 0o600
     fingerprint = asyncssh.read_private_key(key).get_fingerprint("sha256")
     assert any(fingerprint in line for line in server.banner), server.banner
+
+
+async def test_the_readme_serve_lines_work_as_shown(tmp_path: Path) -> None:
+    """The README's ``thekiz serve`` lines, run by a shell in the thekiz user's home with
+    the default store (on a free loopback port instead of 0.0.0.0:2222)."""
+    from tests.helpers.team import readme_section
+
+    section = readme_section("### `thekiz serve`: when no one can configure sshd")
+    lines = [line for block in re.findall(r"```sh\n(.*?)```", section, re.S)
+             for line in block.splitlines() if line.startswith("~/venv/bin/thekiz ")]
+    assert [line.split()[1] for line in lines] == ["access", "serve"]
+    home = tmp_path / "home"
+    make_store(home / ".local" / "share" / "thekiz" / "plan.json")
+    key = make_key(home, "anna")
+    program = shlex.join(THEKIZ)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "THEKIZ_"))}
+    env.update(HOME=str(home), THEKIZ_TODAY=TODAY)
+    granted = subprocess.run(["bash", "-c", lines[0].replace("~/venv/bin/thekiz", program)],
+                             cwd=home, env=env, capture_output=True, text=True, timeout=120,
+                             check=False)
+    assert granted.returncode == 0, granted.stderr
+    serve_line = lines[1].replace("--host 0.0.0.0 --port 2222", "--host 127.0.0.1 --port 0")
+    words = [*THEKIZ, *(w.replace("~", str(home)) for w in shlex.split(serve_line)[1:])]
+    served = Server(words, tmp_path / "serve.log", env=env, cwd=home)
+    try:
+        assert any("Host-Schlüssel SHA256:" in line for line in served.banner)
+        assert (home / ".local" / "share" / "thekiz" / "ssh_host_ed25519_key").exists()
+        async with await connect(served.port, key) as conn:
+            result = await conn.run("list --from 25.11.2026 --to 25.11.2026", check=False)
+        assert result.exit_status == 0, result.stderr
+        assert ANNA_EVENT in str(result.stdout)
+    finally:
+        assert served.stop() == 0, served.log()
