@@ -201,7 +201,11 @@ def test_unknown_coach_and_missing_arguments_are_refused(db: Path, keys: Path,
                                                  "--authorized-keys", str(target)))
     assert "gibt es nicht" in one_german_line(access(db, "grant", "anna", str(keys / "no.pub"),
                                                      "--authorized-keys", str(target)))
+    missing = one_german_line(access(tmp_path / "nowhere.json", "grant", "anna", public,
+                                     "--authorized-keys", str(target)))
+    assert "nowhere.json gibt es nicht" in missing
     assert not target.exists()
+    assert not (tmp_path / "nowhere.json").exists()
 
 
 def test_revoke_by_coach_or_by_fingerprint(db: Path, keys: Path, tmp_path: Path) -> None:

@@ -46,6 +46,9 @@ def _grant(config: Config, args: argparse.Namespace, path: Path) -> int:
     if not args.who or not args.key:
         bad("Bitte die Prozessbegleiter*in und ihren öffentlichen Schlüssel angeben: "
             "thekiz access grant ID SCHLÜSSEL.pub")
+    if not config.db.exists():
+        bad(f"Die Datenbank {config.db} gibt es nicht; der Zugang braucht die Datenbank, "
+            "in der die Prozessbegleiter*in steht (--db PFAD).")
     coach = read_store(config).coach(args.who)  # a German NotFound for an unknown coach
     try:
         key = parse_public_key(_read_key(args.key))
