@@ -11,6 +11,7 @@ sessions, a login timeout. One log line per event (see ``serverlog``).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import sys
@@ -394,7 +395,8 @@ async def _serve(options: ServeOptions, host_key: asyncssh.SSHKey, log: Connecti
     tasks = [s.task for s in hub.sessions if s.task is not None]
     if tasks:
         await asyncio.wait(tasks, timeout=10)
-    await server.wait_closed()
+    with contextlib.suppress(TimeoutError):  # a client that lingers without a session
+        await asyncio.wait_for(server.wait_closed(), 10)
     log.event("stop", pid=os.getpid())
     return 0
 
