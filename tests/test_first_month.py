@@ -3,7 +3,13 @@ month as a read in this process, and the same German errors."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import pty
+import select
+import subprocess
+import sys
+import time
 from datetime import date
 from pathlib import Path
 
@@ -12,7 +18,6 @@ import pytest
 from store import Coach, Event, Store, StoreError, new_id
 from thekiz_tui.commands.first_month import FirstMonthReader, read_first_month
 from thekiz_tui.config import Config
-from thekiz_tui.planning.timeutil import BadInput
 
 DAY = date(2025, 3, 12)
 
@@ -58,10 +63,36 @@ def test_an_unknown_coach_is_a_german_error_from_the_child(plan: Path) -> None:
         titles(Config(db=plan, as_coach="nobody"))
 
 
-def test_a_broken_config_file_is_a_german_error(plan: Path, tmp_path: Path) -> None:
+def run_in_terminal(*args: str, env: dict[str, str]) -> tuple[int, str]:
+    """``thekiz ARGS`` on a pseudo-terminal (the planner wants one): exit code and output."""
+    main, child = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "thekiz_tui", *args], stdin=child,
+                            stdout=child, stderr=child, env=env, start_new_session=True)
+    os.close(child)
+    output, deadline = b"", time.monotonic() + 60
+    with contextlib.suppress(OSError):  # EIO: the terminal's other side is closed
+        while time.monotonic() < deadline:
+            if select.select([main], [], [], 1)[0]:
+                if not (chunk := os.read(main, 4096)):
+                    break
+                output += chunk
+    os.close(main)
+    if proc.poll() is None:  # still running: the planner opened instead of refusing
+        proc.kill()
+    return proc.wait(timeout=10), output.decode("utf-8", "replace")
+
+
+def test_the_planner_names_an_unknown_coach_and_a_broken_config_in_german(
+    plan: Path, tmp_path: Path
+) -> None:
+    env = dict(os.environ)
+    code, output = run_in_terminal("--db", str(plan), "--as", "nobody", env=env)
+    assert code == 2
+    assert "„nobody“ gibt es nicht" in output and "Traceback" not in output
     (tmp_path / "config.toml").write_text("lang = [", encoding="utf-8")
-    with pytest.raises(BadInput, match=r"Einstellungsdatei .* ist fehlerhaft"):
-        titles(Config(db=plan))
+    code, output = run_in_terminal("--db", str(plan), env=env)
+    assert code == 2
+    assert "ist fehlerhaft" in output and "Traceback" not in output
 
 
 def test_a_corrupt_store_is_a_german_error_and_stays_as_it_was(plan: Path) -> None:

@@ -6,7 +6,7 @@ does the reading (on another core), while this process imports Textual; the chil
 the month over through a pipe. Without ``fork``, or if the child fails for a reason other
 than a German error, the month is read here, after the imports.
 
-A German error of the child (an unknown coach, a broken store, a bad config file) is
+A German error of the child (an unknown coach, a broken store) is
 raised here as the same kind of error, so ``thekiz`` reports it as before and exits 2.
 """
 
@@ -20,24 +20,20 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ..config import Config
     from ..planning.window import Window
-    from ..uiconfig import UiConfig
 
 
 @dataclass(frozen=True, slots=True)
 class FirstMonth:
     window: Window  # today's month, without its findings (they follow in a worker)
     stamp: object  # the store's stamp from before the read
-    ui: UiConfig  # the planner's own settings file
 
 
 def read_first_month(config: Config) -> FirstMonth:
     from store import paths
 
     from ..planning.window import Filters, build_window
-    from ..uiconfig import load_ui_config
     from .common import open_store, today
 
-    ui = load_ui_config()
     stamp = paths.stamp(paths.main_file(config.db))
     store = open_store(config)
     if config.as_coach:
@@ -45,7 +41,7 @@ def read_first_month(config: Config) -> FirstMonth:
     day = today()
     window = build_window(store, None, day.year, day.month, today=day,
                           filters=Filters(), complete=False)
-    return FirstMonth(window=window, stamp=stamp, ui=ui)
+    return FirstMonth(window=window, stamp=stamp)
 
 
 class FirstMonthReader:

@@ -37,10 +37,13 @@ def cmd_planner(config: Config, args: argparse.Namespace) -> int:
     from ..app import PlannerApp, PlannerContext
 
     first = reader.result()
+    from ..uiconfig import load_ui_config  # (its keys need Textual: not in the child)
+
+    ui = load_ui_config()
     lang = config.lang
-    if getattr(args, "lang", None) is None and not os.environ.get("THEKIZ_LANG") and first.ui.lang:
-        lang = first.ui.lang
+    if getattr(args, "lang", None) is None and not os.environ.get("THEKIZ_LANG") and ui.lang:
+        lang = ui.lang
     ctx = PlannerContext(db=config.db, today=first.window.today, as_coach=config.as_coach,
-                         lang=lang, keymap=first.ui.keymap)
+                         lang=lang, keymap=ui.keymap)
     PlannerApp(ctx, first_window=first.window, stamp=first.stamp).run()
     return EXIT_OK
