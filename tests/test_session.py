@@ -185,6 +185,12 @@ REFUSED = [
     "list --help",
     "'list",
     "list\nbash",
+    # dates at the ends of the calendar (a window around them would overflow)
+    "list --to 31.12.9999",
+    "list --from 1.1.0001 --to 31.12.9999",
+    "export --from 30.12.9999",
+    "conflicts --to 1.1.0001",
+    "report --month 9999-12",
 ]
 
 

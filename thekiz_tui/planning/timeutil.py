@@ -72,6 +72,14 @@ def stored_span(start: str, end: str, all_day: bool, tz: str = DEFAULT_TZ) -> tu
 _DATE_DE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})?$")
 _DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _TIME = re.compile(r"^(\d{1,2})(?::?(\d{2}))?(?:\s*uhr)?$", re.IGNORECASE)
+# The years a person may type: windows, months and series a few years around them stay
+# far from the ends of ``date`` (1 and 9999), where a day more or less overflows.
+YEARS = range(1900, 3000)
+
+
+def _in_years(text: str, year: int) -> None:
+    if year not in YEARS:
+        raise BadInput(f"„{text}“ liegt außerhalb der Jahre {YEARS[0]}–{YEARS[-1]}.")
 
 
 def parse_date(text: str, *, today: date | None = None) -> date:
@@ -83,12 +91,16 @@ def parse_date(text: str, *, today: date | None = None) -> date:
         return today + timedelta(days=words[raw])
     try:
         if m := _DATE_ISO.match(raw):
+            _in_years(text, int(m[1]))
             return date(int(m[1]), int(m[2]), int(m[3]))
         if m := _DATE_DE.match(raw):
             year = today.year if m[3] is None else int(m[3])
             if m[3] is not None and len(m[3]) == 2:
                 year += 2000
+            _in_years(text, year)
             return date(year, int(m[2]), int(m[1]))
+    except BadInput:
+        raise
     except ValueError as error:
         raise BadInput(f"„{text}“ ist kein gültiges Datum.") from error
     raise BadInput(f"„{text}“ ist kein Datum (erwartet z. B. 04.03.2025 oder 2025-03-04).")
@@ -135,6 +147,7 @@ def parse_month(text: str) -> tuple[int, int]:
         raise BadInput(f"„{text}“ ist kein Monat (erwartet z. B. 2025-03).")
     if not 1 <= month <= 12:
         raise BadInput(f"„{text}“ ist kein gültiger Monat.")
+    _in_years(text, year)
     return year, month
 
 
