@@ -431,6 +431,28 @@ def test_the_real_ssh_client_exports_and_gets_no_shell(team: Team, server: Serve
     assert "nicht erlaubt" in shell.stderr
 
 
+async def test_what_a_client_chooses_reaches_the_log_as_plain_text(
+        team: Team, server: Server) -> None:
+    """Its command may hold escape sequences (asyncssh refuses them in a user name): the
+    log holds them as ``?``, so reading it in a terminal is safe. A command that no
+    process could be started with is refused with a German line, not as a failure."""
+    escape = "\x1b]0;owned\x07\x1b[2J"
+    async with await connect(server.port, team.keys["dora"], user="dora") as conn:
+        result = await conn.run(f"{escape}list", check=False)
+        assert result.exit_status == 2, result
+        assert "nicht erlaubt" in str(result.stderr)
+        for bad in ("list\0--db=/tmp/x", "list --kita=" + "x" * 200_000):
+            # (neither fits into a process's environment)
+            result = await conn.run(bad, check=False)
+            assert result.exit_status == 2, result
+            assert "thekiz: Der Befehl ist nicht lesbar" in str(result.stderr), result
+    await server.wait_log(r"end coach=dora .*kind='command:\?\]0;owned\?\?\[2Jlist'")
+    await server.wait_log(r"session-refused coach=dora .*nicht lesbar", count=2)
+    log = server.log()
+    assert not any(ch in log for ch in "\x1b\x07\0"), repr(log[-600:])
+    assert "error" not in " ".join(line for line in log.splitlines() if "coach=dora" in line)
+
+
 def test_the_host_key_is_made_once_with_mode_0600(team: Team, server: Server) -> None:
     key = team.folder / "host_key"
     assert key.stat().st_mode & 0o777 == 0o600

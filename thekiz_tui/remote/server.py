@@ -29,6 +29,7 @@ from .serverlog import ConnectionLog
 # Leaving a full-screen program that was ended from outside: the main screen back, the
 # cursor shown, mouse reporting and bracketed paste off.
 RESTORE_TERMINAL = b"\x1b[?1049l\x1b[?25h\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?2004l"
+MAX_COMMAND = 8192  # characters: the allowed commands are short; the system's limit is not
 NEEDS_TERMINAL = ("Der Planer braucht ein Terminal: bitte „ssh -t“ verwenden, oder einen "
                   "Befehl angeben (export, list, conflicts, report).")
 
@@ -259,6 +260,11 @@ class Session(asyncssh.SSHServerSession[bytes]):
             return "Der Server wird beendet."
         if self.term is None and self.command is None:
             return NEEDS_TERMINAL
+        if len(self.command or "") > MAX_COMMAND or "\0" in (self.command or "") + (
+                self.term or ""):
+            # (the process could not be started with them in its environment)
+            return (f"Der Befehl ist nicht lesbar (ein Nullbyte, oder länger als "
+                    f"{MAX_COMMAND} Zeichen).")
         limit = self.hub.options.max_sessions
         if len(self.hub.sessions) >= limit:
             return (f"Zu viele Sitzungen gleichzeitig (höchstens {limit}). Bitte später "

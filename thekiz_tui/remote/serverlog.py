@@ -29,5 +29,9 @@ class ConnectionLog:
 
 
 def _value(value: object) -> str:
+    """One word of the line. What a client chose (its user name, its command) may hold
+    control characters: they become ``?``, so that reading the log in a terminal runs
+    no escape sequence and no line is forged."""
     text = " ".join(str(value).split())[:200]
+    text = "".join(ch if ch.isprintable() else "?" for ch in text)
     return shlex.quote(text) if text else "''"
