@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.reactive import reactive
+from textual.reactive import Reactive, reactive
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Static
 
@@ -29,6 +29,8 @@ from ..planning.timeutil import MONTHS_DE, WEEKDAYS_DE, fmt_date
 from ..planning.window import Filters, Window, build_window
 
 if TYPE_CHECKING:
+    from textual.widget import Widget
+
     from store import Event
 
     from ..app import PlannerApp
@@ -76,9 +78,15 @@ class PlannerScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = list(keys.bindings())
 
-    view: reactive[str] = reactive("month", init=False)
+    # repaint=False: the views, the top bar and the panel repaint what changed; a
+    # repaint of the screen itself would send the whole terminal again after every key
+    # (over SSH, every byte of it). Textual's own ``focused`` repaints the screen on
+    # every focus change, as each view switch makes; the widgets whose looks depend on
+    # focus repaint themselves, and the children cover the whole screen.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+    view: reactive[str] = reactive("month", init=False, repaint=False)
     """Which view shows: month, week or agenda."""
-    day: reactive[date] = reactive(date(2000, 1, 1), init=False)
+    day: reactive[date] = reactive(date(2000, 1, 1), init=False, repaint=False)
     """The selected day; survives switching the view."""
 
     @dataclass
