@@ -232,6 +232,27 @@ def test_revoke_by_coach_or_by_fingerprint(db: Path, keys: Path, tmp_path: Path)
     assert target.read_bytes() == before
 
 
+def test_only_the_coordination_office_grants_and_revokes_with_as(db: Path, keys: Path,
+                                                                 tmp_path: Path) -> None:
+    """With ``--as``, who may enter is the coordination office's matter, like the
+    coaches themselves: a coach grants no key (not even to another coach) and revokes none."""
+    target = tmp_path / "authorized_keys"
+    granted(db, "bert", str(new_key(keys, "bert")), "--authorized-keys", str(target))
+    before = target.read_bytes()
+    mine = str(new_key(keys, "mine"))
+
+    def as_(who: str, *args: str) -> subprocess.CompletedProcess[str]:
+        return thekiz("--db", str(db), "--as", who, "access", *args,
+                      "--authorized-keys", str(target))
+
+    for args in (("grant", "bert", mine), ("grant", "anna", mine), ("revoke", "bert")):
+        assert "Keine Berechtigung" in one_german_line(as_("anna", *args)), args
+    assert target.read_bytes() == before
+    assert as_("clara", "grant", "anna", mine).returncode == 0
+    assert as_("clara", "revoke", "bert").returncode == 0
+    assert [g.coach for g in read_grants(target)] == ["anna"]
+
+
 def test_concurrent_grants_lose_none(db: Path, keys: Path, tmp_path: Path) -> None:
     target = tmp_path / "authorized_keys"
     target.write_bytes(FOREIGN)

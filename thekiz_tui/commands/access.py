@@ -25,6 +25,10 @@ def cmd_access(config: Config, args: argparse.Namespace) -> int:
 
     path = Path(args.authorized_keys).expanduser() if args.authorized_keys else (
         default_authorized_keys())
+    if config.as_coach and args.action != "list":
+        from ..planning.permissions import actor
+
+        actor(read_store(config)).check_coordinator("Die SSH-Zugänge")
     if args.action == "grant":
         return _grant(config, args, path)
     if args.key is not None:
