@@ -23,6 +23,7 @@ from textual import events
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
 from ..i18n import tr
 from ..planning.findings import Finding
@@ -93,6 +94,10 @@ class AgendaView(ScrollView, can_focus=True):
         background: $surface;
         color: $foreground;
         scrollbar-size-vertical: 1;
+        /* Always (it nearly always has one: see _set_length; the rows leave its column
+           free anyway, see _width): a scrollbar that comes when the agenda is shown would
+           lay it out and paint it a second time. */
+        overflow-y: scroll;
         overflow-x: hidden;
     }
     AgendaView > .agenda--day { text-style: bold; color: $text-primary; }
@@ -129,6 +134,7 @@ class AgendaView(ScrollView, can_focus=True):
         self._built: tuple[object, ...] = ()
         self._strips: dict[tuple[int, bool], Strip] = {}
         self._base_style: Style | None = None
+        self._laid_out = False  # self.size is the size it shows at (see _area)
 
     # -- the contract ------------------------------------------------------------------
 
@@ -150,8 +156,18 @@ class AgendaView(ScrollView, can_focus=True):
 
     # -- building ----------------------------------------------------------------------
 
+    def _area(self) -> Size:
+        """The size the agenda shows at. The planner shows it right after making it
+        visible, before Textual lays it out: until then its size is the one it had when
+        last shown (or none), and the rows would be wrapped for that width in the first
+        frame; the place it is about to fill, its parent's, is the right one."""
+        parent = self.parent
+        if not self._laid_out and isinstance(parent, Widget) and parent.size:
+            return parent.content_size
+        return self.size
+
     def _width(self) -> int:
-        return max(self.size.width - 1, 20)  # one column for the scrollbar
+        return max(self._area().width - 1, 20)  # one column for the scrollbar
 
     def _days(self, window: Window) -> list[date]:
         first = date(window.year, window.month, 1)
@@ -318,11 +334,16 @@ class AgendaView(ScrollView, can_focus=True):
 
     def _fits(self) -> int:
         """Lines below a header that the screen shows with it."""
-        return max(0, (self.scrollable_content_region.height or self.size.height) - 1)
+        return max(0, self._height() - 1)
+
+    def _height(self) -> int:
+        if not self._laid_out:
+            return self._area().height
+        return self.scrollable_content_region.height or self.size.height
 
     def _scroll_to_selection(self, *, pinned: bool = False) -> None:
         target = self._target()
-        height = self.scrollable_content_region.height or self.size.height
+        height = self._height()
         if target is None or height <= 0:
             return
         first, end = target
@@ -333,7 +354,11 @@ class AgendaView(ScrollView, can_focus=True):
         if top != round(self.scroll_y):
             self.scroll_to(y=top, animate=False, force=True)
 
+    def on_hide(self) -> None:
+        self._laid_out = False
+
     def on_resize(self, event: events.Resize) -> None:
+        self._laid_out = True
         self._build()
         self._set_length()
         self._scroll_to_selection()

@@ -191,10 +191,6 @@ class MonthView(Widget, can_focus=True):
         self._cells.clear()
         self._base_style = None
 
-    def on_resize(self, event: events.Resize) -> None:
-        self._lines.clear()
-        self.refresh()  # a wider grid is laid out anew (e.g. when the side panel hides)
-
     _FULL: ClassVar[frozenset[str]] = frozenset({
         "weekend", "selected", "selected-day", "mark-error", "mark-warning", "header-weekend",
     })
@@ -208,6 +204,11 @@ class MonthView(Widget, can_focus=True):
     # -- rendering ---------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
+        # A new size (e.g. when the side panel hides) lays the grid out anew and drops the
+        # lines of the old one. Textual repaints a widget whose size changed by itself, so
+        # a Resize needs no refresh: one that arrives after the new size is painted (as
+        # when the month shows again after another view) would paint it a second time.
+        self._get_layout()
         strip = self._lines.get(y)
         if strip is None:
             strip = self._lines[y] = self._render_line(y)

@@ -282,6 +282,8 @@ class WeekView(Widget, can_focus=True):
             self._grid_lines.clear()
             self._week_columns = None
         self._geom, self._geom_key = layout, key
+        self._lines.clear()
+        self._week_columns = None
         return layout
 
     def _top_row(self, layout: _Layout) -> int:
@@ -332,11 +334,16 @@ class WeekView(Widget, can_focus=True):
         self._base_style = None
 
     def on_resize(self, event: events.Resize) -> None:
-        self._lines.clear()
-        self._week_columns = None
-        self.refresh()
+        # Textual repaints a widget whose size changed by itself, and render_line lays the
+        # grid out for the new size: a refresh here would paint the week a second time
+        # (the Resize arrives after that paint), unless the selected block scrolls now.
         if self._followed is not None:
+            top = self.top
             self._follow(self._followed)
+            if self.top != top:
+                self._lines.clear()
+                self._week_columns = None
+                self.refresh()
 
     _FULL: ClassVar[frozenset[str]] = frozenset({
         "weekend", "selected", "selected-day", "mark-error", "mark-warning", "header-weekend",
@@ -351,6 +358,7 @@ class WeekView(Widget, can_focus=True):
     # -- rendering ---------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
+        self._get_layout()  # a new size drops the lines of the old one
         strip = self._lines.get(y)
         if strip is None:
             strip = self._lines[y] = self._render_line(y)
