@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 
 def cmd_session(config: Config, args: argparse.Namespace) -> int:
-    from ..remote.session import ENV_COMMAND, Refused, parse_request
+    from ..remote.session import ENV_COMMAND, Refused, parse_request, serve_login
 
     coach_id = config.as_coach
     if not coach_id:
@@ -36,4 +36,5 @@ def cmd_session(config: Config, args: argparse.Namespace) -> int:
         argv[4:4] = ["--lang", config.lang]
     from ..cli import run
 
+    serve_login()
     return run(argv)

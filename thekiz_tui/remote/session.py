@@ -6,7 +6,8 @@ process of ``thekiz serve``); the client's request is in ``SSH_ORIGINAL_COMMAND`
 - empty: the planner as that coach;
 - ``export``, ``list``, ``conflicts``, ``report`` with their read-only options: that
   command, always as that coach, to standard output (``export`` never to a file);
-- anything else is refused, and nothing runs.
+- anything else is refused, and nothing runs;
+- the planner of a login reads and writes no files of the server (``over_ssh``).
 
 The request is split like a shell would split words (``shlex``) but never given to a
 shell: ``;``, ``&&`` or ``$(…)`` are ordinary characters here, and every word must be a
@@ -32,6 +33,21 @@ OPTIONS: dict[str, tuple[str, ...]] = {
 }
 GLOBAL_OPTIONS = ("--lang",)
 STDOUT = "-"
+
+
+# Whether this process serves an SSH login (``thekiz session`` sets it before it runs the
+# planner). Then the planner reads and writes no file of the server: a path typed into
+# its export, import or CSV dialog would reach the server's files (the thekiz account's
+# keys, the store itself), and a coach could not fetch such a file anyway.
+_LOGIN = {"ssh": False}
+
+
+def serve_login() -> None:
+    _LOGIN["ssh"] = True
+
+
+def over_ssh() -> bool:
+    return _LOGIN["ssh"]
 
 
 class Refused(ValueError):

@@ -838,7 +838,13 @@ class PlannerScreen(Screen[None]):
     def action_export(self) -> None:
         from ..dialogs.ical import ExportDialog
         from ..planning.timeutil import month_range
+        from ..remote.session import over_ssh
 
+        if over_ssh():  # a path would be on the server
+            self.notify(tr("Nicht über SSH: Der Planer speichert keine Dateien auf dem "
+                           "Server. Ihren Kalender holen Sie auf Ihrem Rechner mit: "
+                           "ssh … export > meine-termine.ics"), severity="warning", timeout=10)
+            return
         app = self.planner
         start, end = month_range(self.day.year, self.day.month)
 
@@ -855,7 +861,13 @@ class PlannerScreen(Screen[None]):
 
     def action_import_calendar(self) -> None:
         from ..dialogs.ical import ImportDialog
+        from ..remote.session import over_ssh
 
+        if over_ssh():
+            self.notify(tr("Nicht über SSH: Der Planer liest keine Dateien des Servers. "
+                           "Termine aus .ics-Dateien importiert die Koordinationsstelle."),
+                        severity="warning", timeout=10)
+            return
         app = self.planner
 
         def done(text: str | None) -> None:

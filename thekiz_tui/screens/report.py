@@ -381,6 +381,15 @@ class ReportScreen(Screen[None]):
     # -- CSV -----------------------------------------------------------------------------
 
     def action_save_csv(self) -> None:
+        from ..remote.session import over_ssh
+
+        if over_ssh():  # a path would be on the server
+            year, month = self.month
+            self.notify(tr("Nicht über SSH: Der Planer speichert keine Dateien auf dem "
+                           "Server. Den Bericht holen Sie auf Ihrem Rechner mit: "
+                           "ssh … report --month {month} --format csv > bericht.csv",
+                           month=f"{year}-{month:02d}"), severity="warning", timeout=10)
+            return
         report = self.report
         if report is None or self.query_one("#report-table", DataTable).loading:
             self.notify(tr("Der Bericht wird noch erstellt."), severity="warning")
