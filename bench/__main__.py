@@ -348,11 +348,16 @@ def bench_ui(store: Store, path: Path, span: Span, rows: list[Row], quick: bool)
     switches = ui.switch_times(path, case.busy, reps)
     rows.append(Row("switching the month (key to painted)", "≤ 30 ms", 30,
                     samples=switches["month"], note="pty, read back through pyte"))
-    # Over SSH every byte of a frame crosses the link: 48 kB is about one whole 100x30
-    # screen in 256 colours, under 0.4 s at 1 Mbit/s (a weak mobile link).
-    rows.append(Row("bytes sent per month switch at 100x30", "≤ 48 kB", 48_000, unit="B",
+    # Over SSH every byte of a frame crosses the link: a whole 100x30 screen in 256
+    # colours was about 48 kB as Textual writes it, under 0.4 s at 1 Mbit/s (a weak mobile
+    # link). A switch repaints the grid, the top bar and the findings only, in one frame,
+    # with colour codes sent as changes (thekiz_tui/lean_output.py): 16 kB is a third of
+    # that screen, 0.13 s at 1 Mbit/s.
+    xterm = ui.switch_bytes(path, case.busy, 3 if quick else 5, "xterm")
+    rows.append(Row("bytes sent per month switch at 100x30", "≤ 16 kB", 16_000, unit="B",
                     samples=switches["bytes"],
-                    note="all the planner writes for one `]` or `[`, TERM=xterm-256color"))
+                    note="all the planner writes for one `]` or `[`, TERM=xterm-256color; "
+                         f"TERM=xterm (16 colours): {statistics.median(xterm) / 1000:.1f} kB"))
     rows.append(Row("switching the view, month ↔ week", "≤ 30 ms", 30,
                     samples=switches["view"]))
     rows.append(Row("moving the selection by a day", "≤ 30 ms", 30,

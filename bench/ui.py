@@ -36,9 +36,9 @@ MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August"
           "September", "Oktober", "November", "Dezember")
 
 
-def _env(today: date) -> dict[str, str]:
+def _env(today: date, term: str = "xterm-256color") -> dict[str, str]:
     env = dict(os.environ)
-    env.update(TERM="xterm-256color", THEKIZ_TODAY=today.isoformat(), COLUMNS="",
+    env.update(TERM=term, THEKIZ_TODAY=today.isoformat(), COLUMNS="",
                LINES="", THEKIZ_CONFIG=os.devnull)
     env.pop("TEXTUAL", None)
     # As on a coach's machine, Python keeps the compiled modules (this environment sets
@@ -130,6 +130,24 @@ def switch_times(path: Path, today: date, reps: int) -> dict[str, list[float]]:
             day = day + timedelta(days=step)
             term.settle(0.25)
             out["select"].append(term.time_key("l" if step > 0 else "h", _selected_date(day)))
+    return out
+
+
+def switch_bytes(path: Path, today: date, reps: int, term: str) -> list[float]:
+    """Bytes the planner writes for one month switch (``]`` or ``[``) at 100x30 with
+    ``TERM=term``, from a running planner whose neighbouring months are built."""
+    out: list[float] = []
+    with Terminal(planner_cmd(path), env=_env(today, term)) as terminal:
+        terminal.wait_for(month_painted(today.year, today.month))
+        terminal.settle(0.5)
+        for key in ("]", "[", "[", "]"):
+            terminal.send(key)
+            terminal.settle(0.3)
+        for i in range(reps):
+            before = terminal.bytes_read
+            terminal.send("]" if i % 2 == 0 else "[")
+            terminal.settle(0.25)
+            out.append(float(terminal.bytes_read - before))
     return out
 
 
