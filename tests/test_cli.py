@@ -193,3 +193,26 @@ def test_list_without_range_is_the_current_month_and_no_heavy_imports(db: Path) 
     result = subprocess.run([sys.executable, "-c", code, str(db)], capture_output=True,
                             text=True, timeout=60)
     assert result.stderr.endswith("[]"), result.stderr
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("travel_minutes", "abc"), ("timezone", "Mars/Olympus"), ("budget_basis", "viel"),
+    ("work_start", "x"), ("work_days", "abc"), ("budget_konsultation", -1),
+])
+def test_a_hand_edited_setting_of_the_wrong_kind_is_named_not_a_crash(
+    tmp_path: Path, name: str, value: object
+) -> None:
+    """A store edited by hand (or by an older tool) with a setting of the wrong kind: every
+    command that checks says which setting to repair, instead of a traceback."""
+    from store import Store
+
+    db = tmp_path / "plan.json"
+    ok(db, "demo")
+    Store.open(db).set_settings({name: value})
+    line = bad(db, "conflicts")
+    assert f"„{name}“" in line and "settings set" in line
+    listed = [row for row in ok(db, "settings", "list").splitlines() if row.startswith(name)]
+    assert "ungültig" in listed[0]  # the settings still show, to be repaired
+    good = {"timezone": "Europe/Berlin", "work_start": "07:00", "work_days": "0,1,2,3,4"}
+    ok(db, "settings", "set", name, good.get(name, "30"))
+    assert thekiz(db, "conflicts").returncode in (0, 1)  # checks again, findings or none

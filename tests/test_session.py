@@ -223,3 +223,30 @@ def test_the_session_needs_a_known_coach(db: Path) -> None:
     assert "--as" in one_german_line(thekiz("--db", str(db), "session",
                                             env=thekiz_env(SSH_ORIGINAL_COMMAND="list")))
     assert "„zoe“ gibt es nicht" in one_german_line(session(db, "list", "zoe"))
+
+
+def test_an_unforeseen_error_ends_the_session_without_a_traceback(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A defect we have not met yet must not show the client a traceback with the server's
+    paths: one German line, exit 2, and the traceback in the server's log folder. (The
+    defect is stood in for by a failing list command: there is no known one to use.)"""
+    from thekiz_tui import cli
+    from thekiz_tui.commands import events
+    from thekiz_tui.remote import session as login
+
+    monkeypatch.setitem(login._LOGIN, "ssh", False)  # the session sets it: undone after
+
+    def broken(*_: object) -> int:
+        raise RuntimeError("/srv/thekiz/geheim")
+
+    monkeypatch.setattr(events, "cmd_list", broken)
+    monkeypatch.setenv("SSH_ORIGINAL_COMMAND", "list")
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    code = cli.main(["--db", str(db), "session", "--as", "anna"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "Unerwarteter Fehler (RuntimeError)" in err
+    assert "/srv/thekiz" not in err and "Traceback" not in err
+    logged = (tmp_path / "state" / "thekiz" / "log" / "session-errors.log").read_text()
+    assert "anna" in logged and "RuntimeError: /srv/thekiz/geheim" in logged

@@ -13,20 +13,23 @@ if TYPE_CHECKING:
 
 
 def cmd_settings(config: Config, args: argparse.Namespace) -> int:
-    from ..planning.settings import Settings, coerce
+    from ..planning.settings import Settings, coerce, invalid
 
     if args.action == "set":
         if args.name is None or args.value is None:
             bad("Aufruf: thekiz settings set NAME WERT")
         value = coerce(args.name, args.value)
         store = open_store(config)
-        Settings.from_store({**store.settings(), args.name: value})
+        Settings.from_store({args.name: value})  # (others may be broken: this repairs)
         store.set_settings({args.name: value})
         out(f"{args.name} = {value}")
         return EXIT_OK
     store = read_store(config)
     stored = store.settings()
-    effective = Settings.from_store(stored).as_dict()
+    broken = invalid(stored)  # shown as stored, to be repaired with `settings set`
+    effective = Settings.from_store(
+        {k: v for k, v in stored.items() if k not in broken}).as_dict()
+    effective.update(broken)
     if args.format == "json":
         from ..output import dumps
 
@@ -36,7 +39,8 @@ def cmd_settings(config: Config, args: argparse.Namespace) -> int:
 
     rows = [
         (name, value if not isinstance(value, list) else ",".join(map(str, value)),
-         "gesetzt" if name in stored else "Standard")
+         "ungültig, bitte neu setzen" if name in broken
+         else "gesetzt" if name in stored else "Standard")
         for name, value in effective.items()
     ]
     emit(table(("Einstellung", "Wert", "Herkunft"), rows))

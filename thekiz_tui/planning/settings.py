@@ -5,10 +5,11 @@ Names of the programme's bodies change over time, so they are settings too.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-from .timeutil import BadInput
+from .timeutil import BadInput, zone
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +37,12 @@ class Settings:
 
     @classmethod
     def from_store(cls, values: dict[str, Any]) -> Settings:
+        """The settings stored; a value of the wrong kind (a hand-edited file) is a German
+        error that names the setting, never a crash deep inside a check."""
+        for name, value in invalid(values).items():
+            raise BadInput(
+                f"Die Einstellung „{name}“ in der Datenbank hat einen ungültigen Wert "
+                f"({value!r}); „thekiz settings set {name} WERT“ setzt ihn neu.")
         known = {f.name for f in fields(cls)} - {"extra"}
         kwargs: dict[str, Any] = {}
         for name, value in values.items():
@@ -55,6 +62,40 @@ class Settings:
             "vertiefung": self.budget_vertiefung,
             "konsultation": self.budget_konsultation,
         }.get(stage)
+
+
+def invalid(values: dict[str, Any]) -> dict[str, Any]:
+    """The stored settings whose value is of the wrong kind, by name."""
+    defaults = Settings()
+    return {name: value for name, value in values.items()
+            if name in _KNOWN and not _fits(name, value, getattr(defaults, name))}
+
+
+def _fits(name: str, value: Any, default: Any) -> bool:
+    """``value`` is usable as setting ``name``, whose default is ``default``."""
+    if name == "work_days":
+        return isinstance(value, (list, tuple)) and all(
+            isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= 6 for d in value)
+    if name in ("work_start", "work_end"):
+        return isinstance(value, str) and re.fullmatch(r"([01]?\d|2[0-3])(:[0-5]\d)?",
+                                                       value.strip()) is not None
+    if name == "timezone":
+        if not isinstance(value, str):
+            return False
+        try:
+            zone(value)
+        except BadInput:
+            return False
+        return True
+    if default is None or isinstance(default, float):  # a number, or None where allowed
+        return (value is None and default is None) or (
+            isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0)
+    if isinstance(default, int):
+        return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    return isinstance(value, type(default))
+
+
+_KNOWN = frozenset(f.name for f in fields(Settings)) - {"extra"}
 
 
 def coerce(name: str, text: str) -> Any:
