@@ -15,7 +15,7 @@ from typing import ClassVar
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -203,12 +203,15 @@ class MonthView(Widget, can_focus=True):
 
     # -- rendering ---------------------------------------------------------------------
 
-    def render_line(self, y: int) -> Strip:
+    def render_lines(self, crop: Region) -> list[Strip]:
         # A new size (e.g. when the side panel hides) lays the grid out anew and drops the
         # lines of the old one. Textual repaints a widget whose size changed by itself, so
         # a Resize needs no refresh: one that arrives after the new size is painted (as
         # when the month shows again after another view) would paint it a second time.
         self._get_layout()
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
         strip = self._lines.get(y)
         if strip is None:
             strip = self._lines[y] = self._render_line(y)

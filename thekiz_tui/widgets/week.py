@@ -20,6 +20,7 @@ from typing import ClassVar
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
+from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -357,8 +358,11 @@ class WeekView(Widget, can_focus=True):
 
     # -- rendering ---------------------------------------------------------------------
 
-    def render_line(self, y: int) -> Strip:
+    def render_lines(self, crop: Region) -> list[Strip]:
         self._get_layout()  # a new size drops the lines of the old one
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
         strip = self._lines.get(y)
         if strip is None:
             strip = self._lines[y] = self._render_line(y)
