@@ -13,6 +13,7 @@ tests (and no user config file), as an admin's ``SetEnv`` gives it colours.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import pwd
@@ -263,8 +264,13 @@ class Terminal:
         deadline = time.monotonic() + STEP
         while not check(self):
             open_ = self.read(0.1)
-            if not open_ and not check(self):
-                raise AssertionError(f"ssh ended before {what}; the screen:\n{self.text}")
+            if not open_:
+                # ssh closed the terminal: it is exiting, but may not be reaped yet
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    self.process.wait(timeout=STEP)
+                if not check(self):
+                    raise AssertionError(f"ssh ended before {what}; the screen:\n{self.text}")
+                return
             if time.monotonic() > deadline:
                 raise AssertionError(f"no {what} within {STEP} s; the screen:\n{self.text}")
 
