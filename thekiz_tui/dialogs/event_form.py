@@ -313,6 +313,9 @@ class EventForm(ModalScreen[FormResult | None]):
         self._check_worker: Worker[Any] | None = None
         self._held: AbstractContextManager[None] | None = None
         self._hold_timer: Timer | None = None
+        # Keys typed ahead wait until the coaches and Kitas are loaded (see
+        # widgets.key_order): they then act as they would have a moment later.
+        self.ready_for_keys = False
 
     # -- layout ------------------------------------------------------------------------
 
@@ -490,6 +493,7 @@ class EventForm(ModalScreen[FormResult | None]):
             text = self._kitas.label(kita) if kita is not None else self._base.kita
             self._inputs["kita"].value = text
         self._ready = True
+        self.ready_for_keys = True
         self._refresh()
 
     @on(Worker.StateChanged)
@@ -500,6 +504,7 @@ class EventForm(ModalScreen[FormResult | None]):
                 coaches, kitas = worker.result
                 self._loaded(coaches, kitas)
             elif event.state == WorkerState.ERROR:
+                self.ready_for_keys = True
                 self._set_findings_title(
                     tr("Die Daten ließen sich nicht lesen: {error}", error=worker.error), True
                 )

@@ -142,6 +142,13 @@ class ExportDialog(Dialog[str | None]):
         self._auto_path = default_export_name(start, end)
         self._scope: ExportScope | None = self.initial
         self.busy = False
+        self._people_ready = False
+
+    @property
+    def ready_for_keys(self) -> bool:
+        """Keys typed ahead wait for the choices of people and Kitas and for a running
+        export (see widgets.key_order), as they would have a moment later."""
+        return self._people_ready and not self.busy
 
     def compose(self) -> ComposeResult:
         start, end = self.initial.start, self.initial.end
@@ -276,12 +283,15 @@ class ExportDialog(Dialog[str | None]):
                 self.busy = False
                 self.dismiss(result)
         elif event.state == WorkerState.ERROR and worker.error is not None:
+            if group == "export-people":
+                self._people_ready = True
             if group == "export-run":
                 self.busy = False
                 self.query_one("#export", Button).disabled = False
             self.show_message(error_text(worker.error))
 
     def _people_loaded(self, coaches: list[Coach], kitas: list[Kita]) -> None:
+        self._people_ready = True
         for name, records, initial in (
             ("coach", coaches, self.initial.coach),
             ("kita", kitas, self.initial.kita),
@@ -368,6 +378,13 @@ class ImportDialog(Dialog[str | None]):
         self.path = path
         self.plan: ImportPlan | None = None
         self.busy = False
+        self._coaches_ready = False
+
+    @property
+    def ready_for_keys(self) -> bool:
+        """Keys typed ahead wait for the coaches to choose from and for a running preview
+        or import (see widgets.key_order), as they would have a moment later."""
+        return self._coaches_ready and not self.busy
 
     def compose(self) -> ComposeResult:
         from ..ical.scope import DEFAULT_KIND
@@ -465,6 +482,8 @@ class ImportDialog(Dialog[str | None]):
                 self.busy = False
                 self.dismiss(result)
         elif event.state == WorkerState.ERROR and worker.error is not None:
+            if group == "import-people":
+                self._coaches_ready = True
             if group in ("import-preview", "import-run"):
                 self.busy = False
                 self._set_buttons(enabled=True)
@@ -473,6 +492,7 @@ class ImportDialog(Dialog[str | None]):
             self.show_message(error_text(worker.error))
 
     def _coaches_loaded(self, coaches: list[Coach]) -> None:
+        self._coaches_ready = True
         select = self.query_one("#coach", Select)
         ids = {c.id for c in coaches}
         with select.prevent(Select.Changed):

@@ -1,0 +1,146 @@
+"""Keys in the order they were typed: each key reaches the widget that has the focus once
+every key before it has taken effect, however fast the keys come.
+
+Textual hands a key from the terminal to the widget focused at the moment the app takes
+the key from its queue; that widget handles it later, from its own queue, and a Tab moves
+the focus later still (the key bubbles up through every container to the app's bindings
+first). A burst of keys (a paste, a fast typist, several keys in one packet over a slow SSH
+link) is taken from the app's queue in one go, so every key of it went to the widget focused
+before the burst: the letters after seven Tabs landed in the title, and the letters after
+``n`` went to the month grid instead of the new event's form.
+
+``KeysInOrderApp`` holds a key (or a paste) back while an earlier one is still on its way:
+while a message pump of the app or of its current screen has a message waiting or in hand
+(the key itself, its bubbling, the focus and Submitted messages it caused), a widget is
+still being mounted (a dialog the key opened), or the screen says it is not ready for keys
+(``ready_for_keys``, e.g. the event form before its choices are loaded). A burst then has
+the same result as the same keys typed one at a time. A key that arrives when everything is
+settled (as a person's keys nearly always do) goes on at once. Thread workers are not waited
+for, except where a screen says so through ``ready_for_keys``; mouse events are not held.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections import deque
+from time import monotonic
+from typing import TYPE_CHECKING, Any
+
+from textual import events
+from textual.app import App, ReturnType
+from textual.walk import walk_depth_first
+
+if TYPE_CHECKING:
+    from textual.message import Message
+    from textual.message_pump import MessagePump
+
+# Seconds a key waits for the ones before it, at most: longer than loading a dialog's
+# choices from a store on a busy server takes, short enough not to lose the coach's keys
+# to a handler that never finishes.
+KEY_WAIT_MAX = 3.0
+SPIN_CHECKS = 200  # checks on every turn of the event loop before checking every SPIN_PAUSE
+SPIN_PAUSE = 0.002
+
+
+def _busy(pump: MessagePump) -> bool:
+    """The pump has messages waiting, is still handling one (its handler awaits something:
+    a mount, an action), or is not mounted yet.
+
+    A pump is idle while its task waits for the next message: on the ready event of its
+    queue (Textual's ``_queue.Queue``, whose ``task_done`` counts nothing). The event's
+    waiters are asyncio's; if a later Python names them otherwise, every pump counts as
+    idle and keys flow as without this module (the tests of tests/test_key_bursts.py fail).
+    """
+    if pump._closing or pump._closed:
+        return False
+    if not pump._is_mounted:
+        return True
+    queue: Any = pump._message_queue  # textual._queue.Queue
+    if queue.qsize() or pump._pending_message is not None:
+        return True
+    waiters = getattr(queue.ready_event, "_waiters", None)
+    if waiters is None:
+        return False
+    return not any(not waiter.done() for waiter in waiters)
+
+
+class KeysInOrderApp(App[ReturnType]):
+    """An app whose keys from the terminal take effect one after the other (see the module)."""
+
+    _keys_waiting: deque[events.Key | events.Paste] | None = None
+    _keys_feeding = False
+    _keys_since = 0.0  # monotonic() when the first waiting key started to wait
+    _keys_checks = 0
+    _keys_last_busy: MessagePump | None = None
+
+    def post_message(self, message: Message) -> bool:
+        if (isinstance(message, (events.Key, events.Paste)) and not message.is_forwarded
+                and not (self._closing or self._closed)):
+            if self._loop is not None and threading.get_ident() != self._thread_id:
+                self._loop.call_soon_threadsafe(self.post_message, message)
+                return True
+            return self._take_key(message)
+        return super().post_message(message)
+
+    def _take_key(self, key: events.Key | events.Paste) -> bool:
+        waiting = self._keys_waiting
+        if waiting is None:
+            waiting = self._keys_waiting = deque()
+        if not waiting and self.keys_settled():
+            return super().post_message(key)
+        if not waiting:
+            self._keys_since = monotonic()
+            self._keys_checks = 0
+        waiting.append(key)
+        if not self._keys_feeding:
+            self._keys_feeding = True
+            asyncio.get_running_loop().call_soon(self._feed_keys)
+        return True
+
+    def _feed_keys(self) -> None:
+        """Hand on the next waiting key once the ones before it have taken effect; until
+        then, check again on the next turn of the event loop (a little later after many
+        turns, so that a long wait does not spin)."""
+        waiting = self._keys_waiting
+        if not waiting or self._closing or self._closed:
+            self._keys_feeding = False
+            return
+        # (A key that waited KEY_WAIT_MAX goes on regardless: something holds a message
+        # for long, or a screen stays unready, and the coach must not be left without keys.)
+        if self.keys_settled() or monotonic() - self._keys_since > KEY_WAIT_MAX:
+            super().post_message(waiting.popleft())
+            self._keys_since = monotonic()
+            self._keys_checks = 0
+        if not waiting:
+            self._keys_feeding = False
+            return
+        self._keys_checks += 1
+        loop = asyncio.get_running_loop()
+        if self._keys_checks < SPIN_CHECKS:
+            loop.call_soon(self._feed_keys)
+        else:
+            loop.call_later(SPIN_PAUSE, self._feed_keys)
+
+    def keys_settled(self) -> bool:
+        """Every key handed on has taken effect: no message pump of the app or of its
+        current screen has an unfinished message, every widget of the screen is mounted,
+        and the screen is ready for keys."""
+        last = self._keys_last_busy
+        if last is not None:  # the one found busy last time, most likely busy still
+            if _busy(last):
+                return False
+            self._keys_last_busy = None
+        if _busy(self):
+            return False
+        try:
+            screen = self.screen
+        except Exception:  # no screen (starting or closing): nothing to wait for
+            return True
+        if not getattr(screen, "ready_for_keys", True):
+            return False
+        for node in walk_depth_first(screen):
+            if _busy(node):
+                self._keys_last_busy = node
+                return False
+        return True
