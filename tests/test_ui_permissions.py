@@ -127,3 +127,20 @@ async def test_a_coachs_report_screen_is_her_own(team: Path) -> None:
         assert {r.kita for r in screen.report.rows} == {"wiese"}
         chooser = screen.query_one("#report-coach", Select)
         assert [v for _, v in chooser._options if v] == ["anna"]
+
+
+@pytest.mark.parametrize("over_ssh", [False, True])
+async def test_over_ssh_the_palette_offers_no_screenshot(
+    team: Path, monkeypatch: pytest.MonkeyPatch, over_ssh: bool
+) -> None:
+    """Textual's screenshot command writes an SVG file where the planner runs: on the
+    server, for a login (whose planner touches no server files)."""
+    from thekiz_tui.remote import session
+
+    monkeypatch.setitem(session._LOGIN, "ssh", over_ssh)
+    app = PlannerApp(PlannerContext(db=team, today=TODAY, as_coach="anna"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle_app(app, pilot)
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+    assert "Quit" in titles and "Theme" in titles
+    assert ("Screenshot" in titles) is not over_ssh

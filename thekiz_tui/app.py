@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
@@ -20,6 +20,7 @@ from store import paths
 
 from .i18n import set_lang, tr
 from .palette import PlannerCommands
+from .widgets.key_order import KeysInOrderApp
 
 if TYPE_CHECKING:
     from store import Event, Store
@@ -56,7 +57,7 @@ class PlannerContext:
     keymap: dict[str, str] = field(default_factory=dict)
 
 
-class PlannerApp(App[None]):
+class PlannerApp(KeysInOrderApp[None]):
     CSS_PATH = "app.tcss"
     TITLE = "thekiz"
     COMMANDS: ClassVar = App.COMMANDS | {PlannerCommands}
@@ -139,6 +140,15 @@ class PlannerApp(App[None]):
             self.theme = theme
         self.set_interval(POLL_SECONDS, self._poll)
         self.set_timer(GC_AT_THE_LATEST, resume_gc)
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's own palette commands; over SSH without the screenshot, which would
+        write a file on the server (the planner of a login touches no server files)."""
+        from .remote.session import over_ssh
+
+        for command in super().get_system_commands(screen):
+            if not (over_ssh() and command.title == "Screenshot"):
+                yield command
 
     def get_key_display(self, binding: Binding) -> str:
         """Plain key names: Textual's arrows and symbols are ambiguous-width."""
