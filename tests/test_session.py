@@ -10,6 +10,7 @@ for byte, no file is written, no other store is made.
 from __future__ import annotations
 
 import json
+import os
 import shlex
 import subprocess
 from pathlib import Path
@@ -250,3 +251,19 @@ def test_an_unforeseen_error_ends_the_session_without_a_traceback(
     assert "/srv/thekiz" not in err and "Traceback" not in err
     logged = (tmp_path / "state" / "thekiz" / "log" / "session-errors.log").read_text()
     assert "anna" in logged and "RuntimeError: /srv/thekiz/geheim" in logged
+
+
+def test_a_login_paints_without_animations_at_a_modest_rate(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over a slow link (both routes run the session): no animations and 30 frames a
+    second, unless the admin chose otherwise (sshd's SetEnv, or serve's environment)."""
+    from thekiz_tui.remote import session as login
+
+    monkeypatch.setitem(login._LOGIN, "ssh", False)
+    monkeypatch.delenv("TEXTUAL_ANIMATIONS", raising=False)
+    monkeypatch.setenv("TEXTUAL_FPS", "60")  # the admin's choice
+    login.serve_login()
+    assert login.over_ssh()
+    assert os.environ["TEXTUAL_ANIMATIONS"] == "none"
+    assert os.environ["TEXTUAL_FPS"] == "60"

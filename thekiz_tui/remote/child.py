@@ -17,13 +17,13 @@ import struct
 import termios
 from collections.abc import Callable, Mapping, Sequence
 
+from .session import SLOW_LINK
+
 Output = Callable[[bytes], None]
 
 # What the session process inherits from the server's own environment, besides THEKIZ_*.
 PASSED_ON = ("PATH", "HOME", "PYTHONPATH", "TEXTUAL_COLOR_SYSTEM", "TEXTUAL_ANIMATIONS",
              "TEXTUAL_FPS")
-# Over a slow link: no animations and a modest frame rate, unless the admin set them.
-SLOW_LINK = {"TEXTUAL_ANIMATIONS": "none", "TEXTUAL_FPS": "30"}
 KILL_AFTER = 3.0  # seconds between SIGHUP and SIGKILL when a session is ended
 READ_SIZE = 1 << 16
 
@@ -35,7 +35,7 @@ def child_env(server_env: Mapping[str, str], *, term: str | None,
     env = {k: v for k, v in server_env.items() if k in PASSED_ON or k.startswith("THEKIZ_")}
     env.setdefault("PATH", os.defpath)
     env.setdefault("HOME", "/")
-    for name, value in SLOW_LINK.items():
+    for name, value in SLOW_LINK.items():  # (the session sets them too, for sshd's logins)
         env.setdefault(name, value)
     env["LANG"] = "C.UTF-8"
     env["TERM"] = term or "dumb"

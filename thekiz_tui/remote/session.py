@@ -17,6 +17,7 @@ known command or option, so they are refused. The options are rebuilt as
 
 from __future__ import annotations
 
+import os
 import shlex
 from dataclasses import dataclass
 from typing import NoReturn
@@ -42,8 +43,15 @@ STDOUT = "-"
 _LOGIN = {"ssh": False}
 
 
+# Over a slow link: no animations and a modest frame rate, unless the admin set them
+# (by SetEnv in sshd's Match block, or in the environment of ``thekiz serve``).
+SLOW_LINK = {"TEXTUAL_ANIMATIONS": "none", "TEXTUAL_FPS": "30"}
+
+
 def serve_login() -> None:
     _LOGIN["ssh"] = True
+    for name, value in SLOW_LINK.items():
+        os.environ.setdefault(name, value)
 
 
 def over_ssh() -> bool:
