@@ -333,7 +333,7 @@ def bench_ui(store: Store, path: Path, span: Span, rows: list[Row], quick: bool)
 
     case = ui.find_form_case(store, span.busiest)
     reps = 5 if quick else 11
-    planner, minimal = ui.start_times(path, case.busy, 3 if quick else 7)
+    planner, minimal = ui.start_times(path, case.busy, 5 if quick else 15)
     planner_ms = [s * 1000 for s in planner]
     minimal_ms = [s * 1000 for s in minimal]
     ratio = Row("start to the first painted month view, ÷ a minimal Textual app's start",

@@ -12,6 +12,7 @@ raised here as the same kind of error, so ``thekiz`` reports it as before and ex
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 from dataclasses import dataclass
@@ -20,6 +21,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ..config import Config
     from ..planning.window import Window
+
+
+PIPE_SIZE = 1 << 20  # Linux's default limit for an unprivileged process
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +60,12 @@ class FirstMonthReader:
         if not hasattr(os, "fork"):
             return self
         read_end, write_end = os.pipe()
+        with contextlib.suppress(OSError, AttributeError):
+            # room for the whole month (Linux): the child writes it in one go and leaves,
+            # and this process reads it in one go, not 64 kB at a time
+            import fcntl
+
+            fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, PIPE_SIZE)
         try:
             pid = os.fork()
         except OSError:
