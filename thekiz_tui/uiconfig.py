@@ -42,17 +42,21 @@ class UiConfig:
 
 
 def load_ui_config(env: Mapping[str, str] | None = None) -> UiConfig:
-    import tomllib
-
     from .keys import BY_ID
 
     path = config_path(env)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return UiConfig(path=path)
     except (OSError, UnicodeDecodeError) as error:
         raise BadInput(f"Die Einstellungsdatei {path} lässt sich nicht lesen: {error}") from None
+    if not text.strip():  # (an empty file: nothing to parse, and tomllib not to import)
+        return UiConfig(path=path)
+    import tomllib
+
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise BadInput(f"Die Einstellungsdatei {path} ist fehlerhaft: {error}") from None
     lang = data.get("lang")

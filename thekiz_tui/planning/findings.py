@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -36,6 +35,8 @@ def finding_id(rule: str, *parts: str) -> str:
     moving an event gives a new id and an old acknowledgement does not cover it.
     """
     text = "\x1f".join((rule, *parts))
+    import hashlib  # (imported by the first finding: the planner's first frame has none)
+
     return "f-" + hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()[:12]
 
 
