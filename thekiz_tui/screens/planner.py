@@ -113,9 +113,14 @@ class PlannerScreen(Screen[None]):
         event_id: str
         mine: Event | None  # what she wanted to save (one event), if anything
 
+    class WriteDone(Message):
+        """A write's worker has ended (after its Saved, Failed or Changed)."""
+
     def __init__(self, *, today: date, first_window: Window | None = None) -> None:
         """``first_window``: the selected month, read already (without its findings)."""
         super().__init__()
+        self._writes = 0  # writes under way: keys wait for them (see ready_for_keys)
+        self._fresh_after_write = False  # a write is done; its month is being rebuilt
         self.set_reactive(PlannerScreen.day, today)
         self.selected: str | None = None
         self.filters = Filters()
@@ -250,6 +255,7 @@ class PlannerScreen(Screen[None]):
         self._cache[message.key] = message.window
         if message.key == self._key():
             self.window = message.window
+            self._fresh_after_write = False
             self._redraw()
             if not message.window.complete:
                 # once this frame is painted: the full check must not hold it up
@@ -701,20 +707,38 @@ class PlannerScreen(Screen[None]):
         self._write(lambda: self.planner.apply_change(label, before, after, acks),
                     label, select=select, day=day, mine=mine)
 
-    @work(thread=True, exit_on_error=False, group="write")
+    @property
+    def ready_for_keys(self) -> bool:
+        """Keys wait while a change is written (keys-in-order app): in a burst such as
+        ctrl+s x j, the x deletes the event just saved and selected, as when typed. (They
+        also wait for the month rebuilt after the write, which holds that event.)"""
+        return not self._writes and not self._fresh_after_write
+
     def _write(self, job: Callable[[], str], label: str, *, select: str | None,
                day: date | None, mine: Event | None = None) -> None:
+        self._writes += 1
+        self._write_worker(job, label, select=select, day=day, mine=mine)
+
+    @on(WriteDone)
+    def _write_done(self) -> None:
+        self._writes = max(0, self._writes - 1)
+        self._fresh_after_write = True  # until the rebuilt month is shown
+
+    @work(thread=True, exit_on_error=False, group="write")
+    def _write_worker(self, job: Callable[[], str], label: str, *, select: str | None,
+                      day: date | None, mine: Event | None = None) -> None:
         from store import ChangedElsewhere
 
         try:
             text = job()
         except ChangedElsewhere as error:  # she sees the current version: nothing lost
             self.post_message(self.Changed(str(error), error.record_id, mine))
-            return
         except Exception as error:  # shown to the user, never a traceback
             self.post_message(self.Failed(self.planner.describe_error(error)))
-            return
-        self.post_message(self.Saved(text, select=select, day=day))
+        else:
+            self.post_message(self.Saved(text, select=select, day=day))
+        finally:
+            self.post_message(self.WriteDone())
 
     @on(Saved)
     def _saved(self, message: Saved) -> None:
@@ -727,6 +751,7 @@ class PlannerScreen(Screen[None]):
 
     @on(Failed)
     def _failed(self, message: Failed) -> None:
+        self._fresh_after_write = False  # (a month that cannot be built: keys go on)
         self.notify(message.text, severity="error", timeout=8)
         self.store_changed(self.planner.store_stamp())
 
