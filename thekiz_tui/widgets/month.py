@@ -278,7 +278,9 @@ class MonthView(Widget, can_focus=True):
         assert window is not None
         occs = window.on(day)
         selected_day = day == self.day
-        selected_key = self.selected if any(o.key == self.selected for o in occs) else None
+        selected = self.selected
+        selected_key = selected if selected is not None and any(
+            o.key == selected for o in occs) else None
         key = (day, width, height, selected_day, selected_key)
         cell = self._cells.get(key)
         if cell is None:
