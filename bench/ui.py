@@ -49,6 +49,10 @@ def _env(today: date, term: str = "xterm-256color") -> dict[str, str]:
 
 
 def planner_cmd(path: Path) -> list[str]:
+    """The installed ``thekiz`` command, as a coach starts it (``python -m`` without one)."""
+    script = Path(sys.executable).with_name("thekiz")
+    if script.is_file():
+        return [str(script), "--db", str(path)]
     return [sys.executable, "-m", "thekiz_tui", "--db", str(path)]
 
 
