@@ -307,3 +307,82 @@ def test_a_coordinator_changes_shared_dates_kitas_and_settings(
 
 def test_an_unknown_person_is_refused(team: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "c-niemand" in refused(team, capsys, "--as", "c-niemand", "list")
+
+
+def _vevent(uid: str, day: int, summary: str, *extra: str) -> bytes:
+    lines = ["BEGIN:VEVENT", f"UID:{uid}", "DTSTAMP:20260301T000000Z",
+             f"DTSTART:202603{day:02d}T090000Z", f"DTEND:202603{day:02d}T100000Z",
+             f"SUMMARY:{summary}", *extra, "END:VEVENT"]
+    return "".join(f"{line}\r\n" for line in lines).encode()
+
+
+def _calendar(*events: bytes) -> bytes:
+    head = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"
+    return head + b"".join(events) + b"END:VCALENDAR\r\n"
+
+
+def test_an_import_by_a_coach_leaves_out_the_uids_of_events_she_may_not_change(
+    team: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A file of Anna's may carry the UID of an event she does not see (Bert's visit, as
+    a shared calendar hands it on) or of a shared date she sees but does not change: it
+    is skipped, named only by what her file says, and never becomes a second event with
+    that UID. Her other entries are imported."""
+    raw = Store.open(team)
+    bert_uid = raw.event("e-bert").uid or "e-bert@thekiz"
+    ak_uid = raw.event("e-ak").uid or "e-ak@thekiz"
+    ics = tmp_path / "anna.ics"
+    ics.write_bytes(_calendar(
+        _vevent(bert_uid, 11, "Meine Notiz zu Bert"),
+        _vevent(ak_uid, 12, "Arbeitskreis verlegt"),
+        _vevent("privat-2@example.org", 20, "Privat"),
+        # a thekiz entry of hers whose id is taken by Bert's other event
+        _vevent("neu-3@example.org", 21, "Eigene Begleitung", "X-THEKIZ-KIND:begleitung",
+                "X-THEKIZ-ID:e-bert2", f"X-THEKIZ-COACHES:{ANNA}", "X-THEKIZ-KITA:k-a"),
+    ))
+    before = {e.id: e for e in raw.events()}
+    stored_before = {p: b for p, b in snapshot(team.parent).items()}
+
+    assert run(team, "--as", ANNA, "import", "--dry-run", str(ics)) == 0
+    dry = capsys.readouterr()
+    assert snapshot(team.parent) == stored_before  # a dry run writes nothing
+    assert "Traceback" not in dry.err
+    lines = dry.out.splitlines()
+    assert "neu: 2" in lines and "übersprungen: 2" in lines
+    why = "gehört zu einem Termin, den Sie nicht ändern können"
+    assert f"  11.03.2026 10:00  Meine Notiz zu Bert ({why})" in lines
+    assert f"  12.03.2026 10:00  Arbeitskreis verlegt ({why})" in lines
+    # nothing of the stored events she does not see: not Bert's title, not his Kita
+    assert "Titel e-bert" not in dry.out and "Buche" not in dry.out
+
+    assert run(team, "--as", ANNA, "import", str(ics)) == 0
+    real = capsys.readouterr()
+    assert real.err == "" and f"  11.03.2026 10:00  Meine Notiz zu Bert ({why})" in real.out
+    after = {e.id: e for e in Store.open(team).events()}
+    # the refused entries' events are exactly as they were, the others are new
+    for event_id in ("e-bert", "e-bert2", "e-ak", "e-anna", "e-ft", "e-visit", "e-fb"):
+        assert after[event_id] == before[event_id]
+    added = [after[i] for i in set(after) - set(before)]
+    assert sorted(e.title for e in added) == ["Eigene Begleitung", "Privat"]
+    assert all(e.coaches == [ANNA] for e in added)
+    uids = [e.uid for e in after.values()]
+    assert len(uids) == len(set(uids))  # no UID twice
+    assert Store.open(team).event_by_uid(bert_uid) == before["e-bert"]
+
+    # the same file again: nothing new, the same two left out
+    assert run(team, "--as", ANNA, "import", str(ics)) == 0
+    again = capsys.readouterr().out.splitlines()
+    assert "neu: 0" in again and "übersprungen: 2" in again
+    assert len(Store.open(team).events()) == len(after)
+
+
+def test_the_office_imports_every_uid(team: Path, capsys: pytest.CaptureFixture[str],
+                                      tmp_path: Path) -> None:
+    """The coordination office may change Bert's visit: her file's entry updates it."""
+    bert_uid = Store.open(team).event("e-bert").uid or "e-bert@thekiz"
+    ics = tmp_path / "buero.ics"
+    ics.write_bytes(_calendar(_vevent(bert_uid, 11, "Begleitung Buche verlegt")))
+    assert run(team, "--as", CORA, "import", str(ics)) == 0
+    out = capsys.readouterr().out
+    assert "geändert: 1" in out and "übersprungen" not in out
+    assert Store.open(team).event("e-bert").title == "Begleitung Buche verlegt"

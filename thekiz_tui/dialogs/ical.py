@@ -462,9 +462,13 @@ class ImportDialog(Dialog[str | None]):
         from ..ical.scope import import_now
 
         plan = import_now(self.store, path, **options)
-        return tr("Import aus {name}: {new} neu, {changed} geändert, {unchanged} unverändert.",
+        text = tr("Import aus {name}: {new} neu, {changed} geändert, {unchanged} unverändert.",
                   name=Path(path).name, new=len(plan.new), changed=len(plan.changed),
                   unchanged=len(plan.unchanged))
+        if plan.refused:
+            text += " " + tr("Übersprungen: {n} (Termine, die Sie nicht ändern können).",
+                             n=len(plan.refused))
+        return text
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
@@ -547,7 +551,8 @@ def preview_lines(plan: ImportPlan, limit: int = PREVIEW_LIMIT) -> list[str]:
     lines = [tr(DRY_RUN_LINE)]
     for group in plan_groups(plan):
         lines.append(f"{tr(group.label)}: {len(group.events)}")
-        lines.extend(f"  {describe(event)}" for event in group.events[:limit])
+        why = f" ({tr(group.why)})" if group.why else ""
+        lines.extend(f"  {describe(event)}{why}" for event in group.events[:limit])
         if len(group.events) > limit:
             lines.append("  " + tr("... und {n} weitere", n=len(group.events) - limit))
     return lines

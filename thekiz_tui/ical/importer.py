@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
@@ -796,6 +796,9 @@ class ImportPlan:
     new: list[Event] = field(default_factory=list)
     changed: list[Event] = field(default_factory=list)
     unchanged: list[Event] = field(default_factory=list)
+    refused: list[Event] = field(default_factory=list)
+    """The file's entries left out: they belong to an event the importing person may
+    not change (as the file has them; nothing of the stored event)."""
 
     @property
     def writes(self) -> list[Event]:
@@ -816,19 +819,35 @@ def _same(a: Event, b: Event, names: Iterable[str]) -> bool:
     return all(getattr(a, n) == getattr(b, n) for n in names)
 
 
-def plan_import(parsed: list[Event], existing: list[Event]) -> ImportPlan:
+def plan_import(
+    parsed: list[Event],
+    existing: list[Event],
+    *,
+    hidden_uids: Collection[str] = (),
+    hidden_ids: Collection[str] = (),
+    may_change: Callable[[Event], bool] | None = None,
+) -> ImportPlan:
     """Match the file's events with the store's by UID: new, changed or unchanged.
 
     Importing the same file twice never duplicates. For events from foreign files the
     thekiz-only fields of an existing event (kind, subtype, Kita, participants, coaches)
     stay as they are (the importing coach is added), and a local ``durchgefuehrt`` is not
     turned back into ``bestaetigt``. Events from a thekiz export replace all fields.
+
+    For a person with limited rights (``--as``), ``existing`` holds the events she sees;
+    ``hidden_uids`` and ``hidden_ids`` are those of the stored events she does not see,
+    and ``may_change`` tells whether she may change one she sees. An entry with a hidden
+    UID, or one that would change an event she may not change, is ``refused`` (never a
+    second event with that UID); a new entry never takes a hidden id.
     """
     thekiz_uids: set[str] | None = getattr(parsed, "thekiz_uids", None)
     by_uid = {e.uid or f"{e.id}@thekiz": e for e in existing}
-    used_ids = {e.id for e in existing}
+    used_ids = {e.id for e in existing} | set(hidden_ids)
     plan = ImportPlan()
     for event in parsed:
+        if event.uid in hidden_uids:
+            plan.refused.append(event)
+            continue
         old = by_uid.get(event.uid)
         if old is None:
             if event.id in used_ids:
@@ -849,10 +868,27 @@ def plan_import(parsed: list[Event], existing: list[Event]) -> ImportPlan:
         if _same(merged, old, (*ICAL_FIELDS, *THEKIZ_FIELDS)):
             plan.unchanged.append(old)
             continue
+        if may_change is not None and not may_change(old):
+            plan.refused.append(event)
+            continue
         merged.sequence = max(old.sequence, event.sequence)
         merged.source = event.source or old.source
         plan.changed.append(merged)
     return plan
+
+
+def plan_for(store: Any, parsed: list[Event]) -> ImportPlan:
+    """:func:`plan_import` against the store, as the person of the store may import:
+    against the events she sees, leaving out what belongs to events she may not change
+    (see :mod:`thekiz_tui.planning.permissions`)."""
+    from thekiz_tui.planning.permissions import GuardedStore, may_change, unseen_keys
+
+    existing = store.events()
+    if not isinstance(store, GuardedStore) or store.actor.everything:
+        return plan_import(parsed, existing)
+    hidden_uids, hidden_ids = unseen_keys(store)
+    return plan_import(parsed, existing, hidden_uids=hidden_uids, hidden_ids=hidden_ids,
+                       may_change=lambda event: may_change(store, event))
 
 
 def apply_import(store: Any, plan: ImportPlan) -> list[Event]:
@@ -873,7 +909,6 @@ def import_calendar(
     source: str = "",
 ) -> ImportPlan:
     """Parse, plan against the whole store and apply, in one go."""
-    plan = plan_import(parse_calendar(data, kind=kind, coach=coach, source=source),
-                       store.events())
+    plan = plan_for(store, parse_calendar(data, kind=kind, coach=coach, source=source))
     apply_import(store, plan)
     return plan

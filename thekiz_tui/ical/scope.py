@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .export import export_calendar
-from .importer import ImportPlan, apply_import, parse_calendar, plan_import
+from .importer import ImportPlan, apply_import, parse_calendar, plan_for
 
 if TYPE_CHECKING:
     from store import Event, Store
@@ -154,7 +154,7 @@ def preview_import(
     else:
         data, name = read_import(source)
     parsed = parse_calendar(data, kind=kind, coach=coach, source=name)
-    return plan_import(parsed, store.events())
+    return plan_for(store, parsed)
 
 
 def apply(store: Store, plan: ImportPlan) -> list[Event]:
@@ -178,7 +178,7 @@ def import_now(
         data, name = read_import(source)
     parsed = parse_calendar(data, kind=kind, coach=coach, source=name)
     with store.transaction():
-        plan = plan_import(parsed, store.events())
+        plan = plan_for(store, parsed)
         apply_import(store, plan)
     return plan
 
@@ -187,14 +187,24 @@ def import_now(
 class PlanGroup:
     label: str  # German, as ``thekiz import`` prints it
     events: list[Event]
+    why: str = ""  # German: after each event, why it is in this group
+
+
+REFUSED_WHY = "gehört zu einem Termin, den Sie nicht ändern können"
+"""Why an entry of the file was left out (it names nothing of the stored event)."""
 
 
 def plan_groups(plan: ImportPlan) -> list[PlanGroup]:
-    return [
+    """The plan's groups; the refused entries only when there are any (an import with
+    every right never has them)."""
+    groups = [
         PlanGroup("neu", list(plan.new)),
         PlanGroup("geändert", list(plan.changed)),
         PlanGroup("unverändert", list(plan.unchanged)),
     ]
+    if plan.refused:
+        groups.append(PlanGroup("übersprungen", list(plan.refused), REFUSED_WHY))
+    return groups
 
 
 def describe(event: Event) -> str:
@@ -219,7 +229,8 @@ def plan_lines(plan: ImportPlan, *, dry_run: bool) -> list[str]:
     for group in plan_groups(plan):
         lines.append(f"{group.label}: {len(group.events)}")
         if dry_run or group.label != "unverändert":
-            lines.extend(f"  {describe(event)}" for event in group.events)
+            lines.extend(f"  {describe(event)}" + (f" ({group.why})" if group.why else "")
+                         for event in group.events)
     return lines
 
 

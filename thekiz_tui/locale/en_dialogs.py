@@ -68,6 +68,11 @@ EN: dict[str, str] = {
     "neu": "new",
     "geändert": "changed",
     "unverändert": "unchanged",
+    "übersprungen": "skipped",
+    "gehört zu einem Termin, den Sie nicht ändern können":
+        "belongs to an event you may not change",
+    "Übersprungen: {n} (Termine, die Sie nicht ändern können).":
+        "Skipped: {n} (events you may not change).",
     "... und {n} weitere": "... and {n} more",
     "Import aus {name}: {new} neu, {changed} geändert, {unchanged} unverändert.":
         "Import from {name}: {new} new, {changed} changed, {unchanged} unchanged.",

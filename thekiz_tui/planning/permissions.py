@@ -418,3 +418,25 @@ def check_may_change(store: Store, event: Event) -> None:
     """Whether the person of ``store`` may change (or delete) this stored event at all:
     a planner asks before it opens the form, and tells her why not."""
     actor(store).check_event_change(event, None, {})
+
+
+def may_change(store: Store, event: Event) -> bool:
+    """Whether the person of ``store`` may change this stored event (see
+    :func:`check_may_change`)."""
+    try:
+        check_may_change(store, event)
+    except NotPermitted:
+        return False
+    return True
+
+
+def unseen_keys(store: Store) -> tuple[set[str], set[str]]:
+    """The UIDs and ids of the stored events that the person of ``store`` does not see
+    (nothing else of them): an import by her must neither add a second event with such a
+    UID nor reuse such an id. Empty without ``--as`` and for a coordinator."""
+    if not isinstance(store, GuardedStore) or store.actor.everything:
+        return set(), set()
+    sees = store.actor.sees_event
+    hidden = [e for e in store.inner.events() if not sees(e)]
+    # (the UID as the store and an export give it: its own, else ``id@thekiz``)
+    return {e.uid or f"{e.id}@thekiz" for e in hidden}, {e.id for e in hidden}
