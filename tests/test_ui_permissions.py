@@ -144,3 +144,45 @@ async def test_over_ssh_the_palette_offers_no_screenshot(
         titles = [command.title for command in app.get_system_commands(app.screen)]
     assert "Quit" in titles and "Theme" in titles
     assert ("Screenshot" in titles) is not over_ssh
+
+
+def _choices(app: PlannerApp, selector: str) -> list[tuple[str, str]]:
+    chooser = app.screen.query_one(selector, Select)
+    return [(str(label), value) for label, value in chooser._options
+            if isinstance(value, str)]
+
+
+async def test_a_coachs_export_and_import_offer_her_alone(team: Path, tmp_path: Path) -> None:
+    from thekiz_tui.dialogs.ical import ExportDialog, ImportDialog
+
+    app = PlannerApp(PlannerContext(db=team, today=TODAY, as_coach="anna"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("E")
+        await settle_app(app, pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog)
+        # her own plan, under her name: every date she sees, the Arbeitskreis too
+        assert _choices(app, "#coach") == [("Anna Beispiel", "")]
+        assert "2 Termine werden exportiert." in screen_text(app)
+        await pilot.press("escape")
+        await settle_app(app, pilot)
+        await pilot.press("I")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, ImportDialog)
+        assert _choices(app, "#coach") == [("Anna Beispiel", "anna")]
+        assert app.screen.query_one("#coach", Select).value == "anna"
+
+
+async def test_the_offices_export_offers_everyone(team: Path) -> None:
+    from thekiz_tui.dialogs.ical import ExportDialog
+
+    app = PlannerApp(PlannerContext(db=team, today=TODAY, as_coach="clara"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle_app(app, pilot)
+        await pilot.press("E")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, ExportDialog)
+        assert [value for _, value in _choices(app, "#coach")] == [
+            "", "anna", "bert", "clara"]
+        assert "5 Termine werden exportiert." in screen_text(app)

@@ -55,6 +55,20 @@ def _people(store: Store) -> tuple[list[Coach], list[Kita]]:
     return coaches, kitas
 
 
+def coach_choices(store: Store, coaches: list[Coach]) -> list[tuple[Text, str]]:
+    """The export's coach choice, as the permission layer allows: whoever may look at
+    every plan (the coordination office, the owner) chooses everyone or one coach; a
+    coach (``--as``) her own plan alone, which is all her store holds (as ``thekiz --as
+    … export``, shared dates she takes part in included)."""
+    from ..planning.permissions import actor
+
+    who = actor(store)
+    allowed = [c for c in coaches if who.may_view_coach(c.id)]
+    if who.everything:
+        return [(Text(tr("Alle")), ALL), *[(Text(c.name), c.id) for c in allowed]]
+    return [(Text(c.name), ALL) for c in allowed] or [(Text(tr("Alle")), ALL)]
+
+
 def _kind_options() -> list[tuple[Text, str]]:
     from store import KINDS
 
@@ -157,8 +171,8 @@ class ExportDialog(Dialog[str | None]):
             yield Static(tr("Export als iCalendar (.ics)"), classes="title")
             with Horizontal(classes="row"):
                 yield Label(tr("Prozessbegleiter*in"))
-                yield Select([(Text(tr("Alle")), ALL)], allow_blank=False, compact=True,
-                             id="coach")
+                yield Select(coach_choices(self.store, []), allow_blank=False,
+                             compact=True, id="coach")
             with Horizontal(classes="row"):
                 yield Label(tr("Kita"))
                 yield Select([(Text(tr("Alle")), ALL)], allow_blank=False, compact=True,
@@ -292,14 +306,14 @@ class ExportDialog(Dialog[str | None]):
 
     def _people_loaded(self, coaches: list[Coach], kitas: list[Kita]) -> None:
         self._people_ready = True
-        for name, records, initial in (
-            ("coach", coaches, self.initial.coach),
-            ("kita", kitas, self.initial.kita),
+        for name, options, initial in (
+            ("coach", coach_choices(self.store, coaches), self.initial.coach),
+            ("kita", [(Text(tr("Alle")), ALL), *[(Text(k.name), k.id) for k in kitas]],
+             self.initial.kita),
         ):
             select = self.query_one(f"#{name}", Select)
             current = select.value
-            options = [(Text(tr("Alle")), ALL), *[(Text(r.name), r.id) for r in records]]
-            ids = {r.id for r in records}
+            ids = {value for _label, value in options}
             with select.prevent(Select.Changed):
                 select.set_options(options)
                 wanted = current if current != ALL else (initial or ALL)
@@ -496,13 +510,22 @@ class ImportDialog(Dialog[str | None]):
             self.show_message(error_text(worker.error))
 
     def _coaches_loaded(self, coaches: list[Coach]) -> None:
+        """Whoever may look at every plan imports into anyone's or no one's; a coach
+        (``--as``) into her own plan alone, as ``thekiz --as … import`` does."""
+        from ..planning.permissions import actor, default_coach
+
         self._coaches_ready = True
         select = self.query_one("#coach", Select)
-        ids = {c.id for c in coaches}
+        who = actor(self.store)
+        allowed = [c for c in coaches if who.may_view_coach(c.id)]
+        options = [(Text(c.name), c.id) for c in allowed]
+        if who.everything or not options:
+            options.insert(0, (Text(tr("Keine")), ALL))
+        ids = {value for _label, value in options}
         with select.prevent(Select.Changed):
-            select.set_options([(Text(tr("Keine")), ALL),
-                                *[(Text(c.name), c.id) for c in coaches]])
-            select.value = self.coach if self.coach in ids else ALL
+            select.set_options(options)
+            wanted = self.coach or default_coach(self.store)
+            select.value = wanted if wanted in ids else options[0][1]
 
     def _previewed(self, path: str, plan: ImportPlan) -> None:
         self._set_buttons(enabled=True)
