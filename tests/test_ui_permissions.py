@@ -66,12 +66,21 @@ async def test_a_coachs_planner_shows_only_her_plan(team: Path) -> None:
 
 
 async def test_a_coach_cannot_edit_move_or_delete_a_shared_date(team: Path) -> None:
+    """``e`` shows its details instead of the form (tests/test_ui_details.py); moving and
+    deleting are refused with a notification."""
+    from thekiz_tui.dialogs.details import DetailsDialog
+
     app = PlannerApp(PlannerContext(db=team, today=TODAY, as_coach="anna"))
     before = snapshot(team.parent)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle_app(app, pilot)
         await select(app, pilot, date(2026, 11, 17), SHARED_BOTH)
-        for key in ("e", "greater_than_sign", "x"):
+        await pilot.press("e")
+        await settle_app(app, pilot)
+        assert isinstance(app.screen, DetailsDialog) and notes(app) == []
+        await pilot.press("escape")
+        await settle_app(app, pilot)
+        for key in ("greater_than_sign", "x"):
             app.clear_notifications()
             await pilot.press(key)
             await settle_app(app, pilot)

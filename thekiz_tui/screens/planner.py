@@ -528,7 +528,11 @@ class PlannerScreen(Screen[None]):
 
     def _edit(self, occ: Occurrence) -> None:
         master = self.planner.store_event(occ.id)
-        if master is None or not self._may_change(master):
+        if master is None:
+            return
+        why = self._why_not(master)
+        if why is not None:  # she reads it; the dialog says why she cannot change it
+            self._show_details(occ, master, why)
             return
         if occ.recurrence_id is None:
             self._open_form(master, new=False, master=None, occ=None)
@@ -674,8 +678,21 @@ class PlannerScreen(Screen[None]):
 
         self._occurrence(delete)
 
-    def _may_change(self, event: Event) -> bool:
-        """Whether she may change the event (``--as``); if not, she is told why."""
+    def _show_details(self, occ: Occurrence, master: Event, why: str) -> None:
+        """The read-only details of an event she may not change (the occurrence she
+        selected, with its series' rule)."""
+        from ..dialogs.details import DetailsDialog
+
+        window = self.window
+        single = occ.recurrence_id is None
+        self.app.push_screen(DetailsDialog(
+            master if single else occ.event, why,
+            coaches=window.coaches if window else {}, kitas=window.kitas if window else {},
+            series=None if single else master,
+        ))
+
+    def _why_not(self, event: Event) -> str | None:
+        """Why she may not change the event (``--as``); None if she may."""
         from store.errors import NotPermitted
 
         from ..planning.permissions import check_may_change
@@ -683,9 +700,15 @@ class PlannerScreen(Screen[None]):
         try:
             check_may_change(self.planner.store, event)
         except NotPermitted as error:
-            self.notify(str(error), severity="warning", timeout=8)
-            return False
-        return True
+            return str(error)
+        return None
+
+    def _may_change(self, event: Event) -> bool:
+        """Whether she may change the event (``--as``); if not, she is told why."""
+        why = self._why_not(event)
+        if why is not None:
+            self.notify(why, severity="warning", timeout=8)
+        return why is None
 
     def _as_seen(self, occ: Occurrence) -> Event | None:
         """The stored event of an occurrence, to move or delete it: only if she may
