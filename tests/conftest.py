@@ -71,14 +71,21 @@ def footers_ready(app: Any) -> bool:
 
 
 def caught_up(app: Any) -> bool:
-    return planner_started(app) and footers_ready(app)
+    """Started, and no key held back by the keys-in-order app (a key waits there while
+    the one before it still takes effect: a save, the month it rebuilds)."""
+    return planner_started(app) and footers_ready(app) and not app._keys_waiting
 
 
 async def settle_app(app: Any, pilot: Any) -> None:
     """Until no worker runs, the planner's start is over and the screen has caught up.
     Waits on the app's state; only the start's timer gets a moment of the clock."""
+    from textual.worker import WorkerCancelled
+
     for _ in range(500):
-        await app.workers.wait_for_complete()
+        try:
+            await app.workers.wait_for_complete()
+        except WorkerCancelled:  # an exclusive worker replaced by a newer one: done too
+            pass
         await pilot.pause(None if caught_up(app) else 0.01)
         if not any(w.is_running for w in app.workers) and caught_up(app):
             return

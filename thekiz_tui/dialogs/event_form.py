@@ -15,10 +15,12 @@ place. Nothing is re-mounted on a keystroke.
 
 from __future__ import annotations
 
+import asyncio
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import partial
+from time import monotonic
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
@@ -65,6 +67,8 @@ from ..planning.validate import (
     Problem,
     build_event,
 )
+from ..widgets.fields import FindingsList, FormInput
+from ..widgets.key_order import pumps_idle
 
 if TYPE_CHECKING:
     from store import Store
@@ -83,7 +87,7 @@ CHECK_GROUP = "thekiz-form-check"
 LOAD_GROUP = "thekiz-form-load"
 KITA_SUGGESTIONS = 8
 HOLD_MAX = 0.025  # seconds the paint of a keystroke waits for its findings, at most
-SETTLE_UPDATES = 0.002  # seconds for the widgets' updates to reach the screen
+SETTLE_MAX = 0.01  # seconds the findings' widget updates may take to reach the screen
 
 # The fields that show a message beside them, and the problem fields they show.
 _ERROR_FIELDS: dict[str, tuple[str, ...]] = {
@@ -110,7 +114,7 @@ class FormResult:
     acks: tuple[tuple[str, str], ...]  # (finding_id, reason) acknowledged in the form
 
 
-class KitaInput(Input):
+class KitaInput(FormInput):
     """The Kita field: typing filters the suggestions below it, up and down move
     through them, Enter picks one."""
 
@@ -381,20 +385,20 @@ class EventForm(ModalScreen[FormResult | None]):
                 yield Static(id="err-subtype", classes="field-error")
                 with Horizontal(classes="row"):
                     yield Label(tr("Titel"))
-                    yield Input(ev.title, id="title", compact=True)
+                    yield FormInput(ev.title, id="title", compact=True)
                 with Horizontal(classes="row"):
                     yield Label(tr("Datum"))
-                    yield Input(init["day"], id="day", placeholder="4.3.", compact=True)
+                    yield FormInput(init["day"], id="day", placeholder="4.3.", compact=True)
                     yield Label(tr("bis"), classes="between")
-                    yield Input(init["last_day"], id="last-day", compact=True,
+                    yield FormInput(init["last_day"], id="last-day", compact=True,
                                 placeholder=tr("(optional)"))
                     yield Checkbox(tr("ganztägig"), ev.all_day, id="all-day", compact=True)
                 yield Static(id="err-day", classes="field-error")
                 with Horizontal(classes="row", id="row-times"):
                     yield Label(tr("Zeit"))
-                    yield Input(init["start"], id="start", placeholder="9:30", compact=True)
+                    yield FormInput(init["start"], id="start", placeholder="9:30", compact=True)
                     yield Label(tr("bis"), classes="between")
-                    yield Input(init["end"], id="end", placeholder="11:00", compact=True)
+                    yield FormInput(init["end"], id="end", placeholder="11:00", compact=True)
                 yield Static(id="err-times", classes="field-error")
                 with Horizontal(classes="row"):
                     yield Label(tr("Begleitung"))
@@ -412,7 +416,7 @@ class EventForm(ModalScreen[FormResult | None]):
                 yield Static(id="err-kita", classes="field-error")
                 with Horizontal(classes="row"):
                     yield Label(tr("Ort"))
-                    yield Input(ev.location, id="location", compact=True)
+                    yield FormInput(ev.location, id="location", compact=True)
                 with Horizontal(classes="row"):
                     yield Label(tr("Wiederholung"))
                     yield Select(
@@ -420,16 +424,16 @@ class EventForm(ModalScreen[FormResult | None]):
                         value=init["repeat"], allow_blank=False, id="repeat", compact=True,
                     )
                     yield Label(tr("alle"), classes="between weeks")
-                    yield Input(init["interval"], id="interval", compact=True,
+                    yield FormInput(init["interval"], id="interval", compact=True,
                                 classes="weeks", restrict=r"\d*")
                     yield Label(tr("Wochen"), classes="between weeks")
                 with Horizontal(classes="row", id="row-until"):
                     yield Label(tr("Serie endet"))
-                    yield Input(init["until"], id="until", compact=True,
+                    yield FormInput(init["until"], id="until", compact=True,
                                 placeholder=tr("(nie)"))
                 with Horizontal(classes="row", id="row-rule"):
                     yield Label(tr("Regel"))
-                    yield Input(init["rule"], id="rule", compact=True,
+                    yield FormInput(init["rule"], id="rule", compact=True,
                                 placeholder="FREQ=WEEKLY;BYDAY=MO")
                 yield Static(id="repeat-desc")
                 yield Static(id="err-repeat", classes="field-error")
@@ -444,9 +448,9 @@ class EventForm(ModalScreen[FormResult | None]):
                 yield Static(id="err-other", classes="field-error")
             with Vertical(id="form-findings"):
                 yield Static(tr("Befunde: werden geprüft ..."), id="findings-title")
-                yield OptionList(id="findings", compact=True)
+                yield FindingsList(id="findings", compact=True)
                 with Horizontal(id="ack-row"):
-                    yield Input(id="ack-reason", compact=True,
+                    yield FormInput(id="ack-reason", compact=True,
                                 placeholder=tr("Grund für die Quittung (optional)"))
                     yield Button(tr("Quittieren (F2)"), id="ack", compact=True)
             with Horizontal(id="form-buttons"):
@@ -518,9 +522,9 @@ class EventForm(ModalScreen[FormResult | None]):
                     tr("Prüfung fehlgeschlagen: {error}", error=worker.error), True
                 )
             if worker is self._check_worker and worker.is_finished:
-                # a moment later: the changed widgets' updates reach the screen first,
-                # so that the frame the release paints holds the findings too
-                self.set_timer(SETTLE_UPDATES, self._release_paint, name="thekiz-form-release")
+                # once the changed widgets' updates have reached the screen, so that the
+                # frame the release paints holds the findings too
+                asyncio.get_running_loop().call_soon(self._release_when_settled, monotonic())
 
     # -- reading the fields ------------------------------------------------------------
 
@@ -748,6 +752,23 @@ class EventForm(ModalScreen[FormResult | None]):
         held.__enter__()
         self._held = held
         self._hold_timer = self.set_timer(HOLD_MAX, self._release_paint, name="thekiz-form-hold")
+
+    def _release_when_settled(self, since: float) -> None:
+        """Release the held paint as soon as every message pump of the screen is idle
+        (the findings' widgets have told the screen what to repaint), checked on every
+        turn of the event loop, and after SETTLE_MAX regardless."""
+        if self._held is None:
+            return
+        if pumps_idle(self.app):
+            self._release_paint()
+            # and paint now: the screen's update timer would paint up to a frame later
+            # (Textual's own handler of its tick, a private method of the pinned version)
+            if self.is_current and not self.app._batch_count:
+                self._on_timer_update()
+        elif monotonic() - since > SETTLE_MAX:
+            self._release_paint()
+        else:
+            asyncio.get_running_loop().call_soon(self._release_when_settled, since)
 
     def _release_paint(self) -> None:
         held, self._held = self._held, None

@@ -65,6 +65,19 @@ def _busy(pump: MessagePump) -> bool:
     return not any(not waiter.done() for waiter in waiters)
 
 
+def pumps_idle(app: App[Any]) -> bool:
+    """No message pump of the app or of its current screen has a message it has not
+    finished, and every widget of the screen is mounted: what was asked of them (a key, a
+    refresh) has reached the screen."""
+    if _busy(app):
+        return False
+    try:
+        screen = app.screen
+    except Exception:  # no screen (starting or closing): nothing to wait for
+        return True
+    return not any(_busy(node) for node in walk_depth_first(screen))
+
+
 class KeysInOrderApp(App[ReturnType]):
     """An app whose keys from the terminal take effect one after the other (see the module)."""
 
