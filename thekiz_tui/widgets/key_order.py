@@ -65,17 +65,21 @@ def _busy(pump: MessagePump) -> bool:
     return not any(not waiter.done() for waiter in waiters)
 
 
-def pumps_idle(app: App[Any]) -> bool:
-    """No message pump of the app or of its current screen has a message it has not
-    finished, and every widget of the screen is mounted: what was asked of them (a key, a
-    refresh) has reached the screen."""
+def first_busy(app: App[Any]) -> MessagePump | None:
+    """The first message pump, of the app or of its current screen, that has a message it
+    has not finished or is not mounted yet; None when all are idle: what was asked of them
+    (a key, a refresh) has reached the screen."""
     if _busy(app):
-        return False
+        return app
     try:
         screen = app.screen
     except Exception:  # no screen (starting or closing): nothing to wait for
-        return True
-    return not any(_busy(node) for node in walk_depth_first(screen))
+        return None
+    return next((node for node in walk_depth_first(screen) if _busy(node)), None)
+
+
+def pumps_idle(app: App[Any]) -> bool:
+    return first_busy(app) is None
 
 
 class KeysInOrderApp(App[ReturnType]):
@@ -144,16 +148,10 @@ class KeysInOrderApp(App[ReturnType]):
             if _busy(last):
                 return False
             self._keys_last_busy = None
-        if _busy(self):
-            return False
         try:
-            screen = self.screen
-        except Exception:  # no screen (starting or closing): nothing to wait for
-            return True
-        if not getattr(screen, "ready_for_keys", True):
-            return False
-        for node in walk_depth_first(screen):
-            if _busy(node):
-                self._keys_last_busy = node
+            if not getattr(self.screen, "ready_for_keys", True):
                 return False
-        return True
+        except Exception:  # no screen (starting or closing): nothing to wait for
+            return not _busy(self)
+        self._keys_last_busy = first_busy(self)
+        return self._keys_last_busy is None
