@@ -298,9 +298,10 @@ def test_a_coach_creates_an_event_with_the_keyboard_in_a_real_terminal(
     terminal.keys("Tab")
     terminal.wait("the start time has the focus", input_focused("Zeit", 0))
 
-    # An input selects its text on focus: typing replaces 09:00 and 10:30.
+    # An input selects its text on focus: typing replaces 09:00, and the end (10:30)
+    # moves along, keeping the 90 minutes.
     terminal.type("10:00")
-    terminal.wait("the start typed", lambda s: re.fullmatch(r"10:00\s+bis 10:30", s.field("Zeit")))
+    terminal.wait("the start typed", lambda s: re.fullmatch(r"10:00\s+bis 11:30", s.field("Zeit")))
     terminal.keys("Enter")
     terminal.wait("the end time has the focus", input_focused("Zeit", 1))
     terminal.type("11:30")

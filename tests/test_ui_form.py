@@ -217,6 +217,39 @@ async def test_end_before_start_cannot_be_saved(filled: Store) -> None:
     assert ui.app.results[0] is not None
 
 
+async def test_a_new_start_keeps_the_duration(filled: Store) -> None:
+    """As in any calendar: moving the start moves the end along; an end she types sets
+    the duration that a later start keeps."""
+    async with form_on(filled, _new_event(kita="k-sonne")) as ui:  # 13:00-14:00
+        await ui.type("#start", "15")
+        assert ui.form.query_one("#end", Input).value == "16:00"
+        await ui.type("#end", "17:30")
+        await ui.type("#start", "930")
+        assert ui.form.query_one("#end", Input).value == "12:00"
+        await ui.type("#start", "2330")  # the end would pass midnight: not moved there
+        assert ui.form.query_one("#end", Input).value < "23:30"
+        assert not ui.save_enabled()
+        await ui.type("#start", "10")
+        await ui.save()
+    [result] = ui.app.results
+    assert result is not None
+    assert (result.event.start[11:16], result.event.end[11:16]) == ("10:00", "12:30")
+
+
+async def test_findings_of_times_that_are_not_valid_are_not_shown(filled: Store) -> None:
+    """While the times do not make an event, the form shows no findings of an earlier
+    state beside them: it says that it checks once they are valid."""
+    async with form_on(filled, _new_event(kita="k-sonne")) as ui:
+        await ui.type("#start", "1030")
+        assert any("Doppelbuchung" in f for f in ui.findings())
+        await ui.type("#end", "8:00")
+        assert ui.findings() == []
+        assert "erst prüfbar" in ui.text("#findings-title")
+        await ui.type("#end", "12")
+        assert any("Doppelbuchung" in f for f in ui.findings())
+        assert "Befunde: " in ui.text("#findings-title")
+
+
 async def test_unparsable_time_and_date_are_shown_beside_the_field(filled: Store) -> None:
     async with form_on(filled, _new_event(kita="k-sonne")) as ui:
         await ui.type("#start", "25:00")
@@ -531,6 +564,16 @@ def test_kinds_without_kita_or_coach_rules(filled: Store) -> None:
     assert _build(filled, kind="fachtag", kita="", coaches=()).ok
     assert not _build(filled, kind="sonstiges", kita="", coaches=()).ok
     assert not _build(filled, kind="einrichtungsbesuch", kita="").ok
+
+
+def test_duration_kept_by_a_new_start() -> None:
+    assert validate.duration_of("9:30", "11") == 90
+    assert validate.duration_of("930", "9:30") is None  # no positive duration
+    assert validate.duration_of("9:", "11") is None
+    assert validate.end_after("14", 90) == "15:30"
+    assert validate.end_after("1", 60) == "02:00"
+    assert validate.end_after("23:00", 60) is None  # past midnight
+    assert validate.end_after("25", 60) is None
 
 
 def test_the_kita_search(filled: Store) -> None:

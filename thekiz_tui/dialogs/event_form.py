@@ -66,6 +66,8 @@ from ..planning.validate import (
     KitaIndex,
     Problem,
     build_event,
+    duration_of,
+    end_after,
 )
 from ..widgets.fields import FindingsList, FormInput
 from ..widgets.key_order import pumps_idle
@@ -87,6 +89,7 @@ CHECK_GROUP = "thekiz-form-check"
 LOAD_GROUP = "thekiz-form-load"
 KITA_SUGGESTIONS = 8
 HOLD_MAX = 0.025  # seconds the paint of a keystroke waits for its findings, at most
+NOT_CHECKABLE = "Befunde: erst prüfbar, wenn Datum und Zeit stimmen"
 SETTLE_MAX = 0.01  # seconds the findings' widget updates may take to reach the screen
 
 # The fields that show a message beside them, and the problem fields they show.
@@ -548,6 +551,12 @@ class EventForm(ModalScreen[FormResult | None]):
         self._save = q("#save", Button)
         self._kita_options = q("#kita-options", OptionList)
         self._findings_list = q("#findings", OptionList)
+        start, end = self._inputs["start"], self._inputs["end"]
+        self._duration = duration_of(start.value, end.value)
+        self._moving_end = False
+        # before the refresh of each value: the check sees the moved end at once
+        self.watch(start, "value", self._start_moved, init=False)
+        self.watch(end, "value", self._end_typed, init=False)
         for widget in self._inputs.values():
             self.watch(widget, "value", self._value_changed, init=False)
         for select in self._selects.values():
@@ -578,8 +587,25 @@ class EventForm(ModalScreen[FormResult | None]):
         )
 
     def _value_changed(self) -> None:
-        if self._ready:
+        if self._ready and not self._moving_end:
             self._refresh()
+
+    def _start_moved(self, start: str) -> None:
+        """A new start keeps the duration, as in any calendar: the end moves along."""
+        if not self._ready or self._duration is None:
+            return
+        end = end_after(start, self._duration)
+        if end is not None and end != self._inputs["end"].value:
+            self._moving_end = True
+            try:
+                self._inputs["end"].value = end
+            finally:
+                self._moving_end = False
+
+    def _end_typed(self, end: str) -> None:
+        """An end she types sets the duration that a later start keeps."""
+        if not self._moving_end:
+            self._duration = duration_of(self._inputs["start"].value, end) or self._duration
 
     def _choice_changed(self) -> None:
         self._set_visibility()
@@ -637,6 +663,13 @@ class EventForm(ModalScreen[FormResult | None]):
         candidate = built.checkable
         if candidate is not None and candidate != self._checked:
             self._start_check(candidate)
+        elif candidate is None and self._checked is not None:
+            # no findings of an earlier state beside values that are not complete
+            self._checked = None
+            self._check_generation += 1  # a check still running is not shown
+            self._findings = []
+            self._render_findings()
+            self._set_findings_title(tr(NOT_CHECKABLE), False)
 
     def _show_problems(self, problems: tuple[Problem, ...]) -> None:
         first: dict[str, str] = {}

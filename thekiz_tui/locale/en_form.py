@@ -38,6 +38,8 @@ EN: dict[str, str] = {
     # state
     "Befunde: werden geprüft ...": "Findings: checking ...",
     "Befunde: keine": "Findings: none",
+    "Befunde: erst prüfbar, wenn Datum und Zeit stimmen":
+        "Findings: checked once the date and time are valid",
     "Befunde: {n}, davon {open} offen (F2 quittiert den markierten)":
         "Findings: {n}, {open} open (F2 acknowledges the highlighted one)",
     "quittiert": "acknowledged",

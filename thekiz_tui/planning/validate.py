@@ -415,3 +415,33 @@ def build_event(
         out.extend(p for p in plan_problems(event) if p.field != "kita")
     checkable = event if rule_ok else replace(event, rrule=None)
     return Built(event, tuple(out), checkable)
+
+
+# -- keeping the duration when the start moves ---------------------------------------
+
+
+def _minutes(text: str) -> int | None:
+    try:
+        moment = parse_time(text)
+    except BadInput:
+        return None
+    return moment.hour * 60 + moment.minute
+
+
+def duration_of(start: str, end: str) -> int | None:
+    """Minutes from the typed start to the typed end (``9:30``, ``930``); None unless both
+    are times and the end comes after the start on the same day."""
+    first, last = _minutes(start), _minutes(end)
+    if first is None or last is None or last <= first:
+        return None
+    return last - first
+
+
+def end_after(start: str, minutes: int) -> str | None:
+    """The end that keeps ``minutes`` after the typed start, as the form shows times; None
+    while the start is not a time yet, or when the end would pass midnight."""
+    first = _minutes(start)
+    if first is None or first + minutes >= 24 * 60:
+        return None
+    last = first + minutes
+    return f"{last // 60:02d}:{last % 60:02d}"
