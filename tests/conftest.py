@@ -71,9 +71,13 @@ def footers_ready(app: Any) -> bool:
 
 
 def caught_up(app: Any) -> bool:
-    """Started, and no key held back by the keys-in-order app (a key waits there while
-    the one before it still takes effect: a save, the month it rebuilds)."""
-    return planner_started(app) and footers_ready(app) and not app._keys_waiting
+    """Started, no key held back by the keys-in-order app (a key waits there while the
+    one before it still takes effect: a save, the month it rebuilds), and every message
+    handled (a dialog that a finished worker closes, for instance)."""
+    from thekiz_tui.widgets.key_order import pumps_idle
+
+    return (planner_started(app) and footers_ready(app) and not app._keys_waiting
+            and pumps_idle(app))
 
 
 async def settle_app(app: Any, pilot: Any) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
-from textual.widgets import Button, Input, OptionList, Static
+from textual.widgets import Button, Checkbox, Input, OptionList, Static
 
 from store import Coach, Event, Kita, Store
 from thekiz_tui.demo import write_demo
@@ -304,6 +304,29 @@ async def test_enter_goes_to_the_next_field(filled: Store) -> None:
         await ui.settle()
         assert ui.app.focused is ui.form.query_one("#day")
         assert ui.app.results == []
+
+
+async def test_enter_passes_the_all_day_box_and_the_coaches_space_ticks(filled: Store) -> None:
+    """Going through the form with Enter ticks nothing on the way; Space ticks."""
+    async with form_on(filled, _new_event(kita="k-sonne")) as ui:
+        box, coaches = ui.form.query_one("#all-day", Checkbox), ui.form.query_one("#coaches")
+        box.focus()
+        await ui.pilot.press("enter")
+        await ui.settle()
+        assert not box.value and ui.app.focused is ui.form.query_one("#start")
+        box.focus()
+        await ui.pilot.press("space")
+        await ui.settle()
+        assert box.value
+        await ui.pilot.press("space")
+        coaches.focus()
+        await ui.pilot.press("down", "space")
+        await ui.settle()
+        assert list(coaches.selected) == ["c-anna", "c-ben"]  # type: ignore[attr-defined]
+        await ui.pilot.press("enter")
+        await ui.settle()
+        assert list(coaches.selected) == ["c-anna", "c-ben"]  # type: ignore[attr-defined]
+        assert ui.app.focused is ui.form.query_one("#kita")
 
 
 async def test_a_coaching_visit_without_kita_cannot_be_saved(filled: Store) -> None:

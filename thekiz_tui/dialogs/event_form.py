@@ -69,7 +69,7 @@ from ..planning.validate import (
     duration_of,
     end_after,
 )
-from ..widgets.fields import FindingsList, FormInput
+from ..widgets.fields import FindingsList, FormCheckbox, FormInput, FormSelectionList
 from ..widgets.key_order import pumps_idle
 
 if TYPE_CHECKING:
@@ -395,7 +395,7 @@ class EventForm(ModalScreen[FormResult | None]):
                     yield Label(tr("bis"), classes="between")
                     yield FormInput(init["last_day"], id="last-day", compact=True,
                                 placeholder=tr("(optional)"))
-                    yield Checkbox(tr("ganztägig"), ev.all_day, id="all-day", compact=True)
+                    yield FormCheckbox(tr("ganztägig"), ev.all_day, id="all-day", compact=True)
                 yield Static(id="err-day", classes="field-error")
                 with Horizontal(classes="row", id="row-times"):
                     yield Label(tr("Zeit"))
@@ -405,7 +405,7 @@ class EventForm(ModalScreen[FormResult | None]):
                 yield Static(id="err-times", classes="field-error")
                 with Horizontal(classes="row"):
                     yield Label(tr("Begleitung"))
-                    yield SelectionList[str](id="coaches", compact=True)
+                    yield FormSelectionList(id="coaches", compact=True)
                 yield Static(id="err-coaches", classes="field-error")
                 with Horizontal(classes="row"):
                     yield Label(tr("Kita"))

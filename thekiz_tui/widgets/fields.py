@@ -1,4 +1,5 @@
-"""Fields that repaint, not re-lay-out the screen, when their content changes.
+"""The event form's fields: Enter goes on to the next field in each of them (Space ticks a
+box or a coach), and they repaint, not re-lay-out the screen, when their content changes.
 
 Textual's ``Widget.virtual_size`` is a layout reactive: every change of it lays out the
 whole screen. An ``Input`` sets it to the width of its text on every keystroke, and an
@@ -11,9 +12,12 @@ keeps its height (it only needs a layout when its scrollbar comes or goes).
 
 from __future__ import annotations
 
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.reactive import Reactive
-from textual.widgets import Input, OptionList
+from textual.widgets import Checkbox, Input, OptionList, SelectionList
 
 
 class FormInput(Input):
@@ -32,3 +36,26 @@ class FindingsList(OptionList):
         height = self.scrollable_content_region.height
         if (old.height > height) != (new.height > height):
             self.refresh(layout=True)
+
+
+# Enter moves on, as in the form's text fields; Textual's Checkbox and SelectionList tick
+# with Enter too, so a coach going through the form with Enter ticked what she passed.
+_ENTER_MOVES_ON = Binding("enter", "app.focus_next", "Weiter", show=False)
+
+
+class FormCheckbox(Checkbox, inherit_bindings=False):
+    """A checkbox that Space ticks and Enter leaves."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "toggle_button", "Toggle", show=False), _ENTER_MOVES_ON]
+
+
+class FormSelectionList(SelectionList[str], inherit_bindings=False):
+    """A list of choices that Space ticks and Enter leaves (arrows move as ever)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "select", "Toggle option", show=False), _ENTER_MOVES_ON,
+        Binding("down", "cursor_down", show=False), Binding("up", "cursor_up", show=False),
+        Binding("home", "first", show=False), Binding("end", "last", show=False),
+        Binding("pagedown", "page_down", show=False), Binding("pageup", "page_up", show=False),
+    ]
