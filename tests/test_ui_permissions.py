@@ -195,3 +195,36 @@ async def test_the_offices_export_offers_everyone(team: Path) -> None:
         assert [value for _, value in _choices(app, "#coach")] == [
             "", "anna", "bert", "clara"]
         assert "5 Termine werden exportiert." in screen_text(app)
+
+
+@pytest.mark.parametrize("over_ssh", [False, True])
+async def test_over_ssh_a_crash_shows_no_traceback(
+    team: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, over_ssh: bool,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """An unforeseen error ends the app. Over SSH the client gets one German line, not
+    Textual's traceback with the server's paths and its local variables; the traceback
+    goes to the server's log folder. (A failing key action stands in for the error.)"""
+    from thekiz_tui.remote import session
+
+    def broken(self: PlannerScreen) -> None:
+        raise RuntimeError("/srv/thekiz/geheim")
+
+    monkeypatch.setitem(session._LOGIN, "ssh", over_ssh)
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.setattr(PlannerScreen, "action_today", broken)
+    app = PlannerApp(PlannerContext(db=team, today=TODAY, as_coach="anna"))
+    with pytest.raises(RuntimeError):  # (Pilot hands the app's error on to the test)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle_app(app, pilot)
+            await pilot.press("t")
+            await pilot.pause()
+    shown = capsys.readouterr().err  # what the terminal got once the app had ended
+    log = tmp_path / "state" / "thekiz" / "log" / "session-errors.log"
+    if over_ssh:
+        assert "Unerwarteter Fehler (RuntimeError)" in shown
+        assert "/srv/thekiz" not in shown and "Traceback" not in shown
+        assert "RuntimeError: /srv/thekiz/geheim" in log.read_text()
+    else:
+        assert "/srv/thekiz/geheim" in shown  # Textual's own traceback, locally
+        assert not log.exists()

@@ -150,6 +150,21 @@ class PlannerApp(KeysInOrderApp[None]):
             if not (over_ssh() and command.title == "Screenshot"):
                 yield command
 
+    def _fatal_error(self) -> None:
+        """An unhandled error ends the app. Over SSH without Textual's traceback, which
+        would show the client the server's paths and, with its local variables, data of
+        other people: one German line, and the traceback in the server's log folder.
+        (Textual's own method for it, of the pinned version.)"""
+        from .remote.session import crash_message, over_ssh
+
+        if not over_ssh():
+            super()._fatal_error()
+            return
+        import sys
+
+        error = sys.exc_info()[1] or RuntimeError("?")
+        self.panic(crash_message(error, self.ctx.as_coach or "?"))
+
     def get_key_display(self, binding: Binding) -> str:
         """Plain key names: Textual's arrows and symbols are ambiguous-width."""
         from .screens.help import key_display

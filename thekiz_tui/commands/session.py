@@ -20,7 +20,13 @@ if TYPE_CHECKING:
 
 
 def cmd_session(config: Config, args: argparse.Namespace) -> int:
-    from ..remote.session import ENV_COMMAND, Refused, parse_request, serve_login
+    from ..remote.session import (
+        ENV_COMMAND,
+        Refused,
+        crash_message,
+        parse_request,
+        serve_login,
+    )
 
     coach_id = config.as_coach
     if not coach_id:
@@ -44,9 +50,7 @@ def cmd_session(config: Config, args: argparse.Namespace) -> int:
             raise
         # Any other error: one German line, and no traceback, which would show the
         # server's paths to the client; the admin finds it in the log folder.
-        where = _log_crash(coach.id)
-        err(f"thekiz: Unerwarteter Fehler ({type(error).__name__}); die Sitzung endet. "
-            f"Die Koordinationsstelle findet die Einzelheiten {where}.")
+        err(f"thekiz: {crash_message(error, coach.id)}")
         return EXIT_BAD
 
 
@@ -58,23 +62,3 @@ def _reported_by_cli(error: Exception) -> bool:
     from ..planning.timeutil import BadInput
 
     return isinstance(error, (BadInput, StoreError, UsageError, OSError))
-
-
-def _log_crash(coach: str) -> str:
-    """Append the traceback to ``session-errors.log`` in the user log folder; where it
-    went, as words for the message."""
-    import traceback
-    from datetime import datetime
-    from pathlib import Path
-
-    import platformdirs
-
-    path = Path(platformdirs.user_log_dir("thekiz")) / "session-errors.log"
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", encoding="utf-8") as log:
-            log.write(f"--- {datetime.now().astimezone():%Y-%m-%d %H:%M:%S %z} {coach}\n")
-            log.write(traceback.format_exc())
-    except OSError:
-        return "nicht im Protokoll (es ließ sich nicht schreiben)"
-    return "im Protokoll auf dem Server"

@@ -144,3 +144,35 @@ def _short(text: str) -> str:
     """A word of the request as it may appear in a message: printable, at most 40 chars."""
     shown = "".join(ch if ch.isprintable() else "?" for ch in text)
     return shown if len(shown) <= 40 else shown[:39] + "…"
+
+
+# -- an unforeseen error -------------------------------------------------------------
+
+
+def crash_message(error: BaseException, coach: str) -> str:
+    """For an unforeseen error of a login (call it while the error is handled): the
+    traceback goes to ``session-errors.log`` in the server's log folder, and the client
+    gets this German line, without the server's paths or data."""
+    where = _log_crash(coach)
+    return (f"Unerwarteter Fehler ({type(error).__name__}); die Sitzung endet. "
+            f"Die Koordinationsstelle findet die Einzelheiten {where}.")
+
+
+def _log_crash(coach: str) -> str:
+    """Append the traceback to ``session-errors.log`` in the user log folder; where it
+    went, as words for the message."""
+    import traceback
+    from datetime import datetime
+    from pathlib import Path
+
+    import platformdirs
+
+    path = Path(platformdirs.user_log_dir("thekiz")) / "session-errors.log"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as log:
+            log.write(f"--- {datetime.now().astimezone():%Y-%m-%d %H:%M:%S %z} {coach}\n")
+            log.write(traceback.format_exc())
+    except OSError:
+        return "nicht im Protokoll (es ließ sich nicht schreiben)"
+    return "im Protokoll auf dem Server"
