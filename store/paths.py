@@ -24,16 +24,26 @@ def journal(main: Path) -> Path:
     return main.with_name(main.name + ".journal")
 
 
+Signature = tuple[int, int, int, int]
+
+
+def signature(path: Path) -> Signature | None:
+    """What identifies one version of a file: inode, size, mtime and ctime (None: none)."""
+    try:
+        st = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
 def stamp(main: Path) -> object:
     """Changes whenever any process writes the store: every write renames a file into
     place, which changes the main file's inode or the month folder's mtime. (Two stat()
-    calls: cheap enough to poll from a UI thread.)"""
-    stamps: list[tuple[int, int, int] | None] = []
+    calls: cheap enough to poll from a UI thread; a file it cannot read counts as none.)"""
+    stamps: list[Signature | None] = []
     for path in (main, events_dir(main)):
         try:
-            st = os.stat(path)
+            stamps.append(signature(path))
         except OSError:
             stamps.append(None)
-        else:
-            stamps.append((st.st_ino, st.st_mtime_ns, st.st_size))
     return tuple(stamps)

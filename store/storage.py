@@ -24,18 +24,9 @@ import orjson
 from tinydb import Storage
 
 from .errors import CorruptStore, StoreWriteError
+from .paths import Signature, signature
 
 Tables = dict[str, dict[str, Any]]
-Signature = tuple[int, int, int, int]
-
-
-def signature(path: Path) -> Signature | None:
-    """What identifies one version of a file: inode, size, mtime and ctime."""
-    try:
-        st = os.stat(path)
-    except (FileNotFoundError, NotADirectoryError):
-        return None
-    return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
 def backup_path(path: Path) -> Path:

@@ -31,17 +31,10 @@ from tinydb.table import Document, Table
 
 from . import paths
 from .errors import AlreadyExists, ChangedElsewhere, NewerSchema, NotFound, StoreWriteError
+from .paths import Signature, signature
 from .records import Ack, Coach, Event, Kita, utc_now
 from .schema import SCHEMA_VERSION, STEPS, version_of
-from .storage import (
-    AtomicJSONStorage,
-    Signature,
-    Transaction,
-    load,
-    roll_forward,
-    signature,
-    sweep_stale,
-)
+from .storage import AtomicJSONStorage, Transaction, load, roll_forward, sweep_stale
 
 SERIES = "series"
 MAIN_TABLES = ("meta", "settings", "coaches", "kitas", "acks", SERIES)

@@ -22,6 +22,8 @@ from typing import Any
 
 import asyncssh
 
+from store.paths import Signature, signature
+
 from .child import Child, PipeChild, PtyChild, child_env
 from .grants import Grant, read_grants
 from .serverlog import ConnectionLog
@@ -57,7 +59,7 @@ class GrantBook:
     def __init__(self, path: Path, log: ConnectionLog) -> None:
         self.path = path
         self.log = log
-        self._stamp: tuple[int, ...] | None = None
+        self._stamp: Signature | None = None
         self._read = False
         self._by_key: dict[str, Grant] = {}
 
@@ -67,11 +69,7 @@ class GrantBook:
 
     def _refresh(self) -> None:
         try:
-            st = os.stat(self.path)
-            stamp: tuple[int, ...] | None = (st.st_ino, st.st_size, st.st_mtime_ns,
-                                              st.st_ctime_ns)
-        except FileNotFoundError:
-            stamp = None
+            stamp = signature(self.path)
         except OSError as error:
             self._fail(error)
             return
