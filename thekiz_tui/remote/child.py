@@ -17,8 +17,6 @@ import struct
 import termios
 from collections.abc import Callable, Mapping, Sequence
 
-from .session import SLOW_LINK
-
 Output = Callable[[bytes], None]
 
 # What the session process inherits from the server's own environment, besides THEKIZ_*.
@@ -35,8 +33,6 @@ def child_env(server_env: Mapping[str, str], *, term: str | None,
     env = {k: v for k, v in server_env.items() if k in PASSED_ON or k.startswith("THEKIZ_")}
     env.setdefault("PATH", os.defpath)
     env.setdefault("HOME", "/")
-    for name, value in SLOW_LINK.items():  # (the session sets them too, for sshd's logins)
-        env.setdefault(name, value)
     env["LANG"] = "C.UTF-8"
     env["TERM"] = term or "dumb"
     env["SSH_ORIGINAL_COMMAND"] = command or ""
