@@ -43,19 +43,13 @@ class FindingsList(OptionList):
 _ENTER_MOVES_ON = Binding("enter", "app.focus_next", "Weiter", show=False)
 
 
-class FormCheckbox(Checkbox, inherit_bindings=False):
+class FormCheckbox(Checkbox):
     """A checkbox that Space ticks and Enter leaves."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "toggle_button", "Toggle", show=False), _ENTER_MOVES_ON]
+    BINDINGS: ClassVar[list[BindingType]] = [_ENTER_MOVES_ON]
 
 
-class FormSelectionList(SelectionList[str], inherit_bindings=False):
+class FormSelectionList(SelectionList[str]):
     """A list of choices that Space ticks and Enter leaves (arrows move as ever)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "select", "Toggle option", show=False), _ENTER_MOVES_ON,
-        Binding("down", "cursor_down", show=False), Binding("up", "cursor_up", show=False),
-        Binding("home", "first", show=False), Binding("end", "last", show=False),
-        Binding("pagedown", "page_down", show=False), Binding("pageup", "page_up", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = [_ENTER_MOVES_ON]
