@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import snapshot
+from test_first_month import run_in_terminal
 
 from store import Coach, Event, Kita, Store, new_id
 
@@ -183,6 +184,15 @@ def test_root_is_refused_a_store_another_account_owns(foreign_store: Path) -> No
     assert len(line.splitlines()) == 1 and "Traceback" not in line
     assert f"gehört „{other_name()}“" in line and "läuft aber als „root“" in line
     assert "--allow-foreign-owner" in line
+    assert snapshot(folder) == before and owners(folder) == owned
+
+
+def test_the_planner_is_refused_a_store_another_account_owns(foreign_store: Path) -> None:
+    folder = foreign_store.parent
+    before, owned = snapshot(folder), owners(folder)
+    code, output = run_in_terminal("--db", str(foreign_store), env=dict(os.environ))
+    assert code == 2 and "Traceback" not in output
+    assert f"gehört „{other_name()}“" in output
     assert snapshot(folder) == before and owners(folder) == owned
 
 
