@@ -82,8 +82,10 @@ def apply_access(fd: int, access: Access) -> None:
     """Give an open file ``access``: fchmod on the descriptor (exact, not narrowed by the
     umask) and, where allowed, fchown, so that root writing the thekiz account's store
     leaves files that account can still read."""
+    if not hasattr(os, "fchown"):  # Windows: no modes or owners of this kind
+        return
     os.fchmod(fd, access.mode)
-    if access.uid is None or access.gid is None or not hasattr(os, "fchown"):
+    if access.uid is None or access.gid is None:
         return
     st = os.fstat(fd)
     if (st.st_uid, st.st_gid) == (access.uid, access.gid):
