@@ -98,6 +98,8 @@ EN: dict[str, str] = {
         "at most daily (FREQ=DAILY) is possible.",
     "Die Wiederholungsregel „{rule}“ ergibt keinen einzigen Termin.":
         "The recurrence rule \"{rule}\" yields no date at all.",
+    "Die Wiederholungsregel „{rule}“ hat zu viele Termine (COUNT); möglich sind höchstens 3660.":
+        "The recurrence rule \"{rule}\" has too many dates (COUNT); at most 3660 are possible.",
     "Eine Prozessbegleitung braucht eine Kita.": "A coaching visit needs a Kita.",
     "Ein Einrichtungsbesuch braucht eine Kita.": "An office visit needs a Kita.",
     "Bitte mindestens eine Prozessbegleiter*in wählen.": "Please choose at least one coach.",

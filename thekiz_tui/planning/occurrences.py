@@ -117,6 +117,11 @@ def _day_stamp(text: str, tz: str) -> int:
 RULE_TOO_OFTEN = ("Die Wiederholungsregel „{rule}“ wiederholt öfter als einmal am Tag; "
                   "möglich ist höchstens täglich (FREQ=DAILY).")
 RULE_NEVER = "Die Wiederholungsregel „{rule}“ ergibt keinen einzigen Termin."
+# COUNT beyond this is refused: a series of more dates than ten years of days is no plan,
+# and dateutil walks every one of them on each expansion.
+MAX_COUNT = 3660
+RULE_COUNT = ("Die Wiederholungsregel „{rule}“ hat zu viele Termine (COUNT); "
+              f"möglich sind höchstens {MAX_COUNT}.")
 _SUB_DAILY = frozenset({"HOURLY", "MINUTELY", "SECONDLY"})
 _WITHIN_DAY = ("BYHOUR", "BYMINUTE", "BYSECOND")
 # At most this many occurrences of one series in one expansion: more than ten years of
@@ -160,6 +165,9 @@ def rule_refusal(text: str, dtstart: datetime) -> str | None:
         "," in parts.get(name, "") for name in _WITHIN_DAY
     ):
         return RULE_TOO_OFTEN
+    count = parts.get("COUNT", "")
+    if count.isdigit() and int(count) > MAX_COUNT:
+        return RULE_COUNT
     try:
         parsed = _parse(text.removeprefix("RRULE:"), dtstart)
     except BadInput:
@@ -259,22 +267,34 @@ def _overlaps(s: int, e: int, start_ts: int | None, end_ts: int | None) -> bool:
     return start_ts is None or e > start_ts or (s == e and s >= start_ts)
 
 
-# Days per step of each frequency, and how many steps one 400-year cycle has.
+# How many steps of each frequency one 400-year cycle of the calendar has.
 _CYCLE_STEPS = {"YEARLY": 400, "MONTHLY": 4800, "WEEKLY": 20871, "DAILY": 146097}
+# Parts with which a daily or weekly rule repeats after a few weeks (no month, year day,
+# week number or position: those follow the calendar's 400-year cycle).
+_WEEK_PARTS = frozenset({"FREQ", "INTERVAL", "UNTIL", "WKST", "BYDAY", "BYHOUR", "BYMINUTE",
+                         "BYSECOND"})
 
 
 def _rebased(rule: rrule, text: str, dtstart: datetime, lo: datetime) -> rrule:
-    """The same rule started whole cycles later, close before ``lo``: dateutil walks
-    every step from the start, and a series stored as starting in the year 1 would cost
-    every expansion some 700,000 steps. Its dates are the same from there on, since
-    the calendar repeats every 400 years; a rule with COUNT or BYEASTER is left as is
-    (counting starts at the first date; Easter does not repeat so)."""
+    """The same rule started whole periods later, close before ``lo``: dateutil walks
+    every step from the start, and a daily series stored as starting in 1900 would cost
+    every expansion 46,000 steps (in the year 1, 740,000). From the new start on its
+    dates are the same. A rule with COUNT is left as is (its count starts at the first
+    date; MAX_COUNT bounds its walk), and so is BYEASTER (Easter does not repeat so)."""
     parts = _parts(text)
     steps = _CYCLE_STEPS.get(parts.get("FREQ", ""))
     interval = parts.get("INTERVAL", "1")
     if steps is None or "COUNT" in parts or "BYEASTER" in parts or not interval.isdigit():
         return rule
     step = int(interval) or 1
+    byday = parts.get("BYDAY", "")
+    if steps in (_CYCLE_STEPS["DAILY"], _CYCLE_STEPS["WEEKLY"]) and set(parts) <= _WEEK_PARTS \
+            and not any(char.isdigit() for char in byday):
+        days = 7 * step if parts["FREQ"] == "WEEKLY" else math.lcm(step, 7 if byday else 1)
+        periods = (lo - dtstart).days // days
+        if periods < 1:
+            return rule
+        return rule.replace(dtstart=dtstart + timedelta(days=periods * days))
     years = _CYCLE_YEARS * (step // math.gcd(steps, step))  # whole cycles and whole steps
     cycles = (lo.year - dtstart.year - 1) // years
     if cycles < 1:

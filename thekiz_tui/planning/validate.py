@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 from store import FORTBILDUNG_SUBTYPES, KINDS, STATUSES, Event, Kita
 from store.text import neutral
 
-from .occurrences import RULE_NEVER, RULE_TOO_OFTEN, rule_refusal, validate_rrule
+from .occurrences import RULE_COUNT, RULE_NEVER, RULE_TOO_OFTEN, rule_refusal, validate_rrule
 from .recurrence import REPEATS, Repeat, build_rrule, is_last_weekday, weekday_name
 from .timeutil import BadInput, localize, parse_date, parse_time, to_stored
 
@@ -58,7 +58,7 @@ TEMPLATES: tuple[str, ...] = (
     KITA_NEEDED, KITA_NEEDED_VISIT, COACH_NEEDED, KITA_NOT_FOUND, KITA_AMBIGUOUS,
     DATE_MISSING, DATE_INVALID, TIME_MISSING, TIME_INVALID, END_BEFORE_START,
     LAST_DAY_BEFORE, INTERVAL_INVALID, UNTIL_BEFORE, NOT_LAST_WEEKDAY, RRULE_MISSING,
-    RULE_TOO_OFTEN, RULE_NEVER,
+    RULE_TOO_OFTEN, RULE_NEVER, RULE_COUNT,
 )
 
 
