@@ -150,6 +150,9 @@ def stored_attack(db: Path) -> Store:
         Event(id="ev-ancient", kind="sonstiges", title="Seit jeher", rrule="FREQ=DAILY",
               start="0001-01-01T07:00:00+00:00", end="0001-01-01T07:30:00+00:00",
               tz="UTC", coaches=["c-anna"]),
+        Event(id="ev-mondays", kind="sonstiges", title="Montags seit 1900",
+              rrule="FREQ=WEEKLY;INTERVAL=2;BYDAY=MO", start="1900-01-01T08:00:00+01:00",
+              end="1900-01-01T09:00:00+01:00", coaches=["c-anna"]),
     ])
     return store
 
@@ -193,7 +196,14 @@ def test_a_stored_rule_is_expanded_with_bounded_work(tmp_path: Path) -> None:
         per_series[occ.id] = per_series.get(occ.id, 0) + 1
     # the refused rules show once, at their start, where the coach can mend them; the
     # series from the year 1 has its 365 days without walking 2025 years to them
-    assert per_series == {"ev-visit": 1, "ev-minutely": 1, "ev-never": 1, "ev-ancient": 365}
+    assert per_series == {"ev-visit": 1, "ev-minutely": 1, "ev-never": 1, "ev-ancient": 365,
+                          "ev-mondays": 26}
+    # walked from a later start, the dates stay those of the rule: 1.1.1900 and
+    # 12.1.2026 are Mondays 3,288 fortnights apart
+    mondays = sorted(o.event.start[:10] for o in occurrences if o.id == "ev-mondays")
+    assert mondays[:2] == ["2026-01-12", "2026-01-26"] and mondays[-1] == "2026-12-28"
+    ancient = sorted(o.event.start[:10] for o in occurrences if o.id == "ev-ancient")
+    assert (ancient[0], ancient[-1]) == ("2026-01-01", "2026-12-31")
     assert len(again) == len(occurrences)
     # the never-test walks at most 600 years of months, once per rule (it is cached);
     # walking to the year 9999 would be about 96,000, per expansion
@@ -210,7 +220,7 @@ def test_list_and_conflicts_over_a_year_finish(tmp_path: Path) -> None:
     rows = json.loads(listed.stdout)
     ids = [row["id"] for row in rows]
     assert ids.count("ev-minutely") == 1 and ids.count("ev-never") == 1
-    assert ids.count("ev-ancient") == 365
+    assert ids.count("ev-ancient") == 365 and ids.count("ev-mondays") == 26
     # each refused series is said once, in German, naming its rule
     warnings = [line for line in listed.stderr.splitlines() if "Wiederholungsregel" in line]
     assert len(warnings) == 2, listed.stderr
