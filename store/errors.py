@@ -65,6 +65,27 @@ class StoreWriteError(StoreError):
         self.errno = error.errno
 
 
+class ForeignOwner(StoreError):
+    """The store belongs to another account than the one thekiz runs as. Nothing was
+    written."""
+
+    def __init__(self, path: Path, owner: str, me: str, *, root: bool) -> None:
+        how = (
+            f" oder, wenn root das ausdrücklich soll, „thekiz --allow-foreign-owner …“ "
+            f"(die Dateien gehören dann weiter „{owner}“)"
+            if root
+            else ""
+        )
+        super().__init__(
+            f"Die Datenbank {path} gehört „{owner}“, thekiz läuft aber als „{me}“; "
+            f"es wurde nichts geschrieben. Bitte als „{owner}“ starten "
+            f"(z. B. „sudo -u {owner} thekiz …“){how}."
+        )
+        self.path = path
+        self.owner = owner
+        self.me = me
+
+
 class StoreBusy(StoreError):
     """The write lock could not be taken in time."""
 

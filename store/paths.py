@@ -24,6 +24,17 @@ def journal(main: Path) -> Path:
     return main.with_name(main.name + ".journal")
 
 
+def main_of(path: Path) -> Path:
+    """The main file a file of the store belongs to (a month file, the journal, the
+    lock; the main file itself): whose mode and owner a new file of the store takes."""
+    for suffix in (".journal", ".lock"):
+        if path.name.endswith(suffix):
+            return path.with_name(path.name.removesuffix(suffix))
+    if path.parent.name.endswith(".d"):
+        return path.parent.with_name(path.parent.name.removesuffix(".d"))
+    return path
+
+
 Signature = tuple[int, int, int, int]
 
 

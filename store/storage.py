@@ -6,7 +6,10 @@ middle leaves a broken file. This storage instead
   last good copy) and renames the new one over the old, then fsyncs the folder;
 - serialises with orjson, which is several times faster than the json module;
 - re-reads the file whenever it changed on disk (another process wrote it), and serves
-  its cache otherwise, so that reads inside the write lock are always fresh.
+  its cache otherwise, so that reads inside the write lock are always fresh;
+- keeps who may read the store as the admin set it: a rewrite keeps the replaced file's
+  mode and owner, a new file (month file, journal, lock) takes the main file's, and a new
+  store is 0600 in folders of 0700, whatever the umask (see :func:`file_access`).
 
 Inside a :class:`Transaction`, writes are staged in memory; the store commits every
 staged file at once, through a journal when more than one file changes.
@@ -16,15 +19,16 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 from tinydb import Storage
 
-from .errors import CorruptStore, StoreWriteError
-from .paths import Signature, signature
+from .errors import CorruptStore, ForeignOwner, StoreWriteError
+from .paths import Signature, main_of, signature
 
 Tables = dict[str, dict[str, Any]]
 
@@ -35,6 +39,121 @@ def backup_path(path: Path) -> Path:
 
 def tmp_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}.tmp")
+
+
+PRIVATE_FILE = 0o600
+PRIVATE_FOLDER = 0o700
+
+
+class Access(NamedTuple):
+    """The mode and owner a file of the store is written with."""
+
+    mode: int
+    uid: int | None  # None: whoever writes it
+    gid: int | None
+
+
+def file_access(path: Path) -> Access:
+    """What a write of ``path`` keeps: the file's own mode and owner if it exists, else
+    those of the store's main file (for a new month file, journal or lock), else 0600
+    for the writer. The store never widens what the admin narrowed."""
+    for source in (path, main_of(path)):
+        try:
+            st = os.stat(source)
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        return Access(stat.S_IMODE(st.st_mode) & 0o777, st.st_uid, st.st_gid)
+    return Access(PRIVATE_FILE, None, None)
+
+
+def folder_mode(access: Access) -> int:
+    """A new folder of the store: 0700, opened to group/others only as far as the files
+    in it are readable (an admin's 0640 store gets 0750 folders, or the group could not
+    reach the month files)."""
+    mode = PRIVATE_FOLDER
+    if access.mode & 0o040:
+        mode |= 0o050
+    if access.mode & 0o004:
+        mode |= 0o005
+    return mode
+
+
+def apply_access(fd: int, access: Access) -> None:
+    """Give an open file ``access``: fchmod on the descriptor (exact, not narrowed by the
+    umask) and, where allowed, fchown, so that root writing the thekiz account's store
+    leaves files that account can still read."""
+    if not hasattr(os, "fchown"):  # Windows: no modes or owners of this kind
+        return
+    os.fchmod(fd, access.mode)
+    if access.uid is None or access.gid is None:
+        return
+    st = os.fstat(fd)
+    if (st.st_uid, st.st_gid) == (access.uid, access.gid):
+        return
+    if os.geteuid() == 0:
+        os.fchown(fd, access.uid, access.gid)
+    elif st.st_gid != access.gid:
+        # a member of the store's group keeps the group; anyone else cannot, and keeps theirs
+        with contextlib.suppress(OSError):
+            os.fchown(fd, -1, access.gid)
+
+
+_foreign_owner_allowed = False
+
+
+def allow_foreign_owner(allowed: bool = True) -> None:
+    """For this process (``thekiz --allow-foreign-owner``): root may work on a store
+    another account owns. Every file it writes keeps that account as its owner."""
+    global _foreign_owner_allowed
+    _foreign_owner_allowed = allowed
+
+
+def _user_name(uid: int) -> str:
+    try:
+        import pwd
+
+        return pwd.getpwuid(uid).pw_name
+    except (ImportError, KeyError):
+        return str(uid)
+
+
+def check_owner(main: Path) -> None:
+    """Refuse a store another account owns: a rewrite would hand its files to whoever
+    runs thekiz now (root's files the server can no longer read, or a colleague's copy of
+    the team's data). Root may go ahead with :func:`allow_foreign_owner`."""
+    if not hasattr(os, "geteuid"):
+        return
+    try:
+        owner = os.stat(main).st_uid
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    me = os.geteuid()
+    if owner == me or (me == 0 and _foreign_owner_allowed):
+        return
+    raise ForeignOwner(main, _user_name(owner), _user_name(me), root=me == 0)
+
+
+def make_folder(folder: Path, access: Access) -> None:
+    """Create ``folder`` and any missing parents with :func:`folder_mode` and the owner
+    of ``access`` (Path.mkdir gives the parents the umask's mode)."""
+    missing: list[Path] = []
+    current = folder
+    while not current.exists():
+        missing.append(current)
+        if current.parent == current:
+            break
+        current = current.parent
+    mode = folder_mode(access)
+    for new in reversed(missing):
+        try:
+            os.mkdir(new, mode)
+        except FileExistsError:
+            continue  # another process was quicker: it chose the mode
+        fd = os.open(new, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            apply_access(fd, access._replace(mode=mode))
+        finally:
+            os.close(fd)
 
 
 def _alive(pid: int) -> bool:
@@ -78,15 +197,20 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+
+
 def write_tmp(path: Path, payload: bytes) -> Path:
-    """Write ``payload`` beside ``path`` into a temporary file and fsync it."""
+    """Write ``payload`` beside ``path`` into a temporary file and fsync it. The file has
+    the mode and owner ``path`` will keep (:func:`file_access`) before any byte is in it."""
     tmp = tmp_path(path)
-    mode = 0o644
-    with contextlib.suppress(FileNotFoundError):
-        mode = os.stat(path).st_mode & 0o777
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+        access = file_access(path)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)  # left by a crashed process that had this pid
+        fd = os.open(tmp, _CREATE, PRIVATE_FILE)
         try:
+            apply_access(fd, access)
             view = memoryview(payload)
             while view:
                 written = os.write(fd, view)
@@ -252,7 +376,7 @@ class Transaction:
         written: list[tuple[Path, Path]] = []
         try:
             for storage, data in items:
-                storage.path.parent.mkdir(parents=True, exist_ok=True)
+                make_folder(storage.path.parent, file_access(storage.path))
                 written.append((write_tmp(storage.path, dumps(data)), storage.path))
             plan = [[str(tmp), str(path)] for tmp, path in written]
             # The journal is the commit point: once it is on disk, recovery rolls forward.

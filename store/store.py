@@ -34,7 +34,17 @@ from .errors import AlreadyExists, ChangedElsewhere, NewerSchema, NotFound, Stor
 from .paths import Signature, signature
 from .records import Ack, Coach, Event, Kita, utc_now
 from .schema import SCHEMA_VERSION, STEPS, version_of
-from .storage import AtomicJSONStorage, Transaction, load, roll_forward, sweep_stale
+from .storage import (
+    AtomicJSONStorage,
+    Transaction,
+    apply_access,
+    check_owner,
+    file_access,
+    load,
+    make_folder,
+    roll_forward,
+    sweep_stale,
+)
 
 SERIES = "series"
 MAIN_TABLES = ("meta", "settings", "coaches", "kitas", "acks", SERIES)
@@ -131,6 +141,7 @@ class Store:
         return store
 
     def _prepare(self, create: bool) -> None:
+        check_owner(self.path)  # before anything is written, even a roll-forward
         if self.journal.exists():
             with self._locked():
                 roll_forward(self.journal)
@@ -148,7 +159,7 @@ class Store:
 
     def _create(self) -> None:
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            make_folder(self.path.parent, file_access(self.path))
         except OSError as error:
             raise StoreWriteError(self.path, error) from error
         with self._locked():
@@ -173,9 +184,27 @@ class Store:
 
     # -- plumbing --------------------------------------------------------------------
 
+    def _make_lock_file(self) -> None:
+        """The lock file, made here (not by filelock, which would use the umask's mode)
+        with the main file's mode and owner: every writer must be able to open it."""
+        lock = self.path.with_name(self.path.name + ".lock")
+        if os.path.lexists(lock):
+            return
+        access = file_access(lock)
+        try:
+            fd = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),
+                         0o600)
+        except FileExistsError:
+            return
+        try:
+            apply_access(fd, access)
+        finally:
+            os.close(fd)
+
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
         try:
+            self._make_lock_file()
             self._lock.acquire()
         except Timeout:
             from .errors import StoreBusy
@@ -482,7 +511,7 @@ class Store:
         if key == SERIES:
             table = self._table("main", SERIES)
         else:
-            self.events_dir.mkdir(parents=True, exist_ok=True)
+            make_folder(self.events_dir, file_access(self.path))
             table = self._table(key, "events")
         table.put_many(docs)
 

@@ -71,6 +71,10 @@ class _Parser(argparse.ArgumentParser):
 # -- the parser ------------------------------------------------------------------------------
 
 
+_FOREIGN_HELP = ("nur root: eine Datenbank eines anderen Kontos bearbeiten "
+                 "(die Dateien behalten dessen Besitz)")
+
+
 def _common(sub: argparse.ArgumentParser) -> None:
     """Global options repeated after the subcommand for convenience."""
     group = sub.add_argument_group("allgemein")
@@ -79,6 +83,8 @@ def _common(sub: argparse.ArgumentParser) -> None:
     group.add_argument("--as", dest="as_coach", default=argparse.SUPPRESS, metavar="ID",
                        help="als diese*r Prozessbegleiter*in arbeiten")
     group.add_argument("--lang", default=argparse.SUPPRESS, choices=("de", "en"))
+    group.add_argument("--allow-foreign-owner", action="store_true", default=argparse.SUPPRESS,
+                       help=_FOREIGN_HELP)
 
 
 def _window_options(sub: argparse.ArgumentParser, kind: bool = True) -> None:
@@ -122,6 +128,7 @@ def _global_options(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("--as", dest="as_coach", default=None, metavar="ID",
                         help="als diese*r Prozessbegleiter*in arbeiten")
     parser.add_argument("--lang", default=None, choices=("de", "en"), help="Sprache")
+    parser.add_argument("--allow-foreign-owner", action="store_true", help=_FOREIGN_HELP)
     return parser
 
 
@@ -276,6 +283,10 @@ def run(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     args = _planner_args(argv) or build_parser().parse_args(argv)
     config = Config.resolve(db=args.db, as_coach=args.as_coach, lang=args.lang)
+    if args.allow_foreign_owner:
+        from store.storage import allow_foreign_owner
+
+        allow_foreign_owner()
     target: str = getattr(args, "func", None) or "planner:cmd_planner"
     result: int = _command(target)(config, args)
     return result

@@ -92,6 +92,14 @@ EN: dict[str, str] = {
     "Eine Prozessbegleiter*in ist doppelt angegeben.": "A coach is given twice.",
     "Ungültige Wiederholungsregel „{rule}“: {error}": "Invalid recurrence rule \"{rule}\": {error}",
     "Ungültige Wiederholungsregel „{rule}“.": "Invalid recurrence rule \"{rule}\".",
+    "Die Wiederholungsregel „{rule}“ wiederholt öfter als einmal am Tag; "
+    "möglich ist höchstens täglich (FREQ=DAILY).":
+        "The recurrence rule \"{rule}\" repeats more than once a day; "
+        "at most daily (FREQ=DAILY) is possible.",
+    "Die Wiederholungsregel „{rule}“ ergibt keinen einzigen Termin.":
+        "The recurrence rule \"{rule}\" yields no date at all.",
+    "Die Wiederholungsregel „{rule}“ hat zu viele Termine (COUNT); möglich sind höchstens 3660.":
+        "The recurrence rule \"{rule}\" has too many dates (COUNT); at most 3660 are possible.",
     "Eine Prozessbegleitung braucht eine Kita.": "A coaching visit needs a Kita.",
     "Ein Einrichtungsbesuch braucht eine Kita.": "An office visit needs a Kita.",
     "Bitte mindestens eine Prozessbegleiter*in wählen.": "Please choose at least one coach.",

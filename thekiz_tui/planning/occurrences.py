@@ -6,6 +6,8 @@ event's zone, and each occurrence is turned into UTC instants on its own.
 
 from __future__ import annotations
 
+import logging
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -13,6 +15,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from store import Event
+from store.text import neutral
 
 from .timeutil import BadInput, day_start, epoch, localize, to_stored, zone
 
@@ -108,17 +111,93 @@ def _day_stamp(text: str, tz: str) -> int:
     return out
 
 
+# Recurrence is planned in days: a rule that repeats within a day (FREQ=HOURLY and
+# finer, or several BYHOUR/BYMINUTE/BYSECOND values) makes a series of millions of times
+# a year, which no coach means and every conflict check would have to walk.
+RULE_TOO_OFTEN = ("Die Wiederholungsregel „{rule}“ wiederholt öfter als einmal am Tag; "
+                  "möglich ist höchstens täglich (FREQ=DAILY).")
+RULE_NEVER = "Die Wiederholungsregel „{rule}“ ergibt keinen einzigen Termin."
+# COUNT beyond this is refused: a series of more dates than ten years of days is no plan,
+# and dateutil walks every one of them on each expansion.
+MAX_COUNT = 3660
+RULE_COUNT = ("Die Wiederholungsregel „{rule}“ hat zu viele Termine (COUNT); "
+              f"möglich sind höchstens {MAX_COUNT}.")
+_SUB_DAILY = frozenset({"HOURLY", "MINUTELY", "SECONDLY"})
+_WITHIN_DAY = ("BYHOUR", "BYMINUTE", "BYSECOND")
+# At most this many occurrences of one series in one expansion: more than ten years of
+# a daily series (an expansion without bounds covers ten years).
+MAX_PER_SERIES = 4000
+# Whether a rule ever yields is asked near the end of dateutil's calendar, where its
+# search for a first match cannot run longer than up to the year 9999. The calendar
+# (weekdays, leap years, week numbers) repeats every 400 years, so the answer is the same.
+_CYCLE_YEARS = 400
+_PROBE_BEFORE_END = 200  # the probe starts at least this many years before 9999
+
+
+def _parts(text: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for part in text.upper().split(";"):
+        key, _, value = part.partition("=")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def _never_yields(parsed: rrule, dtstart: datetime) -> bool:
+    """Whether the rule has no occurrence at all, found with bounded work."""
+    years = max(0, (datetime.max.year - _PROBE_BEFORE_END - dtstart.year)
+                // _CYCLE_YEARS * _CYCLE_YEARS)
+    until: datetime | None = getattr(parsed, "_until", None)  # dateutil's only copy
+    if until is not None and until.year + years > datetime.max.year:
+        until = None  # after the end of the calendar: no bound within it
+    elif until is not None:
+        until = until.replace(year=until.year + years)
+    start = dtstart.replace(year=dtstart.year + years)
+    return parsed.replace(dtstart=start, until=until).after(start, inc=True) is None
+
+
 @lru_cache(maxsize=4096)
-def _rule(text: str, dtstart: datetime) -> rrule:
+def rule_refusal(text: str, dtstart: datetime) -> str | None:
+    """Why a rule may not be stored or expanded (a German template with ``{rule}``):
+    more often than daily, or never any occurrence. None: it may. Unreadable rules are
+    :func:`validate_rrule`'s to report. Cached: the never-test walks up to 600 years."""
+    parts = _parts(text.removeprefix("RRULE:"))
+    if parts.get("FREQ") in _SUB_DAILY or any(
+        "," in parts.get(name, "") for name in _WITHIN_DAY
+    ):
+        return RULE_TOO_OFTEN
+    count = parts.get("COUNT", "")
+    if count.isdigit() and int(count) > MAX_COUNT:
+        return RULE_COUNT
+    try:
+        parsed = _parse(text.removeprefix("RRULE:"), dtstart)
+    except BadInput:
+        return None
+    try:
+        never = _never_yields(parsed, dtstart)
+    except (ValueError, OverflowError):  # dateutil gives up on some combinations
+        never = True
+    return RULE_NEVER if never else None
+
+
+@lru_cache(maxsize=4096)
+def _parse(text: str, dtstart: datetime) -> rrule:
     from dateutil.rrule import rrule, rrulestr
 
     try:
         parsed = rrulestr(text, dtstart=dtstart, forceset=False, ignoretz=False)
     except (ValueError, TypeError) as error:
-        raise BadInput(f"Ungültige Wiederholungsregel „{text}“: {error}") from error
+        raise BadInput(f"Ungültige Wiederholungsregel „{neutral(text)}“: {error}") from error
     if not isinstance(parsed, rrule):
-        raise BadInput(f"Ungültige Wiederholungsregel „{text}“.")
+        raise BadInput(f"Ungültige Wiederholungsregel „{neutral(text)}“.")
     return parsed
+
+
+def _rule(text: str, dtstart: datetime) -> rrule:
+    """The parsed rule; BadInput (German) for one that is unreadable or refused."""
+    refusal = rule_refusal(text, dtstart)
+    if refusal is not None:
+        raise BadInput(refusal.format(rule=neutral(text)))
+    return _parse(text, dtstart)
 
 
 def validate_rrule(text: str, start: datetime) -> None:
@@ -188,17 +267,74 @@ def _overlaps(s: int, e: int, start_ts: int | None, end_ts: int | None) -> bool:
     return start_ts is None or e > start_ts or (s == e and s >= start_ts)
 
 
+# How many steps of each frequency one 400-year cycle of the calendar has.
+_CYCLE_STEPS = {"YEARLY": 400, "MONTHLY": 4800, "WEEKLY": 20871, "DAILY": 146097}
+# Parts with which a daily or weekly rule repeats after a few weeks (no month, year day,
+# week number or position: those follow the calendar's 400-year cycle).
+_WEEK_PARTS = frozenset({"FREQ", "INTERVAL", "UNTIL", "WKST", "BYDAY", "BYHOUR", "BYMINUTE",
+                         "BYSECOND"})
+
+
+def _rebased(rule: rrule, text: str, dtstart: datetime, lo: datetime) -> rrule:
+    """The same rule started whole periods later, close before ``lo``: dateutil walks
+    every step from the start, and a daily series stored as starting in 1900 would cost
+    every expansion 46,000 steps (in the year 1, 740,000). From the new start on its
+    dates are the same. A rule with COUNT is left as is (its count starts at the first
+    date; MAX_COUNT bounds its walk), and so is BYEASTER (Easter does not repeat so)."""
+    parts = _parts(text)
+    steps = _CYCLE_STEPS.get(parts.get("FREQ", ""))
+    interval = parts.get("INTERVAL", "1")
+    if steps is None or "COUNT" in parts or "BYEASTER" in parts or not interval.isdigit():
+        return rule
+    step = int(interval) or 1
+    byday = parts.get("BYDAY", "")
+    if steps in (_CYCLE_STEPS["DAILY"], _CYCLE_STEPS["WEEKLY"]) and set(parts) <= _WEEK_PARTS \
+            and not any(char.isdigit() for char in byday):
+        days = 7 * step if parts["FREQ"] == "WEEKLY" else math.lcm(step, 7 if byday else 1)
+        periods = (lo - dtstart).days // days
+        if periods < 1:
+            return rule
+        return rule.replace(dtstart=dtstart + timedelta(days=periods * days))
+    years = _CYCLE_YEARS * (step // math.gcd(steps, step))  # whole cycles and whole steps
+    cycles = (lo.year - dtstart.year - 1) // years
+    if cycles < 1:
+        return rule
+    return rule.replace(dtstart=dtstart.replace(year=dtstart.year + cycles * years))
+
+
+_LOG = logging.getLogger("thekiz")
+_warned: set[tuple[str, str]] = set()
+
+
+def _refused_series(event: Event, text: str, refusal: str, start_ts: int | None,
+                    end_ts: int | None) -> list[Occurrence]:
+    """A stored series whose rule is refused (written before the rule was, or into the
+    file by hand): shown once, at its start, where the coach can open and mend it, and
+    said once per process instead of being expanded."""
+    if (event.id, text) not in _warned:
+        _warned.add((event.id, text))
+        _LOG.warning("thekiz: Termin %s: %s Er wird nur einmal gezeigt, bis die Regel "
+                     "geändert ist.", event.id, refusal.format(rule=neutral(text)))
+    s, e = span(event)
+    return [Occurrence(event, s, e)] if _overlaps(s, e, start_ts, end_ts) else []
+
+
 def _expand_series(event: Event, start_ts: int | None, end_ts: int | None) -> list[Occurrence]:
     first_s, first_e = span(event)
     duration = first_e - first_s
     dtstart = _series_start(event)
-    rule = _rule(event.rrule.removeprefix("RRULE:") if event.rrule else "", dtstart)
+    text = event.rrule.removeprefix("RRULE:") if event.rrule else ""
+    refusal = rule_refusal(text, dtstart)
+    if refusal is not None:
+        return _refused_series(event, text, refusal, start_ts, end_ts)
+    rule = _rule(text, dtstart)
     lo_ts = first_s if start_ts is None else max(first_s, start_ts - duration)
     # Naive wall-time bounds in the event's zone, with a day's slack on both sides;
     # the exact filtering on instants follows below.
     tz = zone(event.tz)
     lo = datetime.fromtimestamp(lo_ts, tz).replace(tzinfo=None) - timedelta(days=1)
     lo = max(lo, dtstart)
+    rule = _rebased(rule, text, dtstart, lo)
     hi = (
         datetime.fromtimestamp(end_ts, tz).replace(tzinfo=None) + timedelta(days=1)
         if end_ts is not None
@@ -214,7 +350,11 @@ def _expand_series(event: Event, start_ts: int | None, end_ts: int | None) -> li
         )
         overrides[rid_ts] = (rid, changes)
     out: list[Occurrence] = []
-    for wall in rule.between(lo, hi, inc=True):
+    # At most MAX_PER_SERIES, whatever the rule: the window's days bound a daily rule
+    # already, this bounds the rest (and a rule changed on disk behind the checks).
+    for wall in rule.xafter(lo, count=MAX_PER_SERIES, inc=True):
+        if wall > hi:
+            break
         s = _instant(wall, event)
         if s in excluded:
             continue

@@ -22,6 +22,8 @@ from datetime import date, datetime, time, timedelta
 
 from dateutil.rrule import rrule, rrulestr
 
+from .occurrences import rule_refusal
+
 REPEATS: tuple[str, ...] = ("none", "weekly", "weeks", "monthly", "monthly-last", "custom")
 DAY_CODES: tuple[str, ...] = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
@@ -191,7 +193,10 @@ def weekday_name(day: date, lang: str = "de") -> str:
 def first_dates(rule: str, start: date, count: int = 3) -> list[date]:
     """The first ``count`` days of a series (for a preview); raises ValueError (or
     TypeError) for a rule dateutil cannot read."""
-    parsed = rrulestr(rule, dtstart=datetime.combine(start, time(0)), forceset=False)
+    dtstart = datetime.combine(start, time(0))
+    if rule_refusal(rule, dtstart) is not None:
+        raise ValueError("refused rule")  # a preview must not walk it (occurrences.py)
+    parsed = rrulestr(rule, dtstart=dtstart, forceset=False)
     if not isinstance(parsed, rrule):
         raise ValueError("not a single RRULE")
     out: list[date] = []

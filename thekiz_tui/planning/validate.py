@@ -14,8 +14,9 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from store import FORTBILDUNG_SUBTYPES, KINDS, STATUSES, Event, Kita
+from store.text import neutral
 
-from .occurrences import validate_rrule
+from .occurrences import RULE_COUNT, RULE_NEVER, RULE_TOO_OFTEN, rule_refusal, validate_rrule
 from .recurrence import REPEATS, Repeat, build_rrule, is_last_weekday, weekday_name
 from .timeutil import BadInput, localize, parse_date, parse_time, to_stored
 
@@ -57,6 +58,7 @@ TEMPLATES: tuple[str, ...] = (
     KITA_NEEDED, KITA_NEEDED_VISIT, COACH_NEEDED, KITA_NOT_FOUND, KITA_AMBIGUOUS,
     DATE_MISSING, DATE_INVALID, TIME_MISSING, TIME_INVALID, END_BEFORE_START,
     LAST_DAY_BEFORE, INTERVAL_INVALID, UNTIL_BEFORE, NOT_LAST_WEEKDAY, RRULE_MISSING,
+    RULE_TOO_OFTEN, RULE_NEVER, RULE_COUNT,
 )
 
 
@@ -91,7 +93,11 @@ def _series_start(event: Event) -> datetime:
 
 
 def rrule_problem(rule: str, start: datetime) -> Problem | None:
-    """The problem of an RRULE text for a series starting at the naive ``start``."""
+    """The problem of an RRULE text for a series starting at the naive ``start``: one
+    that is unreadable, repeats more often than daily, or never yields a date."""
+    refusal = rule_refusal(rule.removeprefix("RRULE:"), start)
+    if refusal is not None:
+        return _problem("rrule", refusal, rule=neutral(rule.removeprefix("RRULE:")))
     try:
         validate_rrule(rule, start)
     except BadInput as error:
