@@ -78,8 +78,11 @@ def test_grant_writes_the_forced_command_and_keeps_every_other_line(
     assert line.endswith("\n") and line.count("\n") == 1
     assert line.startswith('restrict,pty,command="') and line.rstrip("\n").endswith(key_text)
     command = line.split('command="', 1)[1].split('" ', 1)[0]
+    fingerprint = read_grants(target)[0].fingerprint
+    # The key and the file let a running session find its grant again (and end).
     assert shlex.split(command) == [sys.executable, "-m", "thekiz_tui", "--db", str(db),
-                                    "session", "--as", "anna"]
+                                    "session", "--as", "anna", "--key", fingerprint,
+                                    "--grants", str(target)]
     assert coach_of_command(command) == "anna"
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert "Anna Beispiel" in said and "eingetragen" in said
