@@ -217,6 +217,11 @@ def parse_public_key(text: str) -> PublicKey:
     if blob is None or not _valid_for_asyncssh(f"{key_type} {key_base64}"):
         raise GrantError(f"Der Schlüssel vom Typ {key_type} ist beschädigt oder "
                          "unvollständig.")
+    from store.text import text_problem
+
+    problem = text_problem("Der Kommentar des Schlüssels", comment)
+    if problem is not None:  # ``access list`` would show it to the office
+        raise GrantError(problem)
     return PublicKey(key_type, key_base64, comment, fingerprint(blob))
 
 
@@ -544,8 +549,10 @@ def _rewrite(path: Path, change: Callable[[list[Entry]], tuple[list[bytes], _T]]
     try:
         dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
     except OSError as error:
-        raise GrantError(f"Der Ordner {folder} lässt sich nicht öffnen: "
-                         f"{error.strerror or error}.") from error
+        if os.path.islink(folder):
+            raise GrantError(f"Der Ordner {folder} ist ein symbolischer Link; thekiz "
+                             "schreibt Zugänge nicht durch einen Link.") from error
+        raise
     try:
         _lock(dir_fd)
         owner = _checked_owner(path, dir_fd)
