@@ -14,10 +14,10 @@ that sshd runs as a real process.
 
 from __future__ import annotations
 
-import asyncio
 import io
 import os
 import pty
+import re
 import stat
 import subprocess
 import sys
@@ -31,6 +31,7 @@ import pyte
 import pytest
 from helpers.team import make_team, new_key, one_german_line, thekiz, thekiz_env
 
+from tests.test_serve import Server
 from thekiz_tui.cli import main
 from thekiz_tui.remote.grants import expiry_time, from_admits, read_grants
 from thekiz_tui.remote.server import GrantBook
@@ -53,63 +54,33 @@ def line_of(target: Path, public: Path) -> str:
     return next(line for line in target.read_text().splitlines() if key in line)
 
 
-class Served:
-    """``thekiz serve`` on a free port of 127.0.0.1, its log in a file."""
+def serve(db: Path, target: Path, folder: Path) -> Server:
+    return Server([*THEKIZ, "--db", str(db), "serve", "--port", "0", "--host-key",
+                   str(folder / "host_key"), "--authorized-keys", str(target)],
+                  folder / "serve.log", env=thekiz_env())
 
-    def __init__(self, db: Path, target: Path, folder: Path) -> None:
-        self.log_path = folder / "serve.log"
-        self.proc = subprocess.Popen(
-            [*THEKIZ, "--db", str(db), "serve", "--port", "0", "--host-key",
-             str(folder / "host_key"), "--authorized-keys", str(target),
-             "--log", str(self.log_path)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=thekiz_env())
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            if "lauscht auf 127.0.0.1:" in line:
-                self.port = int(line.split("lauscht auf 127.0.0.1:")[1].split()[0])
-                return
-        raise AssertionError(self.proc.stderr.read() if self.proc.stderr else "")
 
-    def log(self) -> str:
-        return self.log_path.read_text(encoding="utf-8")
-
-    async def login(self, key: Path) -> str | None:
-        """The coach ``list`` runs as after logging in with ``key``; None: refused."""
-        try:
-            conn = await asyncssh.connect("127.0.0.1", self.port, username="x",
-                                          client_keys=[str(key)], known_hosts=None,
-                                          agent_path=None, config=[])
-        except asyncssh.PermissionDenied:
-            return None
-        async with conn:
-            result = await conn.run("list", check=False)
-        assert result.exit_status == 0, result.stderr
-        deadline = time.monotonic() + STEP
-        fingerprint = asyncssh.read_public_key(f"{key}.pub").get_fingerprint("sha256")
-        while time.monotonic() < deadline:
-            for line in self.log().splitlines():
-                if " login " in line and f"key={fingerprint}" in line:
-                    return line.split("coach=")[1].split()[0]
-            await asyncio.sleep(0.05)
-        raise AssertionError(f"no login line for {key.name}:\n{self.log()}")
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=30)
-        finally:
-            if self.proc.poll() is None:
-                self.proc.kill()
-                self.proc.wait()
-            for pipe in (self.proc.stdout, self.proc.stderr):
-                if pipe is not None:
-                    pipe.close()
+async def login(server: Server, key: Path) -> str | None:
+    """The coach ``list`` runs as after logging in with ``key``; None: refused."""
+    try:
+        conn = await asyncssh.connect("127.0.0.1", server.port, username="x",
+                                      client_keys=[str(key)], known_hosts=None,
+                                      agent_path=None, config=[])
+    except asyncssh.PermissionDenied:
+        return None
+    async with conn:
+        result = await conn.run("list", check=False)
+    assert result.exit_status == 0, result.stderr
+    fingerprint = asyncssh.read_public_key(f"{key}.pub").get_fingerprint("sha256")
+    found = await server.wait_log(rf" login coach=(\S+) key={re.escape(fingerprint)} ",
+                                  timeout=STEP)
+    return found.group(1)
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[Path, Path, list[Served]]]:
+def served(tmp_path: Path) -> Iterator[tuple[Path, Path, list[Server]]]:
     """Team A's store and the shared authorized_keys; serve is started by the test."""
-    runs: list[Served] = []
+    runs: list[Server] = []
     yield make_team(tmp_path / "teamA.json"), tmp_path / "authorized_keys", runs
     for run in runs:
         run.stop()
@@ -119,22 +90,22 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, Path, list[Served]]]:
 
 
 async def test_serve_refuses_a_key_granted_for_another_store(
-        tmp_path: Path, served: tuple[Path, Path, list[Served]]) -> None:
+        tmp_path: Path, served: tuple[Path, Path, list[Server]]) -> None:
     """``thekiz --db teamB.json access grant clara key.pub`` in the file team A's serve
     reads: that key does not enter team A as its coordinator."""
     team_a, target, runs = served
     team_b = make_team(tmp_path / "teamB.json")
     grant(team_b, "clara", new_key(tmp_path, "buero"), target)
     grant(team_a, "anna", new_key(tmp_path, "anna"), target)
-    runs.append(server := Served(team_a, target, tmp_path))
+    runs.append(server := serve(team_a, target, tmp_path))
 
-    assert await server.login(tmp_path / "anna") == "anna"
-    assert await server.login(tmp_path / "buero") is None
+    assert await login(server, tmp_path / "anna") == "anna"
+    assert await login(server, tmp_path / "buero") is None
     assert "other_stores=1" in server.log()
 
 
 async def test_serve_decides_as_sshd_first_line_from_and_expiry(
-        tmp_path: Path, served: tuple[Path, Path, list[Served]]) -> None:
+        tmp_path: Path, served: tuple[Path, Path, list[Server]]) -> None:
     db, target, runs = served
     names = ("twice", "far", "negated", "expired", "principals", "nopty", "near")
     keys = {name: new_key(tmp_path, name) for name in names}
@@ -154,12 +125,12 @@ async def test_serve_decides_as_sshd_first_line_from_and_expiry(
     edited = [twice] + [lines[n].replace(ours, options[n] + ours) for n in options]
     edited.append(lines["nopty"].replace(ours, "restrict,"))  # no terminal: cannot honour
     target.write_text("\n".join(edited) + "\n")
-    runs.append(server := Served(db, target, tmp_path))
+    runs.append(server := serve(db, target, tmp_path))
 
-    assert await server.login(tmp_path / "twice") == "anna"  # the first line, as sshd
+    assert await login(server, tmp_path / "twice") == "anna"  # the first line, as sshd
     for refused in ("far", "negated", "expired", "principals", "nopty"):
-        assert await server.login(tmp_path / refused) is None, refused
-    assert await server.login(tmp_path / "near") == "anna"
+        assert await login(server, tmp_path / refused) is None, refused
+    assert await login(server, tmp_path / "near") == "anna"
     log = server.log()
     assert log.count("grant-refused") == 2, log  # principals, restrict without pty
     assert "principals" in log and "restrict ohne pty" in log
