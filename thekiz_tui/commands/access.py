@@ -41,11 +41,12 @@ def cmd_access(config: Config, args: argparse.Namespace) -> int:
 
 
 def _grant(config: Config, args: argparse.Namespace, path: Path) -> int:
+    from store.text import neutral
+
     from ..remote.grants import (
         GrantError,
         add_grant,
         parse_public_key,
-        read_grants,
         session_command,
     )
 
@@ -59,10 +60,10 @@ def _grant(config: Config, args: argparse.Namespace, path: Path) -> int:
     try:
         key = parse_public_key(_read_key(args.key))
         command = session_command(config.db, coach.id, key=key.fingerprint, grants=path)
-        before = [g.coach for g in read_grants(path) if g.fingerprint == key.fingerprint]
         replaced = add_grant(path, key, command)
     except GrantError as error:
         bad(str(error))
+    before = [neutral(e.grant.coach) for e in replaced if e.grant is not None]
     was = f", bisher für {', '.join(before)}" if before and before != [coach.id] else ""
     done = "ersetzt" if replaced else "eingetragen"
     out(f"Zugang für {coach.name} ({coach.id}) {done}{was}: {key.key_type} "

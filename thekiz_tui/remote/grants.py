@@ -495,19 +495,20 @@ def grant_line(key: PublicKey, command: str) -> str:
 # -- changing the file ----------------------------------------------------------------------
 
 
-def add_grant(path: Path, key: PublicKey, command: str) -> bool:
-    """Grant ``key`` with ``command``; a line with the same key (ours or not) is replaced
-    in place. True if a line was replaced, False if the grant was appended."""
+def add_grant(path: Path, key: PublicKey, command: str) -> list[Entry]:
+    """Grant ``key`` with ``command``; lines with the same key (ours or not) are replaced
+    by it in place of the first. The lines it replaced (none: the grant was appended),
+    read as they were written over, never through a link."""
     new = grant_line(key, command).encode("utf-8") + b"\n"
 
-    def change(entries: list[Entry]) -> tuple[list[bytes], bool]:
+    def change(entries: list[Entry]) -> tuple[list[bytes], list[Entry]]:
         lines: list[bytes] = []
-        replaced = False
+        replaced: list[Entry] = []
         for entry in entries:
             if _same_key(entry.raw, key):
                 if not replaced:
                     lines.append(new)
-                replaced = True
+                replaced.append(entry)
             else:
                 lines.append(entry.raw)
         if not replaced:
