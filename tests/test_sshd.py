@@ -15,6 +15,7 @@ of each session's grant every second (``THEKIZ_GRANT_RECHECK_SECONDS``; 30 by de
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import pwd
@@ -35,6 +36,8 @@ from helpers.team import ANNA_SEES, make_team, new_key, readme_blocks, readme_li
 from icalendar import Calendar
 
 from thekiz_tui.remote.grants import coach_of_command, read_grants
+from thekiz_tui.remote.server import GrantBook
+from thekiz_tui.remote.serverlog import ConnectionLog
 from thekiz_tui.remote.session import NOT_GRANTED, REVOKED
 
 pytestmark = pytest.mark.external
@@ -411,6 +414,37 @@ def test_a_revoke_ends_the_sessions_of_a_multiplexed_connection(server: Server) 
             status = terminal.close()
         assert status == 2, terminal.text
     assert server.run("anna", "list", "--format", "json").returncode == 0  # others stay
+
+
+def test_sshd_and_serves_grant_book_pick_the_same_line(server: Server) -> None:
+    """One key on four lines: sshd passes over the lines whose ``from=`` or
+    ``expiry-time=`` refuse the client and takes the first that admits it, not the last;
+    ``thekiz serve`` (its GrantBook) picks that same line."""
+    target = server.folder / "authorized_keys"
+    public = new_key(server.folder, "fourlines")
+    done = thekiz("--db", str(server.db), "access", "grant", "bert", str(public),
+                  "--authorized-keys", str(target))
+    assert done.returncode == 0, done.stderr
+    lines = target.read_text().splitlines()
+    bert = next(line for line in lines if line.endswith("fourlines@laptop"))
+    clara = bert.replace("--as bert", "--as clara")
+    lines[lines.index(bert)] = "\n".join([
+        clara.replace("restrict,", 'from="10.0.0.0/8",restrict,'),
+        clara.replace("restrict,", 'expiry-time="20200101",restrict,'),
+        bert.replace("--as bert", "--as anna"),
+        bert,
+    ])
+    target.write_text("\n".join(lines) + "\n")
+
+    listed = server.run("fourlines", "list", "--from", "1.11.2026", "--to", "30.11.2026",
+                        "--format", "json")
+    assert listed.returncode == 0, (listed.stderr, server.log[-2000:])
+    assert {row["id"] for row in json.loads(listed.stdout)} == ANNA_SEES
+    fingerprint = next(g.fingerprint for g in read_grants(target)
+                       if g.comment == "fourlines@laptop")
+    chosen = GrantBook(target, ConnectionLog(io.StringIO()), server.db).find(fingerprint,
+                                                                            "127.0.0.1")
+    assert chosen is not None and chosen.coach == "anna"
 
 
 # -- the README for admins stays true --------------------------------------------------
