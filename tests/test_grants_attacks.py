@@ -133,7 +133,7 @@ async def test_serve_decides_as_sshd_first_line_from_and_expiry(
     assert await login(server, tmp_path / "near") == "anna"
     log = server.log()
     assert log.count("grant-refused") == 2, log  # principals, restrict without pty
-    assert "principals" in log and "restrict ohne pty" in log
+    assert "principals" in log and "restrict ohne pty" in log, log
 
 
 def test_grant_book_takes_the_first_admitting_line_of_its_store(tmp_path: Path) -> None:

@@ -69,8 +69,7 @@ _VALUED = frozenset({"command", "principals", "environment", "from", "expiry-tim
 # FIDO key's user verification, set a variable, or deny a terminal. A line with one of
 # them is refused there rather than half honoured. (Forwarding serve never allows, and
 # it reads no rc file: those options cost it nothing.)
-SERVE_CANNOT = frozenset({"cert-authority", "principals", "verify-required", "environment",
-                          "no-pty"})
+SERVE_CANNOT = frozenset({"cert-authority", "principals", "verify-required", "environment"})
 _T = TypeVar("_T")
 
 
@@ -125,13 +124,10 @@ class Grant:
         """The first option ``thekiz serve`` cannot honour as sshd does, or None."""
         if self.options is None:
             return "unlesbare Optionen"
-        names = [name for name, _ in self.options]
-        for name in names:
+        for name, _ in self.options:
             if name in SERVE_CANNOT:
                 return name
-        if not self.pty:
-            return "restrict ohne pty"
-        return None
+        return None if self.pty else "kein Terminal (no-pty, oder restrict ohne pty)"
 
     @property
     def pty(self) -> bool:
