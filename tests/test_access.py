@@ -78,8 +78,11 @@ def test_grant_writes_the_forced_command_and_keeps_every_other_line(
     assert line.endswith("\n") and line.count("\n") == 1
     assert line.startswith('restrict,pty,command="') and line.rstrip("\n").endswith(key_text)
     command = line.split('command="', 1)[1].split('" ', 1)[0]
+    fingerprint = read_grants(target)[0].fingerprint
+    # The key and the file let a running session find its grant again (and end).
     assert shlex.split(command) == [sys.executable, "-m", "thekiz_tui", "--db", str(db),
-                                    "session", "--as", "anna"]
+                                    "session", "--as", "anna", "--key", fingerprint,
+                                    "--grants", str(target)]
     assert coach_of_command(command) == "anna"
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert "Anna Beispiel" in said and "eingetragen" in said
@@ -288,3 +291,50 @@ def test_the_readme_admin_commands_work_as_shown(tmp_path: Path, keys: Path) -> 
         if "list" in line:
             assert "Anna Beispiel" in result.stdout
     assert seen == [["anna"], ["anna"], []]
+
+
+def test_list_shows_each_grants_store_and_marks_another(db: Path, keys: Path,
+                                                        tmp_path: Path) -> None:
+    """``thekiz serve`` on this store lets in only this store's grants: the list says
+    which store each grant is for."""
+    target = tmp_path / "authorized_keys"
+    other = make_team(tmp_path / "teamB.json")
+    granted(db, "anna", str(new_key(keys, "anna")), "--authorized-keys", str(target))
+    done = thekiz("--db", str(other), "access", "grant", "clara",
+                  str(new_key(keys, "buero")), "--authorized-keys", str(target))
+    assert done.returncode == 0, done.stderr
+
+    rows = json.loads(access(db, "list", "--format", "json", "--authorized-keys",
+                             str(target)).stdout)
+    assert [(r["coach"], r["db"], r["this_store"], r["name"]) for r in rows] == [
+        ("anna", str(db), True, "Anna Beispiel"), ("clara", str(other), False, "")]
+    table = access(db, "list", "--authorized-keys", str(target)).stdout
+    anna_row, clara_row = (next(line for line in table.splitlines() if line.startswith(c))
+                           for c in ("anna", "clara"))
+    assert str(db) in anna_row and "ANDERE" not in anna_row
+    assert f"ANDERE: {other}" in clara_row and "(andere Datenbank)" in clara_row
+
+
+def test_list_neutralises_what_the_file_says(db: Path, keys: Path, tmp_path: Path) -> None:
+    """A comment (or coach) written into the file by hand may hold escape sequences: the
+    office's terminal gets none of them. Typed into a grant, such a comment is refused."""
+    target = tmp_path / "authorized_keys"
+    public = new_key(keys, "anna")
+    granted(db, "anna", str(public), "--authorized-keys", str(target))
+    osc52 = "\x1b]52;c;ZWNobyBoaQ==\x07\u202egpj.exe"
+    line = target.read_text().rstrip("\n")
+    target.write_text(f"{line} {osc52}\n")
+    assert read_grants(target)[0].comment.endswith(osc52)  # the file holds it
+
+    listed = access(db, "list", "--authorized-keys", str(target))
+    assert listed.returncode == 0, listed.stderr
+    assert "\x1b" not in listed.stdout and "\x07" not in listed.stdout
+    assert "\u202e" not in listed.stdout and "ZWNobyBoaQ==" in listed.stdout
+
+    evil = keys / "evil.pub"
+    kind, data = public.read_text().split()[:2]
+    evil.write_text(f"{kind} {data} {osc52}\n")
+    message = one_german_line(access(db, "grant", "bert", str(evil),
+                                     "--authorized-keys", str(target)))
+    assert "Kommentar des Schlüssels" in message and "\x1b" not in message
+    assert [g.coach for g in read_grants(target)] == ["anna"]

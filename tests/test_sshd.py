@@ -8,12 +8,14 @@ CI) with a key of its own, checks the host key against a known_hosts file, and n
 anything (``BatchMode``). The planner is read from a pseudo-terminal through pyte.
 
 sshd starts the session with a clean environment; ``SetEnv`` gives it the fixed day of the
-tests (and no user config file), as an admin's ``SetEnv`` gives it colours.
+tests (and no user config file), as an admin's ``SetEnv`` gives it colours, and a re-check
+of each session's grant every second (``THEKIZ_GRANT_RECHECK_SECONDS``; 30 by default).
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import pwd
@@ -22,6 +24,7 @@ import select
 import shlex
 import socket
 import subprocess
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -32,7 +35,10 @@ from conftest import need_program
 from helpers.team import ANNA_SEES, make_team, new_key, readme_blocks, readme_lines, thekiz
 from icalendar import Calendar
 
-from thekiz_tui.remote.grants import coach_of_command
+from thekiz_tui.remote.grants import coach_of_command, read_grants
+from thekiz_tui.remote.server import GrantBook
+from thekiz_tui.remote.serverlog import ConnectionLog
+from thekiz_tui.remote.session import NOT_GRANTED, REVOKED
 
 pytestmark = pytest.mark.external
 
@@ -54,7 +60,7 @@ PasswordAuthentication no
 KbdInteractiveAuthentication no
 PermitRootLogin prohibit-password
 AllowUsers {user}
-SetEnv THEKIZ_TODAY={today} THEKIZ_CONFIG=/dev/null
+SetEnv THEKIZ_TODAY={today} THEKIZ_CONFIG=/dev/null THEKIZ_GRANT_RECHECK_SECONDS=1
 Subsystem sftp internal-sftp
 LogLevel VERBOSE
 """
@@ -335,6 +341,110 @@ def test_the_planner_over_ssh_neither_writes_nor_reads_server_files(server: Serv
         status = terminal.close()
     assert status == 0, terminal.text
     assert sorted(p.name for p in home.iterdir()) == before
+
+
+# -- a revoke and a multiplexed connection (ControlMaster) ------------------------------
+
+
+@contextlib.contextmanager
+def control_master(server: Server, key: str) -> Iterator[list[str]]:
+    """An ``ssh -M`` master connection with ``key``; yields the options that run a
+    session through it (no new login: sshd checks no key for it)."""
+    folder = Path(tempfile.mkdtemp(prefix="tkmux", dir="/tmp"))  # a socket path is short
+    socket_path = str(folder / "ctl")
+    master = subprocess.Popen(server.ssh(key, "-M", "-S", socket_path, "-N"),
+                              stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, env=client_env())
+    via = ["-S", socket_path, "-o", "ControlMaster=no"]
+    try:
+        deadline = time.monotonic() + STEP
+        while subprocess.run(server.ssh(key, *via, "-O", "check"), capture_output=True,
+                             env=client_env(), timeout=STEP).returncode != 0:
+            assert master.poll() is None, master.stderr.read() if master.stderr else ""
+            assert time.monotonic() < deadline, "the master connection did not come up"
+            time.sleep(0.1)
+        yield via
+    finally:
+        master.terminate()
+        try:
+            master.wait(timeout=STEP)
+        finally:
+            if master.poll() is None:
+                master.kill()
+                master.wait()
+            if master.stderr is not None:
+                master.stderr.close()
+            with contextlib.suppress(OSError):
+                Path(socket_path).unlink()
+            folder.rmdir()
+
+
+def test_a_revoke_ends_the_sessions_of_a_multiplexed_connection(server: Server) -> None:
+    """After ``access revoke``, the master connection still runs sessions without a new
+    login: the forced command refuses a new one, and the running planner ends itself at
+    its next re-check."""
+    target = server.folder / "authorized_keys"
+    public = new_key(server.folder, "mux")
+    done = thekiz("--db", str(server.db), "access", "grant", "anna", str(public),
+                  "--authorized-keys", str(target))
+    assert done.returncode == 0, done.stderr
+    fingerprint = next(g.fingerprint for g in read_grants(target)
+                       if g.comment == "mux@laptop")
+    with control_master(server, "mux") as via:
+        def through_master(*command: str) -> subprocess.CompletedProcess[str]:
+            return subprocess.run([*server.ssh("mux", *via), *command], capture_output=True,
+                                  text=True, timeout=STEP, stdin=subprocess.DEVNULL,
+                                  env=client_env())
+
+        assert through_master("list", "--format", "json").returncode == 0
+        terminal = Terminal(server.ssh("mux", *via, "-tt"))
+        try:
+            terminal.until("the planner as Anna",
+                           lambda t: "als Anna Beispiel" in t.lines[0] and "Beenden" in t.text)
+            revoked = thekiz("--db", str(server.db), "access", "revoke", fingerprint,
+                             "--authorized-keys", str(target))
+            assert revoked.returncode == 0, revoked.stderr
+
+            refused = through_master("list", "--format", "json")
+            assert refused.returncode == 2, (refused.stdout, refused.stderr)
+            assert refused.stdout == "" and NOT_GRANTED in refused.stderr
+            terminal.until("the end of the revoked planner",
+                           lambda t: REVOKED in t.text and t.process.poll() is not None)
+        finally:
+            status = terminal.close()
+        assert status == 2, terminal.text
+    assert server.run("anna", "list", "--format", "json").returncode == 0  # others stay
+
+
+def test_sshd_and_serves_grant_book_pick_the_same_line(server: Server) -> None:
+    """One key on four lines: sshd passes over the lines whose ``from=`` or
+    ``expiry-time=`` refuse the client and takes the first that admits it, not the last;
+    ``thekiz serve`` (its GrantBook) picks that same line."""
+    target = server.folder / "authorized_keys"
+    public = new_key(server.folder, "fourlines")
+    done = thekiz("--db", str(server.db), "access", "grant", "bert", str(public),
+                  "--authorized-keys", str(target))
+    assert done.returncode == 0, done.stderr
+    lines = target.read_text().splitlines()
+    bert = next(line for line in lines if line.endswith("fourlines@laptop"))
+    clara = bert.replace("--as bert", "--as clara")
+    lines[lines.index(bert)] = "\n".join([
+        clara.replace("restrict,", 'from="10.0.0.0/8",restrict,'),
+        clara.replace("restrict,", 'expiry-time="20200101",restrict,'),
+        bert.replace("--as bert", "--as anna"),
+        bert,
+    ])
+    target.write_text("\n".join(lines) + "\n")
+
+    listed = server.run("fourlines", "list", "--from", "1.11.2026", "--to", "30.11.2026",
+                        "--format", "json")
+    assert listed.returncode == 0, (listed.stderr, server.log[-2000:])
+    assert {row["id"] for row in json.loads(listed.stdout)} == ANNA_SEES
+    fingerprint = next(g.fingerprint for g in read_grants(target)
+                       if g.comment == "fourlines@laptop")
+    chosen = GrantBook(target, ConnectionLog(io.StringIO()), server.db).find(fingerprint,
+                                                                            "127.0.0.1")
+    assert chosen is not None and chosen.coach == "anna"
 
 
 # -- the README for admins stays true --------------------------------------------------

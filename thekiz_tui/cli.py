@@ -244,6 +244,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = command("session", "session:cmd_session",
                   "eine SSH-Sitzung bedienen (erzwungener Befehl, liest $SSH_ORIGINAL_COMMAND)")
+    sub.add_argument("--key", metavar="FINGERABDRUCK", help="der Schlüssel dieses Zugangs")
+    sub.add_argument("--grants", metavar="PFAD", help="die Datei dieses Zugangs")
 
     sub = command("serve", "serve:cmd_serve",
                   "eigener SSH-Server für das Team (wenn sshd nicht einstellbar ist)")

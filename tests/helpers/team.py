@@ -55,7 +55,7 @@ def make_team(db: Path) -> Path:
 
 def thekiz_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith("THEKIZ_") and k != "SSH_ORIGINAL_COMMAND"}
+           if not k.startswith(("THEKIZ_", "SSH_"))}  # (SSH_CONNECTION: a login of sshd)
     env.update({"THEKIZ_TODAY": TODAY, "THEKIZ_CONFIG": "/dev/null", "LANG": "C.UTF-8"})
     env.update(extra)
     return env

@@ -2,7 +2,9 @@
 
 A grant is a line in ``authorized_keys`` (``~/.ssh/authorized_keys`` of the user running
 thekiz, or ``--authorized-keys``) whose forced command runs ``thekiz session`` as one
-coach on this store; see ``thekiz_tui.remote.grants``.
+coach on this store; see ``thekiz_tui.remote.grants``. Root may run it for the thekiz
+account's file: the file keeps that account as owner, and a file or folder of yet another
+account is refused.
 """
 
 from __future__ import annotations
@@ -39,11 +41,12 @@ def cmd_access(config: Config, args: argparse.Namespace) -> int:
 
 
 def _grant(config: Config, args: argparse.Namespace, path: Path) -> int:
+    from store.text import neutral
+
     from ..remote.grants import (
         GrantError,
         add_grant,
         parse_public_key,
-        read_grants,
         session_command,
     )
 
@@ -56,11 +59,11 @@ def _grant(config: Config, args: argparse.Namespace, path: Path) -> int:
     coach = read_store(config).coach(args.who)  # a German NotFound for an unknown coach
     try:
         key = parse_public_key(_read_key(args.key))
-        command = session_command(config.db, coach.id)
+        command = session_command(config.db, coach.id, key=key.fingerprint, grants=path)
+        replaced = add_grant(path, key, command)
     except GrantError as error:
         bad(str(error))
-    before = [g.coach for g in read_grants(path) if g.fingerprint == key.fingerprint]
-    replaced = add_grant(path, key, command)
+    before = [neutral(e.grant.coach) for e in replaced if e.grant is not None]
     was = f", bisher für {', '.join(before)}" if before and before != [coach.id] else ""
     done = "ersetzt" if replaced else "eingetragen"
     out(f"Zugang für {coach.name} ({coach.id}) {done}{was}: {key.key_type} "
@@ -87,14 +90,17 @@ def _list(config: Config, args: argparse.Namespace, path: Path) -> int:
     if args.format == "json":
         from ..output import dumps
 
-        emit(dumps([_grant_dict(g, names) for g in grants]))
+        emit(dumps([_grant_dict(g, names, config) for g in grants]))
         return EXIT_OK
     if grants:
+        from store.text import neutral
+
         from ..output import table
 
-        emit(table(("ID", "Name", "Typ", "Fingerabdruck", "Kommentar"),
-                   [(g.coach, names.get(g.coach, "(unbekannt)"), g.key_type, g.fingerprint,
-                     g.comment) for g in grants]))
+        # The coach, comment and store are whatever the file says: shown neutralised.
+        emit(table(("ID", "Name", "Typ", "Fingerabdruck", "Kommentar", "Datenbank"),
+                   [(neutral(g.coach), _name(g, names, config), g.key_type, g.fingerprint,
+                     neutral(g.comment), neutral(_store_text(g, config))) for g in grants]))
     else:
         out(f"Keine Zugänge in {path}.")
     if foreign:
@@ -108,23 +114,44 @@ def _is_key_line(raw: bytes) -> bool:
     return bool(text) and not text.startswith(b"#")
 
 
-def _grant_dict(grant: Grant, names: dict[str, str]) -> dict[str, str]:
-    return {"coach": grant.coach, "name": names.get(grant.coach, ""),
+def _name(grant: Grant, names: dict[str, str], config: Config) -> str:
+    if not grant.for_store(config.db):
+        return "(andere Datenbank)"
+    return names.get(grant.coach, "(unbekannt)")
+
+
+def _store_text(grant: Grant, config: Config) -> str:
+    """The store of a grant as ``access list`` shows it; another store is marked, as
+    ``thekiz serve`` on this store does not let that key in."""
+    shown = grant.db if grant.db is not None else "(Standard)"
+    return shown if grant.for_store(config.db) else f"ANDERE: {shown}"
+
+
+def _grant_dict(grant: Grant, names: dict[str, str],
+                config: Config) -> dict[str, str | bool | None]:
+    this_store = grant.for_store(config.db)
+    return {"coach": grant.coach, "name": names.get(grant.coach, "") if this_store else "",
             "key_type": grant.key_type, "fingerprint": grant.fingerprint,
-            "comment": grant.comment, "command": grant.command}
+            "comment": grant.comment, "command": grant.command, "db": grant.db,
+            "this_store": this_store}
 
 
 def _revoke(args: argparse.Namespace, path: Path) -> int:
-    from ..remote.grants import remove_grants
+    from store.text import neutral
+
+    from ..remote.grants import GrantError, remove_grants
 
     who = (args.who or "").strip()
     if not who:
         bad("Bitte angeben, wessen Zugang entzogen wird: thekiz access revoke ID "
             "oder FINGERABDRUCK (siehe „thekiz access list“).")
     wanted = who if who.startswith("SHA256:") else f"SHA256:{who}"
-    removed = remove_grants(path, lambda g: g.coach == who or g.fingerprint == wanted)
+    try:
+        removed = remove_grants(path, lambda g: g.coach == who or g.fingerprint == wanted)
+    except GrantError as error:
+        bad(str(error))
     if not removed:
-        bad(f"Kein Zugang für „{who}“ in {path} (siehe „thekiz access list“).")
+        bad(f"Kein Zugang für „{neutral(who)}“ in {path} (siehe „thekiz access list“).")
     for grant in removed:
-        out(f"Zugang entzogen: {grant.coach} {grant.key_type} {grant.fingerprint}")
+        out(f"Zugang entzogen: {neutral(grant.coach)} {grant.key_type} {grant.fingerprint}")
     return EXIT_OK

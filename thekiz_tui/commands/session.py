@@ -4,6 +4,9 @@ sshd's forced command (``thekiz access grant``) and ``thekiz serve`` start it; t
 client's request is in ``$SSH_ORIGINAL_COMMAND`` and ``thekiz_tui.remote.session``
 decides what runs. The allowed commands run in this process through the same dispatch as
 the command line (no shell, ever), with this session's store and coach.
+
+Under sshd the session checks its grant before anything runs and then in the background
+(``--key``/``--grants`` of the forced command; see ``GrantCheck``): a revoke ends it.
 """
 
 from __future__ import annotations
@@ -22,15 +25,22 @@ if TYPE_CHECKING:
 def cmd_session(config: Config, args: argparse.Namespace) -> int:
     from ..remote.session import (
         ENV_COMMAND,
+        NOT_GRANTED,
         Refused,
         crash_message,
+        grant_check,
         parse_request,
         serve_login,
+        watch_grant,
     )
 
     coach_id = config.as_coach
     if not coach_id:
         bad("„thekiz session“ braucht --as ID: die Prozessbegleiter*in dieses Zugangs.")
+    check = grant_check(config.db, coach_id, getattr(args, "key", None),
+                        getattr(args, "grants", None))
+    if check is not None and not check.granted():  # a new session on an old connection
+        bad(NOT_GRANTED)
     coach = read_store(config).coach(coach_id)  # a German NotFound for an unknown coach
     try:
         request = parse_request(os.environ.get(ENV_COMMAND), coach.id,
@@ -43,6 +53,8 @@ def cmd_session(config: Config, args: argparse.Namespace) -> int:
     from ..cli import run
 
     serve_login()
+    if check is not None:
+        watch_grant(check)
     try:
         return run(argv)
     except Exception as error:

@@ -9,20 +9,37 @@ A grant is an OpenSSH line with a forced command that runs the session of that c
 terminal that the planner needs. sshd runs the command whatever the client asked for and
 puts the request in ``SSH_ORIGINAL_COMMAND`` (see ``thekiz_tui.remote.session``).
 
-Lines that are not ours (no such command) are kept byte for byte; every change writes a
-temporary file beside the original, syncs it and renames it over (mode 0600).
+The forced command also names the key and the file (``--key SHA256:… --grants PATH``), so
+that a running session can notice that its grant was revoked (``thekiz_tui.remote.session``).
+
+Which line decides is sshd's rule (``decide``): the first line whose key matches and whose
+``from=`` and ``expiry-time=`` admit the client now. ``thekiz serve`` uses the same rule
+and refuses a line with a restriction it cannot honour.
+
+Lines that are not ours (no such command) are kept byte for byte; every change writes an
+unpredictable temporary file beside the original (``mkstemp``), gives it mode 0600 and the
+account's owner on its descriptor, syncs it and renames it over. No link is followed, and
+a folder or file of another account is refused: root running ``access grant`` must not
+become a tool of the account whose file it writes.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import hashlib
+import ipaddress
 import os
+import re
 import shlex
+import stat
 import sys
-from collections.abc import Callable, Sequence
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -39,7 +56,20 @@ KEY_TYPES: tuple[str, ...] = (
 GRANT_OPTIONS = "restrict,pty"
 SESSION_WORD = "session"
 # Options of ``thekiz`` (before or after the command) that take a value.
-_VALUE_OPTIONS = frozenset({"--db", "--as", "--lang"})
+_VALUE_OPTIONS = frozenset({"--db", "--as", "--lang", "--key", "--grants"})
+# The options of an authorized_keys line that sshd knows (authorized_keys(5)); a line with
+# any other is skipped by sshd, and so by us.
+_FLAGS = frozenset({"restrict", "cert-authority", "no-touch-required", "verify-required",
+                    *(f"{no}{flag}" for no in ("", "no-") for flag in (
+                        "port-forwarding", "agent-forwarding", "x11-forwarding", "pty",
+                        "user-rc"))})
+_VALUED = frozenset({"command", "principals", "environment", "from", "expiry-time",
+                     "permitopen", "permitlisten", "tunnel"})
+# What ``thekiz serve`` cannot do as sshd would: check principals of a certificate, a
+# FIDO key's user verification, set a variable, or deny a terminal. A line with one of
+# them is refused there rather than half honoured. (Forwarding serve never allows, and
+# it reads no rc file: those options cost it nothing.)
+SERVE_CANNOT = frozenset({"cert-authority", "principals", "verify-required", "environment"})
 _T = TypeVar("_T")
 
 
@@ -61,6 +91,16 @@ class PublicKey:
 
 
 @dataclass(frozen=True, slots=True)
+class SessionCommand:
+    """What a forced command ``… session --as COACH`` names."""
+
+    coach: str
+    db: str | None = None  # ``--db`` as written (None: the account's default store)
+    key: str | None = None  # ``--key``: the fingerprint of the line's key
+    grants: str | None = None  # ``--grants``: the file the line stands in
+
+
+@dataclass(frozen=True, slots=True)
 class Grant:
     """One of our lines: ``coach`` may enter with this key."""
 
@@ -71,6 +111,48 @@ class Grant:
     fingerprint: str
     line: str  # the line as it stands in the file, without its line break
     command: str = ""  # the forced command
+    db: str | None = None  # the store the command names (None: the default store)
+    # The line's options in order, names in lower case, values unquoted (None: a flag);
+    # None when sshd could not read them (then sshd skips the line).
+    options: tuple[tuple[str, str | None], ...] | None = ()
+
+    def for_store(self, db: Path) -> bool:
+        """Whether the forced command names the store ``db`` (both resolved)."""
+        return same_store(self.db, db)
+
+    def serve_cannot(self) -> str | None:
+        """The first option ``thekiz serve`` cannot honour as sshd does, or None."""
+        if self.options is None:
+            return "unlesbare Optionen"
+        for name, _ in self.options:
+            if name in SERVE_CANNOT:
+                return name
+        return None if self.pty else "kein Terminal (no-pty, oder restrict ohne pty)"
+
+    @property
+    def pty(self) -> bool:
+        """Whether sshd would give this line a terminal (``restrict`` takes it away)."""
+        allowed = True
+        for name, _ in self.options or ():
+            if name in ("restrict", "no-pty"):
+                allowed = False
+            elif name == "pty":
+                allowed = True
+        return allowed
+
+    def admits(self, peer_ip: str | None, now: float | None = None) -> bool:
+        """Whether sshd would let this line in from ``peer_ip`` at ``now``: its
+        ``from=`` names the address, its ``expiry-time=`` has not passed."""
+        if self.options is None:
+            return False
+        for name, value in self.options:
+            if name == "from" and not from_admits(value or "", peer_ip):
+                return False
+            if name == "expiry-time":
+                until = expiry_time(value or "")
+                if until is None or until < (time.time() if now is None else now):
+                    return False
+        return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +213,11 @@ def parse_public_key(text: str) -> PublicKey:
     if blob is None or not _valid_for_asyncssh(f"{key_type} {key_base64}"):
         raise GrantError(f"Der Schlüssel vom Typ {key_type} ist beschädigt oder "
                          "unvollständig.")
+    from store.text import text_problem
+
+    problem = text_problem("Der Kommentar des Schlüssels", comment)
+    if problem is not None:  # ``access list`` would show it to the office
+        raise GrantError(problem)
     return PublicKey(key_type, key_base64, comment, fingerprint(blob))
 
 
@@ -201,13 +288,94 @@ def _forced_command(options: str) -> str | None:
     return None
 
 
-def coach_of_command(command: str) -> str | None:
-    """The coach of a forced command ``… session --as COACH``, or None if it is not one."""
+def parse_options(text: str) -> tuple[tuple[str, str | None], ...] | None:
+    """A line's options as sshd reads them, or None where sshd would skip the line (an
+    unknown option, a flag with a value, a value without quotes)."""
+    if not text:
+        return ()
+    options: list[tuple[str, str | None]] = []
+    for option in _split_unquoted(text, ","):
+        name, equals, value = option.partition("=")
+        name = name.lower()
+        if not equals:
+            if name not in _FLAGS:
+                return None
+            options.append((name, None))
+        elif name in _VALUED and len(value) >= 2 and value[0] == value[-1] == '"':
+            options.append((name, value[1:-1].replace('\\"', '"')))
+        else:
+            return None
+    return tuple(options)
+
+
+def _wildcard(pattern: str) -> re.Pattern[str]:
+    return re.compile("".join(".*" if ch == "*" else "." if ch == "?" else re.escape(ch)
+                              for ch in pattern), re.IGNORECASE)
+
+
+def from_admits(patterns: str, peer_ip: str | None) -> bool:
+    """Whether ``from="patterns"`` lets in a client at ``peer_ip``, as sshd without DNS
+    decides: a negated match refuses, else any match admits; a broken CIDR refuses."""
+    try:
+        address = ipaddress.ip_address(peer_ip or "")
+    except ValueError:
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    matched = False
+    for pattern in patterns.split(","):
+        negated = pattern.startswith("!")
+        body = pattern[1:] if negated else pattern
+        try:
+            network = ipaddress.ip_network(body)
+        except ValueError:
+            if "/" in body:
+                return False
+            hit = _wildcard(body).fullmatch(str(address)) is not None
+        else:
+            hit = address.version == network.version and address in network
+        if hit and negated:
+            return False
+        matched = matched or hit
+    return matched
+
+
+_EXPIRY = re.compile(r"(\d{8}|\d{12}|\d{14})([Zz]?)")
+
+
+def expiry_time(value: str) -> float | None:
+    """``expiry-time="YYYYMMDD[HHMM[SS]]"`` as a POSIX time: local time, or UTC with a
+    trailing ``Z``; None if sshd could not read it."""
+    found = _EXPIRY.fullmatch(value)
+    if found is None:
+        return None
+    try:
+        moment = datetime.strptime(found.group(1).ljust(14, "0"), "%Y%m%d%H%M%S")
+    except ValueError:
+        return None
+    if found.group(2):
+        return moment.replace(tzinfo=UTC).timestamp()
+    return moment.timestamp()  # naive: the local time, as sshd reads it
+
+
+def same_store(named: str | None, db: Path) -> bool:
+    """Whether a forced command's ``--db`` (None: none given, the account's default
+    store; relative: from the home folder, where sshd starts it) is the store ``db``."""
+    from ..config import resolve_db
+
+    path = resolve_db(None, {}) if named is None else Path(named).expanduser()
+    if not path.is_absolute():
+        path = Path.home() / path
+    return os.path.realpath(path) == os.path.realpath(db)
+
+
+def parse_command(command: str) -> SessionCommand | None:
+    """What a forced command ``… session --as COACH`` names, or None if it is not one."""
     try:
         words = shlex.split(command)
     except ValueError:
         return None
-    coach: str | None = None
+    values: dict[str, str] = {}
     session = False
     i = 0
     while i < len(words):
@@ -217,12 +385,21 @@ def coach_of_command(command: str) -> str | None:
             if not equals:
                 i += 1
                 value = words[i] if i < len(words) else ""
-            if name == "--as":
-                coach = value or None
+            values[name] = value
         elif word == SESSION_WORD:
             session = True
         i += 1
-    return coach if session else None
+    coach = values.get("--as")
+    if not session or not coach:
+        return None
+    return SessionCommand(coach, values.get("--db"), values.get("--key"),
+                          values.get("--grants"))
+
+
+def coach_of_command(command: str) -> str | None:
+    """The coach of a forced command ``… session --as COACH``, or None if it is not one."""
+    parsed = parse_command(command)
+    return parsed.coach if parsed else None
 
 
 def parse_line(text: str) -> Grant | None:
@@ -233,11 +410,28 @@ def parse_line(text: str) -> Grant | None:
         return None
     options, key_type, key_base64, comment = fields
     command = _forced_command(options) if options else None
-    coach = coach_of_command(command) if command is not None else None
+    parsed = parse_command(command) if command is not None else None
     blob = _blob(key_type, key_base64) if key_type in KEY_TYPES else None
-    if coach is None or command is None or blob is None:
+    if parsed is None or command is None or blob is None:
         return None
-    return Grant(coach, key_type, key_base64, comment, fingerprint(blob), line, command)
+    return Grant(parsed.coach, key_type, key_base64, comment, fingerprint(blob), line,
+                 command, parsed.db, parse_options(options))
+
+
+def decide(grants: Iterable[Grant], fingerprint: str, peer_ip: str | None, db: Path, *,
+           serve: bool = False, now: float | None = None) -> Grant | None:
+    """The grant sshd would use for this key from ``peer_ip`` now: the first line whose
+    key matches and whose ``from=`` and ``expiry-time=`` admit it (a line that does not
+    admit it is passed over, as sshd does). Grants for another store count as absent;
+    with ``serve``, so do lines with an option serve cannot honour."""
+    for grant in grants:
+        if grant.fingerprint != fingerprint or not grant.for_store(db):
+            continue
+        if serve and grant.serve_cannot() is not None:
+            continue
+        if grant.admits(peer_ip, now):
+            return grant
+    return None
 
 
 def read_entries(path: Path) -> list[Entry]:
@@ -246,6 +440,10 @@ def read_entries(path: Path) -> list[Entry]:
         data = path.read_bytes()
     except FileNotFoundError:
         return []
+    return _entries(data)
+
+
+def _entries(data: bytes) -> list[Entry]:
     return [Entry(raw, parse_line(raw.decode("utf-8", "replace")))
             for raw in data.splitlines(keepends=True)]
 
@@ -268,10 +466,17 @@ def thekiz_command() -> list[str]:
     return [os.path.abspath(sys.executable), "-m", "thekiz_tui"]
 
 
-def session_command(db: Path, coach: str, program: Sequence[str] | None = None) -> str:
-    """The forced command of a grant: ``<thekiz> --db <db> session --as <coach>``."""
+def session_command(db: Path, coach: str, program: Sequence[str] | None = None, *,
+                    key: str | None = None, grants: Path | None = None) -> str:
+    """The forced command of a grant: ``<thekiz> --db <db> session --as <coach>``, and
+    with ``key`` and ``grants`` the line's key and file (``--key SHA256:… --grants
+    PATH``), by which a running session finds its grant again."""
     words = [*(program or thekiz_command()), "--db", os.path.abspath(db), SESSION_WORD,
              "--as", coach]
+    if key is not None:
+        words += ["--key", key]
+    if grants is not None:
+        words += ["--grants", os.path.abspath(grants)]
     if any(ch in word for word in words for ch in "\n\r\0"):
         raise GrantError("Pfade mit Zeilenumbrüchen können nicht in authorized_keys stehen.")
     return shlex.join(words)
@@ -286,19 +491,20 @@ def grant_line(key: PublicKey, command: str) -> str:
 # -- changing the file ----------------------------------------------------------------------
 
 
-def add_grant(path: Path, key: PublicKey, command: str) -> bool:
-    """Grant ``key`` with ``command``; a line with the same key (ours or not) is replaced
-    in place. True if a line was replaced, False if the grant was appended."""
+def add_grant(path: Path, key: PublicKey, command: str) -> list[Entry]:
+    """Grant ``key`` with ``command``; lines with the same key (ours or not) are replaced
+    by it in place of the first. The lines it replaced (none: the grant was appended),
+    read as they were written over, never through a link."""
     new = grant_line(key, command).encode("utf-8") + b"\n"
 
-    def change(entries: list[Entry]) -> tuple[list[bytes], bool]:
+    def change(entries: list[Entry]) -> tuple[list[bytes], list[Entry]]:
         lines: list[bytes] = []
-        replaced = False
+        replaced: list[Entry] = []
         for entry in entries:
             if _same_key(entry.raw, key):
                 if not replaced:
                     lines.append(new)
-                replaced = True
+                replaced.append(entry)
             else:
                 lines.append(entry.raw)
         if not replaced:
@@ -328,74 +534,136 @@ def _same_key(raw: bytes, key: PublicKey) -> bool:
 
 def _rewrite(path: Path, change: Callable[[list[Entry]], tuple[list[bytes], _T]],
              skip_if: Callable[[_T], bool] | None = None) -> _T:
-    """Read, change and write the file atomically under a lock on its folder."""
+    """Read, change and write the file atomically under a lock on its folder. Every step
+    goes through the folder's descriptor, opened without following a link, so that the
+    folder checked is the folder written."""
+    path = Path(os.path.abspath(path))
+    # Links above the folder are the admin's; the folder itself is opened without one.
+    path = Path(os.path.realpath(path.parent.parent)) / path.parent.name / path.name
     folder = path.parent
     if not folder.exists():
-        folder.mkdir(parents=True, mode=0o700)
-    with _locked(folder):
-        lines, result = change(read_entries(path))
+        _make_folder(folder)
+    try:
+        dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError as error:
+        if os.path.islink(folder):
+            raise GrantError(f"Der Ordner {folder} ist ein symbolischer Link; thekiz "
+                             "schreibt Zugänge nicht durch einen Link.") from error
+        raise
+    try:
+        _lock(dir_fd)
+        owner = _checked_owner(path, dir_fd)
+        lines, result = change(_entries(_read_unlinked(path, dir_fd)))
         if skip_if is None or not skip_if(result):
-            _write_atomic(path, b"".join(lines))
+            _write_atomic(path, dir_fd, b"".join(lines), owner)
+    finally:
+        os.close(dir_fd)  # closing releases the lock
     return result
 
 
-class _locked:
-    """An exclusive ``flock`` on the folder (two grants at once must not lose one)."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.fd = -1
-
-    def __enter__(self) -> None:
+def _make_folder(folder: Path) -> None:
+    """``~/.ssh`` made private; made by root, it belongs to the owner of the folder above."""
+    folder.mkdir(parents=True, mode=0o700)
+    if os.geteuid() == 0:
+        above = os.stat(folder.parent)
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
         try:
-            import fcntl
-        except ImportError:  # pragma: no cover - not on Windows
-            return
-        self.fd = os.open(self.folder, os.O_RDONLY)
-        fcntl.flock(self.fd, fcntl.LOCK_EX)
-
-    def __exit__(self, *exc: object) -> None:
-        if self.fd >= 0:
-            os.close(self.fd)  # closing releases the lock
+            os.fchown(fd, above.st_uid, above.st_gid)
+        finally:
+            os.close(fd)
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Temporary file beside ``path``, fsync, mode 0600 (and the old owner), rename."""
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+def _lock(dir_fd: int) -> None:
+    """An exclusive ``flock`` on the folder (two grants at once must not lose one)."""
     try:
-        owner = path.stat()
+        import fcntl
+    except ImportError:  # pragma: no cover - not on Windows
+        return
+    fcntl.flock(dir_fd, fcntl.LOCK_EX)
+
+
+def account_name(uid: int) -> str:
+    import pwd
+
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return str(uid)
+
+
+def _checked_owner(path: Path, dir_fd: int) -> tuple[int, int]:
+    """The owner (uid, gid) the file is written for: the user running thekiz, or, for
+    root, the file's owner (without a file: the folder's). A link in the file's place, a
+    folder others may write to, or a folder or file of another account is refused."""
+    folder = os.fstat(dir_fd)
+    try:
+        current: os.stat_result | None = os.stat(path.name, dir_fd=dir_fd,
+                                                 follow_symlinks=False)
     except FileNotFoundError:
-        owner = None
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        current = None
+    if current is not None and stat.S_ISLNK(current.st_mode):
+        raise GrantError(f"{path} ist ein symbolischer Link; thekiz schreibt Zugänge nicht "
+                         "durch einen Link (bitte die Datei selbst angeben).")
+    if current is not None and not stat.S_ISREG(current.st_mode):
+        raise GrantError(f"{path} ist keine gewöhnliche Datei.")
+    uid = os.geteuid()
+    if uid == 0:
+        uid = current.st_uid if current is not None else folder.st_uid
+    account = account_name(uid)
+    if folder.st_uid not in (uid, 0):
+        raise GrantError(f"Der Ordner {path.parent} gehört {account_name(folder.st_uid)}, "
+                         f"die Zugänge aber {account}: thekiz schreibt dort nicht.")
+    if folder.st_mode & 0o022:
+        raise GrantError(f"Im Ordner {path.parent} dürfen auch andere schreiben; thekiz "
+                         f"schreibt dort keine Zugänge (bitte chmod go-w {path.parent}).")
+    if current is not None and current.st_uid != uid:
+        raise GrantError(f"{path} gehört {account_name(current.st_uid)}, nicht {account}: "
+                         "thekiz ändert diese Datei nicht.")
+    return uid, (current if current is not None else folder).st_gid
+
+
+def _read_unlinked(path: Path, dir_fd: int) -> bytes:
+    """The file's bytes, never through a link (one put there since the check, too)."""
+    try:
+        fd = os.open(path.name, os.O_RDONLY | os.O_NOFOLLOW, dir_fd=dir_fd)
+    except FileNotFoundError:
+        return b""
+    except OSError as error:
+        import errno
+
+        if error.errno == errno.ELOOP:
+            raise GrantError(f"{path} ist ein symbolischer Link; thekiz schreibt Zugänge "
+                             "nicht durch einen Link.") from error
+        raise
+    with os.fdopen(fd, "rb") as handle:
+        return handle.read()
+
+
+def _write_atomic(path: Path, dir_fd: int, data: bytes, owner: tuple[int, int]) -> None:
+    """An unpredictable new file beside ``path`` (``mkstemp``: ``O_EXCL``, no link
+    followed), mode 0600 and the account's owner set on its descriptor, fsync, renamed
+    over ``path`` within the folder's descriptor."""
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    name = os.path.basename(temp)
     try:
         with os.fdopen(fd, "wb") as handle:
+            made = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
+            if not os.path.samestat(made, os.fstat(handle.fileno())):
+                raise GrantError(f"Der Ordner {path.parent} wurde während des Schreibens "
+                                 "ausgetauscht; nichts geändert.")
+            os.fchmod(handle.fileno(), 0o600)
+            if os.geteuid() == 0:
+                os.fchown(handle.fileno(), *owner)  # root granting for the thekiz account
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temp, 0o600)
-        if owner is not None and hasattr(os, "chown"):
-            try:
-                os.chown(temp, owner.st_uid, owner.st_gid)  # root granting for a user
-            except PermissionError:
-                pass
-        os.replace(temp, path)
+        os.replace(name, path.name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
     except BaseException:
-        temp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            os.unlink(name, dir_fd=dir_fd)
         raise
-    _sync_folder(path.parent)
-
-
-def _sync_folder(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    with contextlib.suppress(OSError):
+        os.fsync(dir_fd)
 
 
 def default_authorized_keys() -> Path:

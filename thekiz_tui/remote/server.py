@@ -25,7 +25,7 @@ import asyncssh
 from store.paths import Signature, signature
 
 from .child import Child, PipeChild, PtyChild, child_env
-from .grants import Grant, read_grants
+from .grants import Grant, decide, read_grants
 from .serverlog import ConnectionLog
 
 # Leaving a full-screen program that was ended from outside: the main screen back, the
@@ -53,19 +53,24 @@ class ServeOptions:
 
 
 class GrantBook:
-    """The grants by key fingerprint, read again whenever the file changes (a revoke
-    holds for the next login). An unreadable file lets no one in."""
+    """The grants of serve's store, read again whenever the file changes (a revoke holds
+    for the next login). A line for another store counts as absent, and so does a line
+    with a restriction serve cannot honour (one log line each time the file is read).
+    Which line decides is sshd's rule (``grants.decide``). An unreadable file lets no
+    one in."""
 
-    def __init__(self, path: Path, log: ConnectionLog) -> None:
+    def __init__(self, path: Path, log: ConnectionLog, db: Path) -> None:
         self.path = path
         self.log = log
+        self.db = db
         self._stamp: Signature | None = None
         self._read = False
-        self._by_key: dict[str, Grant] = {}
+        self._grants: list[Grant] = []
 
-    def find(self, fingerprint: str) -> Grant | None:
+    def find(self, fingerprint: str, peer_ip: str | None) -> Grant | None:
+        """The grant sshd would use for this key from ``peer_ip`` now, or None."""
         self._refresh()
-        return self._by_key.get(fingerprint)
+        return decide(self._grants, fingerprint, peer_ip, self.db, serve=True)
 
     def _refresh(self) -> None:
         try:
@@ -80,12 +85,19 @@ class GrantBook:
         except OSError as error:
             self._fail(error)
             return
-        self._by_key = {g.fingerprint: g for g in grants}
+        ours = [g for g in grants if g.for_store(self.db)]
+        for grant in ours:
+            cannot = grant.serve_cannot()
+            if cannot is not None:
+                self.log.event("grant-refused", coach=grant.coach, key=grant.fingerprint,
+                               reason=f"serve kann {cannot} nicht umsetzen")
+        self._grants = ours
         self._stamp, self._read = stamp, True
-        self.log.event("grants", file=self.path, count=len(self._by_key))
+        self.log.event("grants", file=self.path, count=len(ours),
+                       other_stores=len(grants) - len(ours))
 
     def _fail(self, error: OSError) -> None:
-        self._by_key, self._read = {}, False
+        self._grants, self._read = [], False
         self.log.event("grants-unreadable", file=self.path, error=error.strerror or error)
 
 
@@ -95,7 +107,7 @@ class Hub:
     def __init__(self, options: ServeOptions, log: ConnectionLog) -> None:
         self.options = options
         self.log = log
-        self.grants = GrantBook(options.authorized_keys, log)
+        self.grants = GrantBook(options.authorized_keys, log, options.db)
         self.sessions: set[Session] = set()
         self.stopping = False
 
@@ -113,6 +125,7 @@ class GrantServer(asyncssh.SSHServer):
         self.grant: Grant | None = None
         self.user = ""
         self.peer = "?"
+        self.peer_ip: str | None = None
         self.offered: list[str] = []
         self.authenticated = False
 
@@ -120,6 +133,7 @@ class GrantServer(asyncssh.SSHServer):
         peer = conn.get_extra_info("peername")
         if peer:
             self.peer = f"{peer[0]}:{peer[1]}"
+            self.peer_ip = str(peer[0])
 
     def connection_lost(self, exc: Exception | None) -> None:
         if self.authenticated:
@@ -151,7 +165,7 @@ class GrantServer(asyncssh.SSHServer):
 
     def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
         fingerprint = key.get_fingerprint("sha256")
-        self.grant = self.hub.grants.find(fingerprint)
+        self.grant = self.hub.grants.find(fingerprint, self.peer_ip)
         if self.grant is None and fingerprint not in self.offered:
             self.offered.append(fingerprint)
         return self.grant is not None
@@ -392,7 +406,7 @@ async def _serve(options: ServeOptions, host_key: asyncssh.SSHKey, log: Connecti
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         loop.add_signal_handler(sig, stop.set)
-    hub.grants.find("")  # read them once now, so the log names the file and the count
+    hub.grants.find("", None)  # read them once now, so the log names the file and the count
     await stop.wait()
     server.close()
     hub.stop_all()

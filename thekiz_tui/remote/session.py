@@ -7,7 +7,11 @@ process of ``thekiz serve``); the client's request is in ``SSH_ORIGINAL_COMMAND`
 - ``export``, ``list``, ``conflicts``, ``report`` with their read-only options: that
   command, always as that coach, to standard output (``export`` never to a file);
 - anything else is refused, and nothing runs;
-- the planner of a login reads and writes no files of the server (``over_ssh``).
+- the planner of a login reads and writes no files of the server (``over_ssh``);
+- under sshd, the session's grant is checked when it starts and again every
+  ``THEKIZ_GRANT_RECHECK_SECONDS`` (at most 30 s): a multiplexed connection (ControlMaster)
+  runs every new session without logging in again, so only the session itself can notice a
+  revoke (``GrantCheck``). A revoked session ends with one German line.
 
 The request is split like a shell would split words (``shlex``) but never given to a
 shell: ``;``, ``&&`` or ``$(…)`` are ordinary characters here, and every word must be a
@@ -19,8 +23,14 @@ from __future__ import annotations
 
 import os
 import shlex
+import threading
+import time
 from dataclasses import dataclass
-from typing import NoReturn
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:
+    from .grants import Grant
 
 ENV_COMMAND = "SSH_ORIGINAL_COMMAND"
 
@@ -146,6 +156,114 @@ def _short(text: str) -> str:
     return shown if len(shown) <= 40 else shown[:39] + "…"
 
 
+# -- the grant of a session under sshd --------------------------------------------------
+
+ENV_RECHECK = "THEKIZ_GRANT_RECHECK_SECONDS"
+RECHECK_SECONDS = 30.0  # also the most: a revoke ends a session within a minute
+REVOKED = "Der Zugang dieser Sitzung wurde entzogen; die Sitzung endet."
+NOT_GRANTED = ("Für diesen Schlüssel gibt es keinen Zugang (mehr) zu dieser Datenbank; "
+               "die Sitzung endet.")
+
+
+def recheck_seconds(env: dict[str, str] | None = None) -> float:
+    """How often a running session looks at its grant: ``THEKIZ_GRANT_RECHECK_SECONDS``
+    (tests set it low), never more than 30 s apart."""
+    text = (os.environ if env is None else env).get(ENV_RECHECK, "")
+    try:
+        seconds = float(text)
+    except ValueError:
+        return RECHECK_SECONDS
+    return min(seconds, RECHECK_SECONDS) if seconds > 0 else RECHECK_SECONDS
+
+
+class GrantCheck:
+    """Whether the grant this session runs for still stands, by sshd's rule: with the
+    line's key (``--key``), the line sshd would now pick for that key from the client's
+    address must be ours, for this store and coach; a line written before ``--key``
+    existed needs any such grant of the coach in the file. Cheap to repeat: the file is
+    read again only when its signature (inode, size, times) changed."""
+
+    def __init__(self, db: Path, coach: str, *, key: str | None, grants: Path,
+                 peer_ip: str | None) -> None:
+        self.db = db
+        self.coach = coach
+        self.key = key
+        self.path = grants
+        self.peer_ip = peer_ip
+        self._stamp: object = ()  # never a signature: the first check reads
+        self._grants: list[Grant] = []
+
+    def granted(self) -> bool:
+        from store.paths import signature
+
+        from .grants import decide, read_grants
+
+        try:
+            stamp: object = signature(self.path)
+        except OSError:
+            stamp = None
+        if stamp != self._stamp:
+            try:
+                self._grants = read_grants(self.path)
+            except OSError:  # unreadable: no grant, as for sshd
+                self._grants = []
+            self._stamp = stamp
+        if self.key is not None:
+            grant = decide(self._grants, self.key, self.peer_ip, self.db)
+            return grant is not None and grant.coach == self.coach
+        return any(g.coach == self.coach and g.for_store(self.db) and g.admits(self.peer_ip)
+                   for g in self._grants)
+
+
+def grant_check(db: Path, coach: str, key: str | None, grants: str | None,
+                env: dict[str, str] | None = None) -> GrantCheck | None:
+    """The check for a session started by sshd, or None when nothing needs it: a session
+    of ``thekiz serve`` (serve ends revoked sessions itself) or one started by hand. A
+    forced command names its key and file; an older one, without them, is recognised by
+    the variable sshd sets (``SSH_CONNECTION``, which serve does not pass on)."""
+    from .grants import default_authorized_keys
+
+    env = dict(os.environ) if env is None else env
+    connection = env.get("SSH_CONNECTION", "").split()
+    if key is None and grants is None and not connection:
+        return None
+    path = Path(grants).expanduser() if grants else default_authorized_keys()
+    return GrantCheck(db, coach, key=key, grants=path,
+                      peer_ip=connection[0] if connection else None)
+
+
+def watch_grant(check: GrantCheck, seconds: float | None = None) -> threading.Thread:
+    """A thread that ends this process with :data:`REVOKED` once ``check`` fails; for
+    the planner and the commands alike (the planner's terminal is given back first)."""
+    interval = recheck_seconds() if seconds is None else seconds
+
+    def run() -> None:
+        while True:
+            time.sleep(interval)
+            if not check.granted():
+                end_revoked()
+
+    thread = threading.Thread(target=run, name="thekiz-grant-check", daemon=True)
+    thread.start()
+    return thread
+
+
+def end_revoked() -> NoReturn:
+    """Leave now, from any thread: the terminal restored if there is one, one German
+    line, exit 2. (Not ``sys.exit``: the planner's loop would keep the process.)"""
+    from ..commands.common import EXIT_BAD
+
+    try:
+        if os.isatty(1):
+            from .server import RESTORE_TERMINAL
+
+            os.write(1, RESTORE_TERMINAL)
+        line = f"thekiz: {REVOKED}"
+        os.write(2, (f"\r\n{line}\r\n" if os.isatty(2) else f"{line}\n").encode())
+    finally:
+        os._exit(EXIT_BAD)
+
+
 # -- an unforeseen error -------------------------------------------------------------
 
 
@@ -163,14 +281,19 @@ def _log_crash(coach: str) -> str:
     went, as words for the message."""
     import traceback
     from datetime import datetime
-    from pathlib import Path
 
     import platformdirs
 
     path = Path(platformdirs.user_log_dir("thekiz")) / "session-errors.log"
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", encoding="utf-8") as log:
+        # The traceback holds the store's data: for the thekiz account alone.
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        folder = path.parent.stat()
+        if folder.st_mode & 0o077 and folder.st_uid == os.geteuid():
+            path.parent.chmod(0o700)
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+        with os.fdopen(fd, "a", encoding="utf-8") as log:
+            os.fchmod(fd, 0o600)
             log.write(f"--- {datetime.now().astimezone():%Y-%m-%d %H:%M:%S %z} {coach}\n")
             log.write(traceback.format_exc())
     except OSError:
