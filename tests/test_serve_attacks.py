@@ -18,6 +18,7 @@ import select
 import signal
 import struct
 import subprocess
+import sys
 import termios
 import time
 from collections.abc import Iterator
@@ -88,8 +89,15 @@ async def until(what: str, check: object, timeout: float = 60.0) -> None:
     raise AssertionError(f"{what}: not within {timeout} s")
 
 
-def footer_on_line(lines: int) -> object:
-    return lambda s: "Beenden" in s.screen.display[lines - 1]
+def drawn_within_the_clamp(display: list[str]) -> bool:
+    """The planner's footer on the last line of the clamped size, and nothing drawn below
+    or to the right of it (``display`` is a screen larger than the clamp)."""
+    return ("Beenden" in display[MAX_LINES - 1]
+            and not "".join(display[MAX_LINES:]).strip()
+            and not "".join(line[MAX_COLUMNS:] for line in display).strip())
+
+
+MARGIN = 20  # cells of the test's screen beyond the clamp, where nothing may be drawn
 
 
 # -- attack 5: a terminal of 65535 × 65535 ----------------------------------------------
@@ -111,20 +119,20 @@ def test_a_planner_on_a_65535_square_terminal_is_drawn_at_the_clamped_size(
                             stdin=child, stdout=child, stderr=child, env=env,
                             start_new_session=True, preexec_fn=at_most_2_gb)
     os.close(child)
-    screen = pyte.Screen(MAX_COLUMNS, MAX_LINES)
+    screen = pyte.Screen(MAX_COLUMNS + MARGIN, MAX_LINES + MARGIN)
     stream = pyte.ByteStream(screen)
     try:
         deadline = time.monotonic() + STARTUP
         while time.monotonic() < deadline and not (
                 "als Anna Beispiel" in screen.display[0]
-                and "Beenden" in screen.display[MAX_LINES - 1]):
+                and drawn_within_the_clamp(screen.display)):
             if select.select([main], [], [], 1)[0]:
                 try:
                     stream.feed(os.read(main, 1 << 16))
                 except OSError:  # EIO: the planner is gone
                     break
         assert "als Anna Beispiel" in screen.display[0], "\n".join(screen.display[:3])
-        assert "Beenden" in screen.display[MAX_LINES - 1], "the footer is not on line 200"
+        assert drawn_within_the_clamp(screen.display), "\n".join(screen.display)
         assert rss_kb(proc.pid) < RSS_BOUND
     finally:
         proc.kill()
@@ -137,16 +145,22 @@ async def test_serve_draws_a_65535_square_terminal_at_the_clamped_size(team: Tea
         async with await connect(served.port, team.keys["anna"]) as conn:
             process = await conn.create_process(term_type="xterm-256color",
                                                 term_size=(HUGE, HUGE), encoding=None)
-            screen = Screen(process, MAX_COLUMNS, MAX_LINES)
+            screen = Screen(process, MAX_COLUMNS + MARGIN, MAX_LINES + MARGIN)
             await screen.until("the planner as Anna", top_bar("Anna Beispiel"), STARTUP)
-            await screen.until("the footer on line 200", footer_on_line(MAX_LINES))
+            await screen.until("drawn at 500 × 200",
+                               lambda s: drawn_within_the_clamp(s.screen.display))
             pid = int((await served.wait_log(r"session coach=anna .*pid=(\d+)")).group(1))
             assert rss_kb(pid) < RSS_BOUND
-            # A larger window later is clamped as well: the footer stays on line 200.
+            # A larger window later, and a size the client reports in band (as a terminal
+            # with mode 2048 does, any number of digits), are clamped as well.
             process.change_terminal_size(HUGE, HUGE)
+            screen.send(f"\x1b[48;{HUGE};{HUGE};0;0t")
             screen.send("a")
-            await screen.until("the agenda", lambda s: "Elterncafé" in s.text)
-            assert "Beenden" in screen.screen.display[MAX_LINES - 1]
+            await screen.until("the agenda", lambda s: "Elterncafé" in s.text
+                               and "Agenda" in s.screen.display[0])
+            screen.send("m")  # (another whole frame, at the size the planner has now)
+            await screen.until("the month", lambda s: "Monat" in s.screen.display[0])
+            assert drawn_within_the_clamp(screen.screen.display), screen.text
             assert rss_kb(pid) < RSS_BOUND
             screen.send("q")
             await asyncio.wait_for(process.wait(), 30)
@@ -177,10 +191,46 @@ async def test_input_for_a_process_that_does_not_read_is_held_back_by_the_client
                 assert waiting > flood - (16 << 20), "the server took the flood in"
                 assert rss_kb(served.proc.pid) - before < 24 * 1024
             finally:
-                os.kill(pid, signal.SIGKILL)
-                os.kill(pid, signal.SIGCONT)
+                os.kill(pid, signal.SIGKILL)  # (a stopped process ends on SIGKILL too)
             conn.abort()
         await served.wait_log(r"end coach=bert ")
+
+
+# Reads nothing until SIGUSR1, then all of its input, line by line (a pty's line mode).
+LATE_READER = ("import signal, sys\n"
+               "signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGUSR1])\n"
+               "print('ready', flush=True)\n"
+               "signal.sigwait([signal.SIGUSR1])\n"
+               "for line in sys.stdin.buffer:\n"
+               "    pass\n")
+
+
+@pytest.mark.parametrize("kind", ["pty", "pipes"])
+async def test_a_session_process_tells_when_its_input_is_backed_up_and_drained(
+        kind: str) -> None:
+    """What serve's pausing relies on, for both kinds of session process (``export`` or
+    ``report`` on pipes read no input either)."""
+    from thekiz_tui.remote.child import INPUT_HIGH, INPUT_LOW, PipeChild, PtyChild
+
+    out: list[bytes] = []
+    child = PtyChild(out.append, out.append, 80, 24) if kind == "pty" else PipeChild(
+        out.append, out.append)
+    await child.start([sys.executable, "-c", LATE_READER], dict(os.environ))
+    try:
+        await until("the process ready", lambda: b"ready" in b"".join(out))
+        for _ in range(64):  # 1 MB, as a client sends it: in packets
+            child.write((b"x" * 1023 + b"\n") * 16)
+        assert child.input_waiting() > INPUT_HIGH
+        drained = asyncio.Event()
+        child.when_drained(drained.set)
+        assert not drained.is_set()
+        assert child.pid is not None
+        os.kill(child.pid, signal.SIGUSR1)
+        await asyncio.wait_for(drained.wait(), 60)
+        assert child.input_waiting() <= INPUT_LOW
+    finally:
+        child.end()
+        await asyncio.wait_for(child.wait(), 60)
 
 
 # -- attack 7: one coach takes every session; a connection that holds none ---------------
