@@ -267,8 +267,8 @@ class GrantServer(asyncssh.SSHServer):
         self.sessions.discard(session)
         if self.sessions:
             return
-        if self.revoked:
-            self._close()
+        if self.revoked or self.hub.stopping:
+            self.close()
         else:
             self._start_unused_timer()
 
@@ -284,7 +284,7 @@ class GrantServer(asyncssh.SSHServer):
         for session in list(self.sessions):
             session.finish("revoked", REVOKED)
         if not self.sessions:
-            self._close()
+            self.close()
 
     def _start_unused_timer(self) -> None:
         limit = self.hub.options.no_session_timeout
@@ -302,9 +302,9 @@ class GrantServer(asyncssh.SSHServer):
             return
         self.hub.log.event("closed", coach=self.grant.coach, key=self.grant.fingerprint,
                            peer=self.peer, reason="keine Sitzung geöffnet")
-        self._close()
+        self.close()
 
-    def _close(self) -> None:
+    def close(self) -> None:
         if self.conn is not None:
             self.conn.close()
 
@@ -571,6 +571,8 @@ async def _serve(options: ServeOptions, host_key: asyncssh.SSHKey, log: Connecti
     tasks = [s.task for s in hub.sessions if s.task is not None]
     if tasks:
         await asyncio.wait(tasks, timeout=10)
+    for connection in list(hub.connections):  # (a multiplexing client holds on to it)
+        connection.close()
     with contextlib.suppress(TimeoutError):  # a client that lingers without a session
         await asyncio.wait_for(server.wait_closed(), 10)
     log.event("stop", pid=os.getpid())
