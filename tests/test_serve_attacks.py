@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
+import io
 import os
 import pty
 import resource
@@ -327,6 +328,34 @@ async def test_a_flood_of_connections_is_closed_at_once_and_a_coach_gets_in(
     assert len(served.stderr) < 200, served.stderr
 
 
+async def test_the_cap_on_connections_without_a_login_holds_over_all_addresses(
+        team: Team) -> None:
+    with serving(team, "--max-unauthenticated", "12") as served:
+        first = [await _open(served.port, "127.0.0.2") for _ in range(10)]
+        second = [await _open(served.port, "127.0.0.4") for _ in range(10)]
+        greetings = await asyncio.gather(*(_greeting(r) for r, _ in first + second))
+        assert sum(g.startswith(b"SSH-2.0-") for g in greetings[:10]) == 10
+        assert sum(g.startswith(b"SSH-2.0-") for g in greetings[10:]) == 2
+        with pytest.raises((ConnectionError, asyncssh.Error)):
+            await connect(served.port, team.keys["anna"])  # the server is full
+        for _, writer in first + second:
+            writer.close()
+        await served.wait_log(r"refused peer=127\.0\.0\.4:")
+
+        async def coach_in() -> bool:
+            with contextlib.suppress(ConnectionError, asyncssh.Error):
+                async with await connect(served.port, team.keys["anna"]) as conn:
+                    return (await conn.run("list", check=False)).exit_status == 0
+            return False
+
+        for _ in range(200):  # until the server has seen the strangers go
+            if await coach_in():
+                break
+            await asyncio.sleep(0.1)
+        else:
+            raise AssertionError(f"the coach did not get in:\n{served.log()}")
+
+
 async def test_running_out_of_descriptors_is_one_log_line_not_a_traceback_per_accept(
         team: Team) -> None:
     with serving(team, "--max-unauthenticated", "1000",
@@ -345,6 +374,24 @@ async def test_running_out_of_descriptors_is_one_log_line_not_a_traceback_per_ac
         assert result.exit_status == 0, result.stderr
         assert len(served.matches(r"server-error")) <= 3, served.log()
     assert len(served.stderr) < 200, served.stderr
+
+
+def test_the_quiet_log_writes_a_line_per_source_and_counts_the_rest() -> None:
+    from thekiz_tui.remote.serverlog import ConnectionLog, QuietLog
+
+    out = io.StringIO()
+    quiet = QuietLog(ConnectionLog(out), 3600)
+    for _ in range(5):
+        quiet.event("192.0.2.7", "refused", peer="192.0.2.7:1")
+    quiet.event("192.0.2.8", "refused", peer="192.0.2.8:1")
+    quiet.summary("refused-summary")  # (both within their hour: no summary yet)
+    assert [line.split()[1:] for line in out.getvalue().splitlines()] == [
+        ["refused", "peer=192.0.2.7:1"], ["refused", "peer=192.0.2.8:1"]]
+    quiet.interval = 0  # the hour is over
+    quiet.summary("refused-summary")
+    assert out.getvalue().splitlines()[2].split()[1:] == [
+        "refused-summary", "source=192.0.2.7", "left_out=4"]
+    assert len(out.getvalue().splitlines()) == 3
 
 
 # -- also weak: the log and the host key readable by others ----------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,11 +32,14 @@ def load_host_key(path: Path) -> tuple[SSHKey, bool]:
     from ..commands.common import bad
 
     try:
-        mode = path.stat().st_mode & 0o777
+        info = path.stat()
     except FileNotFoundError:
         return _make(path), True
     except OSError as error:
         bad(f"Der Host-Schlüssel {path} ist nicht lesbar ({error.strerror or error}).")
+    if not stat.S_ISREG(info.st_mode):
+        bad(f"{path} ist kein lesbarer privater SSH-Schlüssel (keine Datei).")
+    mode = info.st_mode & 0o777
     if mode & 0o077:
         bad(f"Der Host-Schlüssel {path} ist für andere lesbar (Rechte {mode:04o}): bitte "
             f"„chmod 600 {path}“ und, falls ihn jemand gelesen haben kann, einen neuen "
