@@ -76,12 +76,15 @@ class Server:
     """``thekiz serve`` as a subprocess on a free port; its log in ``log_path``."""
 
     def __init__(self, cmd: list[str], log_path: Path, env: dict[str, str] | None = None,
-                 cwd: Path | None = None) -> None:
+                 cwd: Path | None = None,
+                 preexec_fn: Callable[[], None] | None = None) -> None:
         self.log_path = log_path
         self.proc = subprocess.Popen(
             [*cmd, "--log", str(log_path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            text=True, cwd=cwd, env=env or {**os.environ, "THEKIZ_TODAY": TODAY})
+            text=True, cwd=cwd, env=env or {**os.environ, "THEKIZ_TODAY": TODAY},
+            preexec_fn=preexec_fn)
         assert self.proc.stdout is not None
+        self.stderr = ""  # what it wrote there, once stopped
         self.banner: list[str] = []
         for line in self.proc.stdout:
             self.banner.append(line)
@@ -113,6 +116,8 @@ class Server:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
         try:
+            if self.proc.stderr is not None and not self.proc.stderr.closed:
+                self.stderr = self.proc.stderr.read()
             return self.proc.wait(timeout=30)
         finally:
             if self.proc.poll() is None:
@@ -134,11 +139,12 @@ class Team:
             grant(self.db, self.authorized_keys, cid, key)
         self.stranger = make_key(folder, "stranger")
 
-    def serve(self, *extra: str) -> Server:
+    def serve(self, *extra: str, preexec_fn: Callable[[], None] | None = None) -> Server:
         return Server([*THEKIZ, "--db", str(self.db), "serve", "--port", "0",
                        "--host-key", str(self.folder / "host_key"), "--authorized-keys",
                        str(self.authorized_keys), *extra],
-                      self.folder / f"serve-{time.monotonic_ns()}.log")
+                      self.folder / f"serve-{time.monotonic_ns()}.log",
+                      preexec_fn=preexec_fn)
 
 
 @pytest.fixture(scope="module")
@@ -427,8 +433,9 @@ def test_the_real_ssh_client_exports_and_gets_no_shell(team: Team, server: Serve
 async def test_what_a_client_chooses_reaches_the_log_as_plain_text(
         team: Team, server: Server) -> None:
     """Its command may hold escape sequences (asyncssh refuses them in a user name): the
-    log holds them as ``?``, so reading it in a terminal is safe. A command that no
-    process could be started with is refused with a German line, not as a failure."""
+    log holds them as U+FFFD (``store.text.neutral``), so reading it in a terminal is
+    safe. A command that no process could be started with is refused with a German line,
+    not as a failure."""
     escape = "\x1b]0;owned\x07\x1b[2J"
     async with await connect(server.port, team.keys["dora"], user="dora") as conn:
         result = await conn.run(f"{escape}list", check=False)
@@ -439,7 +446,7 @@ async def test_what_a_client_chooses_reaches_the_log_as_plain_text(
             result = await conn.run(bad, check=False)
             assert result.exit_status == 2, result
             assert "thekiz: Der Befehl ist nicht lesbar" in str(result.stderr), result
-    await server.wait_log(r"end coach=dora .*kind='command:\?\]0;owned\?\?\[2Jlist'")
+    await server.wait_log(r"end coach=dora .*kind='command:\ufffd\]0;owned\ufffd\ufffd\[2Jlist'")
     await server.wait_log(r"session-refused coach=dora .*nicht lesbar", count=2)
     log = server.log()
     assert not any(ch in log for ch in "\x1b\x07\0"), repr(log[-600:])

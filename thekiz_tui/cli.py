@@ -255,9 +255,21 @@ def build_parser() -> argparse.ArgumentParser:
                      help="Host-Schlüssel (sonst im Datenordner; beim ersten Start erzeugt)")
     sub.add_argument("--authorized-keys", metavar="PFAD",
                      help="Zugänge (sonst ~/.ssh/authorized_keys)")
-    sub.add_argument("--max-sessions", type=int, default=20, metavar="N")
-    sub.add_argument("--idle-timeout", type=float, default=30.0, metavar="MINUTEN")
-    sub.add_argument("--login-timeout", type=float, default=60.0, metavar="SEKUNDEN")
+    sub.add_argument("--max-sessions", type=int, default=20, metavar="N",
+                     help="Sitzungen gleichzeitig, insgesamt (Standard: 20)")
+    sub.add_argument("--max-sessions-per-coach", type=int, default=3, metavar="N",
+                     help="Sitzungen gleichzeitig je Person (Standard: 3)")
+    sub.add_argument("--idle-timeout", type=float, default=30.0, metavar="MINUTEN",
+                     help="Sitzung ohne Eingabe beenden nach (Standard: 30; 0: nie)")
+    sub.add_argument("--login-timeout", type=float, default=60.0, metavar="SEKUNDEN",
+                     help="Zeit für die Anmeldung (Standard: 60)")
+    sub.add_argument("--no-session-timeout", type=float, default=60.0, metavar="SEKUNDEN",
+                     help="angemeldete Verbindung ohne Sitzung schließen nach "
+                          "(Standard: 60; 0: nie)")
+    sub.add_argument("--max-unauthenticated", type=int, default=50, metavar="N",
+                     help="Verbindungen vor der Anmeldung, insgesamt (Standard: 50)")
+    sub.add_argument("--max-unauthenticated-per-address", type=int, default=10,
+                     metavar="N", help="davon je Absenderadresse (Standard: 10)")
     sub.add_argument("--log", metavar="PFAD", help="Verbindungsprotokoll (sonst stderr)")
     return parser
 

@@ -11,8 +11,9 @@ for colour: the pen (colours and attributes) is the one Textual asked for at eve
 printed character and before every sequence other than a cursor move (erasing uses the
 background), and it is reset at the end of every write, as Textual leaves it.
 
-:class:`LeanDriver` is Textual's Linux driver with its output compacted this way; the
-planner names it in ``TEXTUAL_DRIVER`` (thekiz_tui/commands/planner.py).
+:class:`LeanDriver` is Textual's Linux driver with its output compacted this way, and
+with the terminal size it reports clamped (thekiz_tui/termsize.py); the planner names it
+in ``TEXTUAL_DRIVER`` (thekiz_tui/commands/planner.py).
 """
 
 from __future__ import annotations
@@ -20,7 +21,12 @@ from __future__ import annotations
 import re
 from typing import Any, NamedTuple
 
+from textual import events
 from textual.drivers.linux_driver import LinuxDriver
+from textual.geometry import Size
+from textual.message import Message
+
+from .termsize import clamp
 
 # SGR sequences, absolute cursor moves and line feeds; what lies between is text (or
 # other control sequences, passed on as they are).
@@ -207,11 +213,28 @@ _MISSING = Pen(-2)
 
 
 class LeanDriver(LinuxDriver):
-    """Textual's Linux driver, with its output compacted (see the module)."""
+    """Textual's Linux driver, with its output compacted and the size it reports clamped
+    (see the module)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._compactor = Compactor()
+        if kwargs.get("size") is None:
+            # The app asks for its size before the driver's first Resize arrives; without
+            # one from the driver it would measure the terminal itself, unclamped.
+            kwargs["size"] = self._get_terminal_size()
         super().__init__(*args, **kwargs)
+
+    def _get_terminal_size(self) -> tuple[int, int]:
+        # (at the start and on SIGWINCH: what the pseudo-terminal says)
+        return clamp(*super()._get_terminal_size())
+
+    def process_message(self, message: Message) -> None:
+        # A terminal may report its size in band (a client's bytes): clamped as well.
+        if isinstance(message, events.Resize):
+            size = Size(*clamp(*message.size))
+            if size != message.size:
+                message = events.Resize(size, size)
+        super().process_message(message)
 
     def write(self, data: str) -> None:
         super().write(self._compactor.compact(data))

@@ -25,18 +25,24 @@ def cmd_serve(config: Config, args: argparse.Namespace) -> int:
 
     if not 0 <= args.port <= 65535:
         bad(f"--port {args.port}: ein Port liegt zwischen 0 und 65535.")
-    if args.max_sessions < 1:
-        bad("--max-sessions: mindestens 1.")
-    if args.idle_timeout < 0 or args.login_timeout <= 0:
-        bad("--idle-timeout und --login-timeout dürfen nicht negativ sein "
-            "(--idle-timeout 0: ohne Zeitlimit).")
+    for name in ("max_sessions", "max_sessions_per_coach", "max_unauthenticated",
+                 "max_unauthenticated_per_address"):
+        if getattr(args, name) < 1:
+            bad(f"--{name.replace('_', '-')}: mindestens 1.")
+    if args.idle_timeout < 0 or args.no_session_timeout < 0 or args.login_timeout <= 0:
+        bad("--idle-timeout, --no-session-timeout und --login-timeout dürfen nicht negativ "
+            "sein (--idle-timeout 0, --no-session-timeout 0: ohne Zeitlimit).")
     if not config.db.exists():
         bad(f"Die Datenbank {config.db} gibt es nicht (zuerst z. B. „thekiz coach add“).")
     options = ServeOptions(
         db=config.db.absolute(),
         authorized_keys=Path(args.authorized_keys or default_authorized_keys()).absolute(),
         host=args.host, port=args.port, max_sessions=args.max_sessions,
+        max_sessions_per_coach=args.max_sessions_per_coach,
         idle_timeout=args.idle_timeout, login_timeout=args.login_timeout,
+        no_session_timeout=args.no_session_timeout,
+        max_unauthenticated=args.max_unauthenticated,
+        max_unauthenticated_per_address=args.max_unauthenticated_per_address,
         env=dict(os.environ),
     )
     host_key = Path(args.host_key).expanduser() if args.host_key else default_host_key()
@@ -46,10 +52,15 @@ def cmd_serve(config: Config, args: argparse.Namespace) -> int:
 
 @contextlib.contextmanager
 def _log_file(path: str | None) -> Iterator[TextIO]:
+    from ..remote.serverlog import open_log
+
     if not path:
         yield sys.stderr
         return
-    out: TextIO = open(path, "a", encoding="utf-8", buffering=1)  # noqa: SIM115
+    try:
+        out = open_log(Path(path))
+    except OSError as error:
+        bad(f"Das Protokoll {path} lässt sich nicht öffnen: {error.strerror or error}.")
     try:
         yield out
     finally:

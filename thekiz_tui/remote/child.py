@@ -24,6 +24,11 @@ PASSED_ON = ("PATH", "HOME", "PYTHONPATH", "TEXTUAL_COLOR_SYSTEM", "TEXTUAL_ANIM
              "TEXTUAL_FPS")
 KILL_AFTER = 3.0  # seconds between SIGHUP and SIGKILL when a session is ended
 READ_SIZE = 1 << 16
+# Client input waiting for a process that does not read it: above INPUT_HIGH bytes the
+# session stops reading its channel (SSH's window then stops the client), below
+# INPUT_LOW it reads again. Without this, one client's input grows the shared server.
+INPUT_HIGH = 1 << 18
+INPUT_LOW = 1 << 16
 
 
 def child_env(server_env: Mapping[str, str], *, term: str | None,
@@ -64,6 +69,14 @@ class Child:
 
     def write(self, data: bytes) -> None:
         raise NotImplementedError
+
+    def input_waiting(self) -> int:
+        """Bytes written to it that it has not read yet."""
+        return 0
+
+    def when_drained(self, callback: Callable[[], None]) -> None:
+        """``callback`` (once, from the event loop) when at most INPUT_LOW bytes wait."""
+        asyncio.get_running_loop().call_soon(callback)
 
     def end_of_input(self) -> None:
         """The client sent EOF."""
@@ -110,6 +123,7 @@ class PtyChild(Child):
         self.master = -1
         self._eof: asyncio.Future[None] | None = None
         self._pending = bytearray()
+        self._drained: Callable[[], None] | None = None
 
     async def start(self, cmd: Sequence[str], env: Mapping[str, str]) -> None:
         import pty
@@ -182,6 +196,18 @@ class PtyChild(Child):
             loop.add_writer(self.master, self._flush)
         else:
             loop.remove_writer(self.master)
+        if self._drained is not None and len(self._pending) <= INPUT_LOW:
+            loop.call_soon(self._drained)  # (not from within a write of the session)
+            self._drained = None
+
+    def input_waiting(self) -> int:
+        return len(self._pending)
+
+    def when_drained(self, callback: Callable[[], None]) -> None:
+        if len(self._pending) <= INPUT_LOW:
+            super().when_drained(callback)
+        else:
+            self._drained = callback
 
     def resize(self, columns: int, lines: int) -> None:
         if self.master < 0:
@@ -212,6 +238,7 @@ class PipeChild(Child):
     def __init__(self, output: Output, errors: Output) -> None:
         super().__init__(output, errors)
         self._pumps: list[asyncio.Task[None]] = []
+        self._draining: asyncio.Task[None] | None = None
 
     async def start(self, cmd: Sequence[str], env: Mapping[str, str]) -> None:
         self.proc = await asyncio.create_subprocess_exec(
@@ -235,6 +262,26 @@ class PipeChild(Child):
         if stdin is not None and not stdin.is_closing():
             stdin.write(data)
 
+    def input_waiting(self) -> int:
+        stdin = self.proc.stdin if self.proc else None
+        if stdin is None or stdin.is_closing():
+            return 0
+        return stdin.transport.get_write_buffer_size()
+
+    def when_drained(self, callback: Callable[[], None]) -> None:
+        stdin = self.proc.stdin if self.proc else None
+        if stdin is None:
+            super().when_drained(callback)
+            return
+
+        async def drained() -> None:
+            # (drain() returns at the pipe's own low-water mark, below INPUT_LOW)
+            with contextlib.suppress(ConnectionError, OSError):
+                await stdin.drain()
+            callback()
+
+        self._draining = asyncio.create_task(drained())
+
     def end_of_input(self) -> None:
         stdin = self.proc.stdin if self.proc else None
         if stdin is not None and not stdin.is_closing():
@@ -246,7 +293,8 @@ class PipeChild(Child):
         self._ended()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(asyncio.gather(*self._pumps), 2.0)
-        for pump in self._pumps:
-            pump.cancel()
+        for task in (*self._pumps, self._draining):
+            if task is not None:
+                task.cancel()
         self.end_of_input()
         return code

@@ -4,8 +4,14 @@ It accepts the grants that ``thekiz access grant`` writes; the key decides who y
 the SSH user name does not matter. Every session runs ``thekiz --db DB session --as
 COACH`` (the same policy as sshd's forced command) in its own process: on its own
 pseudo-terminal when the client asked for one, else on plain pipes, with the client's
-command in ``SSH_ORIGINAL_COMMAND``. Limits: an idle timeout, a maximum number of
-sessions, a login timeout. One log line per event (see ``serverlog``).
+command in ``SSH_ORIGINAL_COMMAND``. One log line per event (see ``serverlog``).
+
+What one client may take of the shared server is bounded: sessions in all and per coach,
+connections without a login in all and per address (more are closed before any work),
+the time to log in, to open a session and between inputs, the terminal's size
+(``termsize``), and the input waiting for a session's process (the channel is paused).
+Every connection's grant is checked again every few seconds: a revoke ends its sessions
+and the connection.
 """
 
 from __future__ import annotations
@@ -24,14 +30,18 @@ import asyncssh
 
 from store.paths import Signature, signature
 
-from .child import Child, PipeChild, PtyChild, child_env
+from ..termsize import clamp
+from .child import INPUT_HIGH, Child, PipeChild, PtyChild, child_env
 from .grants import Grant, decide, read_grants
-from .serverlog import ConnectionLog
+from .serverlog import ConnectionLog, QuietLog
 
 # Leaving a full-screen program that was ended from outside: the main screen back, the
 # cursor shown, mouse reporting and bracketed paste off.
 RESTORE_TERMINAL = b"\x1b[?1049l\x1b[?25h\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?2004l"
 MAX_COMMAND = 8192  # characters: the allowed commands are short; the system's limit is not
+GRANT_CHECK = 2.0  # seconds between the checks of every open connection's grant
+QUIET_INTERVAL = 60.0  # seconds: at most one refusal line per address, one per loop error
+REVOKED = "Der Zugang wurde widerrufen; die Sitzung ist beendet."
 NEEDS_TERMINAL = ("Der Planer braucht ein Terminal: bitte „ssh -t“ verwenden, oder einen "
                   "Befehl angeben (export, list, conflicts, report).")
 
@@ -43,8 +53,12 @@ class ServeOptions:
     host: str = "127.0.0.1"
     port: int = 2222
     max_sessions: int = 20
+    max_sessions_per_coach: int = 3
     idle_timeout: float = 30.0  # minutes; 0: none
     login_timeout: float = 60.0  # seconds
+    no_session_timeout: float = 60.0  # seconds a logged-in connection may hold no session
+    max_unauthenticated: int = 50  # connections not logged in yet, from all addresses
+    max_unauthenticated_per_address: int = 10
     env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
 
     def session_command(self, coach: str) -> list[str]:
@@ -97,19 +111,78 @@ class GrantBook:
                        other_stores=len(grants) - len(ours))
 
     def _fail(self, error: OSError) -> None:
+        import errno
+
+        if self._read and error.errno in (errno.EMFILE, errno.ENFILE, errno.ENOMEM):
+            # The server is out of descriptors for a moment (a flood): that says nothing
+            # about the grants, so the last ones read stay (a revoke holds once it can be
+            # read); a missing or unreadable file lets no one in.
+            return
         self._grants, self._read = [], False
         self.log.event("grants-unreadable", file=self.path, error=error.strerror or error)
 
 
 class Hub:
-    """What the connections share: options, grants, log and the running sessions."""
+    """What the connections share: options, grants, log, the logged-in connections and
+    the running sessions, and the count of connections not logged in yet."""
 
     def __init__(self, options: ServeOptions, log: ConnectionLog) -> None:
         self.options = options
         self.log = log
+        self.quiet = QuietLog(log, QUIET_INTERVAL)
         self.grants = GrantBook(options.authorized_keys, log, options.db)
+        self.connections: set[GrantServer] = set()  # logged in
         self.sessions: set[Session] = set()
+        self.unauthenticated: dict[str, int] = {}  # by the peer's address
         self.stopping = False
+
+    def grant_for(self, fingerprint: str, peer_ip: str) -> Grant | None:
+        """The grant of this key for a client at ``peer_ip`` now (None: none, or revoked).
+        Cheap: the grants file is read again only when it changed."""
+        return self.grants.find(fingerprint, peer_ip)
+
+    def admit(self, peer_ip: str) -> bool:
+        """Whether one more connection from ``peer_ip`` may try to log in (then counted
+        until :meth:`logged_in_or_gone`)."""
+        options = self.options
+        if (sum(self.unauthenticated.values()) >= options.max_unauthenticated
+                or self.unauthenticated.get(peer_ip, 0)
+                >= options.max_unauthenticated_per_address):
+            return False
+        self.unauthenticated[peer_ip] = self.unauthenticated.get(peer_ip, 0) + 1
+        return True
+
+    def logged_in_or_gone(self, peer_ip: str) -> None:
+        left = self.unauthenticated.get(peer_ip, 0) - 1
+        if left > 0:
+            self.unauthenticated[peer_ip] = left
+        else:
+            self.unauthenticated.pop(peer_ip, None)
+
+    def check_grants(self) -> None:
+        """Ends the connections whose grant was revoked (or now names another coach)."""
+        for server in list(self.connections):
+            assert server.grant is not None
+            now = self.grant_for(server.grant.fingerprint, server.peer_ip)
+            if now is None or now.coach != server.grant.coach:
+                server.revoke()
+
+    async def watch(self) -> None:
+        while True:
+            await asyncio.sleep(GRANT_CHECK)
+            try:
+                self.check_grants()
+                self.quiet.summary("refused-summary")
+            except Exception as error:  # the watch never ends while the server runs
+                self.quiet.event("watch", "server-error", error=repr(error))
+
+    def loop_error(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        """asyncio's errors (a failing ``accept`` when descriptors run out, retried every
+        second) as a line per kind and interval, not a traceback per attempt."""
+        message = str(context.get("message") or "")
+        error = context.get("exception")
+        self.quiet.event(f"loop:{message}", "server-error", message=message,
+                         error=f"{type(error).__name__}: {error}" if error else None)
 
     def stop_all(self) -> None:
         self.stopping = True
@@ -122,33 +195,51 @@ class GrantServer(asyncssh.SSHServer):
 
     def __init__(self, hub: Hub) -> None:
         self.hub = hub
+        self.conn: asyncssh.SSHServerConnection | None = None
         self.grant: Grant | None = None
         self.user = ""
         self.peer = "?"
-        self.peer_ip: str | None = None
+        self.peer_ip = "?"
         self.offered: list[str] = []
+        self.counted = False  # among the connections not logged in yet
         self.authenticated = False
+        self.revoked = False
+        self.sessions: set[Session] = set()  # running
+        self.unused_timer: asyncio.TimerHandle | None = None
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
+        self.conn = conn
         peer = conn.get_extra_info("peername")
         if peer:
-            self.peer = f"{peer[0]}:{peer[1]}"
-            self.peer_ip = str(peer[0])
+            self.peer, self.peer_ip = f"{peer[0]}:{peer[1]}", str(peer[0])
+        self.counted = self.hub.admit(self.peer_ip)
+        if not self.counted:
+            # Closed before the server sends a byte or computes a key exchange.
+            self.hub.quiet.event(self.peer_ip, "refused", peer=self.peer,
+                                 reason="zu viele Verbindungen ohne Anmeldung")
+            conn.abort()
 
     def connection_lost(self, exc: Exception | None) -> None:
+        self._stop_unused_timer()
+        self.hub.connections.discard(self)
+        if self.counted:
+            self.counted = False
+            self.hub.logged_in_or_gone(self.peer_ip)
+        elif not self.authenticated:
+            return  # refused on arrival, and said so then
         if self.authenticated:
             assert self.grant is not None
             self.hub.log.event("logout", coach=self.grant.coach, key=self.grant.fingerprint,
                                peer=self.peer, error=exc or "")
+            return
+        if self.offered:
+            reason = "kein gewährter Schlüssel"
+        elif exc is not None and "timeout" in str(exc).lower():
+            reason = "Anmeldezeit abgelaufen"
         else:
-            if self.offered:
-                reason = "kein gewährter Schlüssel"
-            elif exc is not None and "timeout" in str(exc).lower():
-                reason = "Anmeldezeit abgelaufen"
-            else:
-                reason = str(exc) if exc else "ohne Anmeldung getrennt"
-            self.hub.log.event("refused", peer=self.peer, user=self.user, reason=reason,
-                               keys=",".join(self.offered))
+            reason = str(exc) if exc else "ohne Anmeldung getrennt"
+        self.hub.quiet.event(self.peer_ip, "refused", peer=self.peer, user=self.user,
+                             reason=reason, keys=",".join(self.offered))
 
     def begin_auth(self, username: str) -> bool:
         self.user = username
@@ -165,7 +256,7 @@ class GrantServer(asyncssh.SSHServer):
 
     def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
         fingerprint = key.get_fingerprint("sha256")
-        self.grant = self.hub.grants.find(fingerprint, self.peer_ip)
+        self.grant = self.hub.grant_for(fingerprint, self.peer_ip)
         if self.grant is None and fingerprint not in self.offered:
             self.offered.append(fingerprint)
         return self.grant is not None
@@ -173,21 +264,79 @@ class GrantServer(asyncssh.SSHServer):
     def auth_completed(self) -> None:
         assert self.grant is not None
         self.authenticated = True
+        if self.counted:
+            self.counted = False
+            self.hub.logged_in_or_gone(self.peer_ip)
+        self.hub.connections.add(self)
         self.hub.log.event("login", coach=self.grant.coach, key=self.grant.fingerprint,
                            peer=self.peer, user=self.user)
+        self._start_unused_timer()
 
     def session_requested(self) -> asyncssh.SSHServerSession[bytes]:
         assert self.grant is not None
-        return Session(self.hub, self.grant, self.peer)
+        return Session(self)
+
+    # -- its sessions, and how it ends -------------------------------------------------
+
+    def session_began(self, session: Session) -> None:
+        self.sessions.add(session)
+        self._stop_unused_timer()
+
+    def session_ended(self, session: Session) -> None:
+        self.sessions.discard(session)
+        if self.sessions:
+            return
+        if self.revoked or self.hub.stopping:
+            self.close()
+        else:
+            self._start_unused_timer()
+
+    def revoke(self) -> None:
+        """The grant is gone: its sessions end with a line saying so, then the
+        connection (a multiplexing client, ControlMaster, keeps no way in)."""
+        if self.revoked:
+            return
+        self.revoked = True
+        assert self.grant is not None
+        self.hub.log.event("revoked", coach=self.grant.coach, key=self.grant.fingerprint,
+                           peer=self.peer, sessions=len(self.sessions))
+        for session in list(self.sessions):
+            session.finish("revoked", REVOKED)
+        if not self.sessions:
+            self.close()
+
+    def _start_unused_timer(self) -> None:
+        limit = self.hub.options.no_session_timeout
+        if limit > 0 and self.unused_timer is None:
+            self.unused_timer = asyncio.get_running_loop().call_later(limit, self._unused)
+
+    def _stop_unused_timer(self) -> None:
+        if self.unused_timer is not None:
+            self.unused_timer.cancel()
+            self.unused_timer = None
+
+    def _unused(self) -> None:
+        self.unused_timer = None
+        if self.sessions or self.grant is None:
+            return
+        self.hub.log.event("closed", coach=self.grant.coach, key=self.grant.fingerprint,
+                           peer=self.peer, reason="keine Sitzung geöffnet")
+        self.close()
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
 
 
 class Session(asyncssh.SSHServerSession[bytes]):
     """One SSH session: its process, its idle timer, and how it ended."""
 
-    def __init__(self, hub: Hub, grant: Grant, peer: str) -> None:
-        self.hub = hub
-        self.grant = grant
-        self.peer = peer
+    def __init__(self, owner: GrantServer) -> None:
+        assert owner.grant is not None
+        self.owner = owner
+        self.hub = owner.hub
+        self.grant = owner.grant
+        self.peer = owner.peer
         self.chan: asyncssh.SSHServerChannel[bytes] | None = None
         self.term: str | None = None
         self.size = (80, 24)
@@ -195,6 +344,8 @@ class Session(asyncssh.SSHServerSession[bytes]):
         self.child: Child | None = None
         self.ended: tuple[str, str] | None = None  # reason, the line told to the client
         self.closed = False
+        self.held = False  # reading paused: its process has not taken the input before
+        self.ever_held = False
         self.last_input = time.monotonic()
         self.idle_timer: asyncio.TimerHandle | None = None
         self.task: asyncio.Task[None] | None = None
@@ -208,7 +359,7 @@ class Session(asyncssh.SSHServerSession[bytes]):
                       term_modes: Any) -> bool:
         self.term = term_type or "xterm-256color"
         if term_size[0] > 0 and term_size[1] > 0:
-            self.size = (term_size[0], term_size[1])
+            self.size = clamp(term_size[0], term_size[1])
         return True
 
     def shell_requested(self) -> bool:
@@ -227,8 +378,23 @@ class Session(asyncssh.SSHServerSession[bytes]):
 
     def data_received(self, data: bytes, datatype: asyncssh.DataType) -> None:
         self.last_input = time.monotonic()
-        if self.child is not None:
-            self.child.write(data)
+        child = self.child
+        if child is None:
+            return
+        child.write(data)
+        if not self.held and child.input_waiting() > INPUT_HIGH and self.chan is not None:
+            self.held = True
+            self.chan.pause_reading()
+            if not self.ever_held:
+                self.ever_held = True
+                self.hub.log.event("input-held", coach=self.grant.coach, peer=self.peer,
+                                   waiting=child.input_waiting())
+            child.when_drained(self._input_drained)
+
+    def _input_drained(self) -> None:
+        self.held = False
+        if not self.closed and self.chan is not None:
+            self.chan.resume_reading()
 
     def eof_received(self) -> bool:
         if self.child is not None:
@@ -238,9 +404,9 @@ class Session(asyncssh.SSHServerSession[bytes]):
     def terminal_size_changed(self, width: int, height: int, pixwidth: int,
                               pixheight: int) -> None:
         if width > 0 and height > 0:
-            self.size = (width, height)
+            self.size = clamp(width, height)
             if self.child is not None:
-                self.child.resize(width, height)
+                self.child.resize(*self.size)
 
     def pause_writing(self) -> None:
         if self.child is not None:
@@ -270,6 +436,8 @@ class Session(asyncssh.SSHServerSession[bytes]):
     def _refusal(self) -> str | None:
         if self.hub.stopping:
             return "Der Server wird beendet."
+        if self.owner.revoked:
+            return REVOKED
         if self.term is None and self.command is None:
             return NEEDS_TERMINAL
         if len(self.command or "") > MAX_COMMAND or "\0" in (self.command or "") + (
@@ -277,10 +445,14 @@ class Session(asyncssh.SSHServerSession[bytes]):
             # (the process could not be started with them in its environment)
             return (f"Der Befehl ist nicht lesbar (ein Nullbyte, oder länger als "
                     f"{MAX_COMMAND} Zeichen).")
-        limit = self.hub.options.max_sessions
-        if len(self.hub.sessions) >= limit:
-            return (f"Zu viele Sitzungen gleichzeitig (höchstens {limit}). Bitte später "
-                    "noch einmal versuchen.")
+        options = self.hub.options
+        limit = options.max_sessions_per_coach
+        if sum(s.grant.coach == self.grant.coach for s in self.hub.sessions) >= limit:
+            return (f"Sie haben schon {limit} Sitzungen offen (höchstens {limit} je "
+                    "Person). Bitte zuerst eine davon beenden.")
+        if len(self.hub.sessions) >= options.max_sessions:
+            return (f"Zu viele Sitzungen gleichzeitig (höchstens {options.max_sessions}). "
+                    "Bitte später noch einmal versuchen.")
         return None
 
     async def _run(self) -> None:
@@ -295,6 +467,7 @@ class Session(asyncssh.SSHServerSession[bytes]):
             self._close(2)
             return
         self.hub.sessions.add(self)
+        self.owner.session_began(self)
         kind = self._kind()
         try:
             self.child = self._make_child()
@@ -320,6 +493,7 @@ class Session(asyncssh.SSHServerSession[bytes]):
         log.event("end", **who, kind=kind, reason=reason, status=_status_text(status),
                   seconds=round(time.monotonic() - began))
         self._close(status)
+        self.owner.session_ended(self)
 
     def _kind(self) -> str:
         if self.command is None:
@@ -386,6 +560,8 @@ async def _serve(options: ServeOptions, host_key: asyncssh.SSHKey, log: Connecti
     from ..commands.common import bad
 
     hub = Hub(options, log)
+    loop = asyncio.get_running_loop()
+    loop.set_exception_handler(hub.loop_error)
     try:
         server = await asyncssh.create_server(
             lambda: GrantServer(hub), options.host, options.port,
@@ -396,23 +572,26 @@ async def _serve(options: ServeOptions, host_key: asyncssh.SSHKey, log: Connecti
     except OSError as error:
         bad(f"Kann auf {options.host}:{options.port} keinen SSH-Server öffnen: "
             f"{_os_reason(error)}")
+    stop = asyncio.Event()  # (before the announcement: a SIGTERM right after it counts)
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        loop.add_signal_handler(sig, stop.set)
     port = server.get_port()
     sys.stdout.write("".join(f"{line}\n" for line in announce))
     sys.stdout.write(f"thekiz serve: lauscht auf {options.host}:{port} (Zugänge: "
                      f"{options.authorized_keys}, Datenbank: {options.db})\n")
     sys.stdout.flush()
     log.event("start", host=options.host, port=port, pid=os.getpid())
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-        loop.add_signal_handler(sig, stop.set)
     hub.grants.find("", None)  # read them once now, so the log names the file and the count
+    watch = loop.create_task(hub.watch())
     await stop.wait()
+    watch.cancel()
     server.close()
     hub.stop_all()
     tasks = [s.task for s in hub.sessions if s.task is not None]
     if tasks:
         await asyncio.wait(tasks, timeout=10)
+    for connection in list(hub.connections):  # (a multiplexing client holds on to it)
+        connection.close()
     with contextlib.suppress(TimeoutError):  # a client that lingers without a session
         await asyncio.wait_for(server.wait_closed(), 10)
     log.event("stop", pid=os.getpid())
