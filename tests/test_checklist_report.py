@@ -129,3 +129,25 @@ def test_month_report_shows_hours_against_recommendation_and_checklist(store: St
     below = month_report(store, 2025, 3, now=NOW).rows[0]
     assert below.kita_name == "Kita Regenbogen" and below.kita_hours is not None
     assert (below.kita_hours.hours, below.kita_hours.recommendation) == (1.0, "below")
+
+
+def test_a_coachs_report_is_decided_below_the_ui(store: Store) -> None:
+    """The view without any front-end: Kita figures only for a Kita she accompanies, the
+    budget used there as the total of every coach, and never the Kita's hours."""
+    from dataclasses import replace
+
+    from thekiz_tui.planning.permissions import guard
+
+    _fill(store)
+    mine = month_report(guard(store, "c1"), 2025, 3, now=NOW)
+    assert mine.coach == "c1" and not mine.has("kita_hours") and mine.has("address")
+    [row] = mine.rows  # Sonnenschein, accompanied by no one: her visits, hours, fee only
+    assert (row.kita, row.hours, row.fee, row.address) == ("k1", 5.0, 307.5, "")
+    assert (row.budget, row.kita_hours, row.checklist) == (None, None, None)
+    assert "used_year" not in mine.to_rows()[0] and "4.542,50" not in render_table(mine)
+
+    store.update_kita(replace(store.kita("k1"), coach="c1"))
+    [row] = month_report(guard(store, "c1"), 2025, 3, now=NOW).rows
+    assert row.budget is not None and row.checklist is not None and row.kita_hours is None
+    # used: Ben's share of the shared visit (3 h × 50 €) is in the total, not apart
+    assert (row.fee, row.budget.used, row.budget.left) == (307.5, 457.5, 4542.5)
