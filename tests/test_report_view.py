@@ -26,11 +26,13 @@ from conftest import settle_app
 from helpers.team import make_team, thekiz
 from rich.text import Text
 from test_sshd import Server, server  # noqa: F401  (the real sshd, started per module)
+from test_ui_kitas_report import Host, settle, shown
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Select
 
 from store import Event, Store
 from thekiz_tui.app import PlannerApp, PlannerContext
+from thekiz_tui.planning.permissions import guard
 from thekiz_tui.screens.report import ReportScreen
 
 MONTH = "2026-11"
@@ -213,6 +215,22 @@ async def test_the_offices_report_screen_shows_everything(team: Path) -> None:
         table = screen.query_one("#report-table", DataTable)
         assert cells(table, "berg")[4:8] == ["3.000,00 €", "377,75 €", "2.622,25 €",
                                              "5,50 über"]
+
+
+async def test_opened_without_a_coach_her_report_screen_is_still_her_own(team: Path) -> None:
+    def make() -> ReportScreen:
+        store = guard(Store.open(team, create=False), "anna")
+        return ReportScreen(store, today=date(2026, 11, 25), coach=None, year=2026, month=11)
+
+    app = Host(make)
+    async with app.run_test(size=(200, 40)) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, ReportScreen) and screen.coach == "anna"
+        chooser = screen.query_one("#report-coach", Select)
+        assert [value for _, value in chooser._options] == ["anna"] == [chooser.value]
+        assert "November 2026 - Anna Beispiel" in shown(app)
+        assert_nothing_of_others(shown(app))
 
 
 # -- over SSH --------------------------------------------------------------------------

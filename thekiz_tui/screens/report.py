@@ -304,6 +304,8 @@ class ReportScreen(Screen[None]):
             if wanted != (*self.month, self.coach):
                 return  # an older request
             table.loading = False
+            if not everyone and self.coach is None:
+                self.set_reactive(ReportScreen.coach, report.coach)  # hers, not "all"
             self._coaches = sorted(coaches, key=lambda c: (c.name.casefold(), c.id))
             self._fill_coaches(everyone)
             self.report = report
