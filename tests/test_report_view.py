@@ -110,6 +110,9 @@ def test_her_table_has_her_hours_and_fees_and_of_berg_only_name_and_address(
     # her Kita: budget, used and left as totals of every coach's visits
     assert wiese.split(WIESE_ADDRESS)[1].split()[:10] == [
         "1", "2,00", "125,00", "€", "5.000,00", "€", "213,75", "€", "4.786,25", "€"]
+    # its checklist rests on the dates she sees: the Arbeitskreis she attends counts,
+    # the Fachtag of Bert's alone (open to every Kita, not hers to see) does not
+    assert wiese.endswith("1 erledigt, 0 geplant, 8 offen")
     total = lines["Summe"].split()
     assert total == ["Summe", "2", "3,50", "218,75", "€"]
 
@@ -158,6 +161,8 @@ def test_the_coordination_office_and_the_owner_see_everything(team: Path) -> Non
                                 "2.622,25", "€", "5,50", "(über)", "2", "erledigt,", "0",
                                 "geplant,", "7", "offen"]
     assert "Kita-Std." in text and "Adresse" not in text
+    wiese = next(line for line in text.splitlines() if line.startswith("Kita Wiesengrund"))
+    assert wiese.endswith("2 erledigt, 0 geplant, 7 offen")
     office = json.loads(report(team, "clara", "--format", "json"))
     assert json.loads(report(team, None, "--format", "json")) == office
     by_kita = {row["kita"]: row for row in office}

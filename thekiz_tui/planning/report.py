@@ -10,11 +10,12 @@ returns, whose hidden parts are absent (``None``), so that none of them can show
   coach or for all.
 - A coach sees her own report only: her visits, hours and fees per Kita. For a Kita she
   accompanies (``kita.coach``) she also sees its budget and what all coaches together have
-  used and left of it this year, as totals, and its checklist. Of a Kita she does not
-  accompany (a substitute visit the office planned for her) she sees only its name and
-  address. The Kita's coaching hours of the month count every coach: beside her own
-  hours they would give away the others' hours, and with the used total their hourly
-  rates, so a coach's report has no such column.
+  used and left of it this year, as totals, and its checklist as far as it rests on
+  dates she sees (as in the Kita overview: a date she does not see tells her no more than
+  that someone is busy). Of a Kita she does not accompany (a substitute visit the office
+  planned for her) she sees only its name and address. The Kita's coaching hours of the
+  month count every coach: beside her own hours they would give away the others' hours,
+  and with the used total their hourly rates, so a coach's report has no such column.
 """
 
 from __future__ import annotations
@@ -244,6 +245,7 @@ def month_report(
         acc[1] += occurrence_hours(occ)
         acc[2] += fee
     parts = FULL_PARTS if viewer.everything else COACH_PARTS
+    seen = events if viewer.everything else [e for e in events if viewer.sees_event(e)]
     rows: list[ReportRow] = []
     for kita_id, (count, hours, fee, used, kita_hours) in per_kita.items():
         if not count:
@@ -256,7 +258,7 @@ def month_report(
         if viewer.everything or (kita is not None and viewer.sees_kita(kita)):
             budget = budget_for_year(kita, year, settings) if kita is not None else None
             shown["budget"] = KitaBudget(budget, round(used, 2))
-            shown["checklist"] = _checklist_counts(kita, year, events, settings, now)
+            shown["checklist"] = _checklist_counts(kita, year, seen, settings, now)
         if "kita_hours" in parts:
             shown["kita_hours"] = KitaHours(round(kita_hours, 4),
                                             hours_status(kita_hours, settings))
