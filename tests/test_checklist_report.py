@@ -77,8 +77,10 @@ def test_month_report_for_one_coach(store: Store) -> None:
     _fill(store)
     report = month_report(store, 2025, 3, coach="c1")
     assert [(r.kita, r.visits, r.hours, r.fee) for r in report.rows] == [("k1", 2, 5.0, 307.5)]
-    row = report.rows[0]
-    assert (row.budget, row.used_year, row.left_year) == (5000.0, 457.5, 4542.5)
+    budget = report.rows[0].budget
+    assert budget is not None and (budget.budget, budget.used, budget.left) == (
+        5000.0, 457.5, 4542.5
+    )
     assert (report.total_hours, report.total_fee) == (5.0, 307.5)
     text = render_table(report)
     assert "Stundennachweis März 2025 – Anna Beispiel" in text
@@ -92,8 +94,8 @@ def test_month_report_for_all_coaches_and_rows(store: Store) -> None:
     assert [(r.kita_name, r.hours, r.fee) for r in report.rows] == [
         ("Kita Regenbogen", 1.0, 50.0), ("Kita Sonnenschein", 5.0, 457.5)
     ]
-    regenbogen = report.rows[0]
-    assert (regenbogen.used_year, regenbogen.left_year) == (296.0, 2204.0)
+    regenbogen = report.rows[0].budget
+    assert regenbogen is not None and (regenbogen.used, regenbogen.left) == (296.0, 2204.0)
     rows = report.to_rows()
     assert rows[-1] == {"month": "2025-03", "coach": "", "kita": "", "kita_name": "Summe",
                         "visits": 3, "hours": 6.0, "fee": 507.5, "budget": None,
@@ -111,17 +113,41 @@ def test_month_report_shows_hours_against_recommendation_and_checklist(store: St
     ])
     report = month_report(store, 2025, 3, coach="c1", now=NOW)
     row = report.rows[0]
+    assert row.kita_hours is not None and row.checklist is not None
     # c1's own hours are 5; the Kita had 6 hours of coaching that month: above 2–5 h.
-    assert (row.hours, row.kita_hours, row.recommendation) == (5.0, 6.0, "above")
+    assert (row.hours, row.kita_hours.hours, row.kita_hours.recommendation) == (
+        5.0, 6.0, "above"
+    )
     # Basis, as of June 2025: Arbeitskreis (open to all) done, Reflexion planned.
-    assert (row.checklist_done, row.checklist_planned) == (1, 1)
-    assert "Fachkraft-ThEKiZ-Weiterbildung" in row.checklist_missing
-    assert len(row.checklist_missing) == 7
+    assert (row.checklist.done, row.checklist.planned) == (1, 1)
+    assert "Fachkraft-ThEKiZ-Weiterbildung" in row.checklist.missing
+    assert len(row.checklist.missing) == 7
     text = render_table(report)
     assert "6,00 (über)" in text and "1 erledigt, 1 geplant, 7 offen" in text
     assert "den empfohlenen 2–5 Stunden" in text
     assert "Offen 2025, Kita Sonnenschein: Fachkraft-ThEKiZ-Weiterbildung" in text
     below = month_report(store, 2025, 3, now=NOW).rows[0]
-    assert (below.kita_name, below.kita_hours, below.recommendation) == (
-        "Kita Regenbogen", 1.0, "below"
-    )
+    assert below.kita_name == "Kita Regenbogen" and below.kita_hours is not None
+    assert (below.kita_hours.hours, below.kita_hours.recommendation) == (1.0, "below")
+
+
+def test_a_coachs_report_is_decided_below_the_ui(store: Store) -> None:
+    """The view without any front-end: Kita figures only for a Kita she accompanies, the
+    budget used there as the total of every coach, and never the Kita's hours."""
+    from dataclasses import replace
+
+    from thekiz_tui.planning.permissions import guard
+
+    _fill(store)
+    mine = month_report(guard(store, "c1"), 2025, 3, now=NOW)
+    assert mine.coach == "c1" and not mine.has("kita_hours") and mine.has("address")
+    [row] = mine.rows  # Sonnenschein, accompanied by no one: her visits, hours, fee only
+    assert (row.kita, row.hours, row.fee, row.address) == ("k1", 5.0, 307.5, "")
+    assert (row.budget, row.kita_hours, row.checklist) == (None, None, None)
+    assert "used_year" not in mine.to_rows()[0] and "4.542,50" not in render_table(mine)
+
+    store.update_kita(replace(store.kita("k1"), coach="c1"))
+    [row] = month_report(guard(store, "c1"), 2025, 3, now=NOW).rows
+    assert row.budget is not None and row.checklist is not None and row.kita_hours is None
+    # used: Ben's share of the shared visit (3 h × 50 €) is in the total, not apart
+    assert (row.fee, row.budget.used, row.budget.left) == (307.5, 457.5, 4542.5)

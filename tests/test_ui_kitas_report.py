@@ -222,15 +222,16 @@ def assert_table_is(table: DataTable[object], store: Store, month: int,
         "__total__"
     ]
     for r in report.rows:
+        assert r.budget is not None and r.checklist is not None  # (the owner sees all)
         assert cell(table, r.kita, "kita") == r.kita_name
         assert cell(table, r.kita, "visits") == str(r.visits)
         assert cell(table, r.kita, "hours") == f"{r.hours:.2f}".replace(".", ",")
         assert cell(table, r.kita, "fee") == fmt_money(r.fee)
-        assert cell(table, r.kita, "used") == fmt_money(r.used_year)
-        left = "-" if r.left_year is None else fmt_money(r.left_year)
+        assert cell(table, r.kita, "used") == fmt_money(r.budget.used)
+        left = "-" if r.budget.left is None else fmt_money(r.budget.left)
         assert cell(table, r.kita, "left") == left
         assert cell(table, r.kita, "checklist") == (
-            f"{r.checklist_done}/{r.checklist_planned}/{len(r.checklist_missing)}"
+            f"{r.checklist.done}/{r.checklist.planned}/{len(r.checklist.missing)}"
         )
     assert cell(table, "__total__", "fee") == fmt_money(report.total_fee)
     assert cell(table, "__total__", "hours") == f"{report.total_hours:.2f}".replace(".", ",")

@@ -21,6 +21,7 @@ CSV_HEADERS = {
     "coach": "Prozessbegleiter*in",
     "kita": "Kita-ID",
     "kita_name": "Kita",
+    "address": "Adresse",
     "visits": "Besuche",
     "hours": "Stunden",
     "fee": "Honorar (€)",
@@ -44,17 +45,16 @@ def report_csv_bytes(report: Report) -> bytes:
     """
     rows = report.to_rows()
     for row in rows:
-        if row["recommendation"] is not None:
+        if row.get("recommendation") is not None:
             row["recommendation"] = RECOMMENDATION_CSV[row["recommendation"]]
-    named = [{CSV_HEADERS.get(k, k): v for k, v in row.items()} for row in rows]
+    # The columns are the report's view: a part she may not see is an empty cell.
+    fields = [CSV_HEADERS.get(k, k) for k in report.columns]
     buffer = io.StringIO()
-    fields: list[str] = []
-    for row in named:
-        fields.extend(k for k in row if k not in fields)
-    writer = csv.DictWriter(buffer, fieldnames=fields, delimiter=";", lineterminator="\r\n")
+    writer = csv.DictWriter(buffer, fieldnames=fields, delimiter=";", lineterminator="\r\n",
+                            restval="")
     writer.writeheader()
-    for row in named:
-        writer.writerow({k: _csv_cell(v) for k, v in row.items()})
+    for row in rows:
+        writer.writerow({CSV_HEADERS.get(k, k): _csv_cell(v) for k, v in row.items()})
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

@@ -66,10 +66,16 @@ EN: dict[str, str] = {
     "unter": "below",
     "im Rahmen": "within",
     "über": "above",
+    "Adresse": "Address",
     "Kita-Std.: Prozessbegleitung der Kita im Monat (alle Begleiter*innen), "
-    "empfohlen {low}-{high} Stunden. Empf.: erledigt/geplant/offen im Jahr.":
+    "empfohlen {low}-{high} Stunden.":
         "Kita hrs: the Kita's coaching in the month (all coaches), recommended "
-        "{low}-{high} hours. Rec.: done/planned/open in the year.",
+        "{low}-{high} hours.",
+    "Empf.: erledigt/geplant/offen im Jahr.": "Rec.: done/planned/open in the year.",
+    "{hidden}: Budget und Empfehlungen einer Kita, die Sie nicht begleiten, sieht die "
+    "Koordinationsstelle.":
+        "{hidden}: the budget and recommendations of a Kita you do not accompany are "
+        "for the coordination office.",
     "Keine Prozessbegleitung in diesem Monat.": "No coaching visits in this month.",
     "Bericht konnte nicht erstellt werden: {error}": "Could not build the report: {error}",
     "Der Bericht wird noch erstellt.": "The report is still being built.",

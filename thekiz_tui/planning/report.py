@@ -1,5 +1,22 @@
-"""The coach's monthly Stundennachweis: hours and fee per Kita in a month, with the
-Kitas' yearly budget used and left."""
+"""The monthly Stundennachweis: hours and fee per Kita in a month, with the Kitas'
+yearly budget used and left, their coaching hours against the recommended 2–5 h and
+their stage's checklist.
+
+What a person learns from it is decided here, once, by :func:`month_report`; the table,
+the CSV, the JSON and the planner's report screen only render the :class:`Report` it
+returns, whose hidden parts are absent (``None``), so that none of them can show more:
+
+- The coordination office and the store's owner (no ``--as``) see everything, for one
+  coach or for all.
+- A coach sees her own report only: her visits, hours and fees per Kita. For a Kita she
+  accompanies (``kita.coach``) she also sees its budget and what all coaches together have
+  used and left of it this year, as totals, and its checklist as far as it rests on
+  dates she sees (as in the Kita overview: a date she does not see tells her no more than
+  that someone is busy). Of a Kita she does not accompany (a substitute visit the office
+  planned for her) she sees only its name and address. The Kita's coaching hours of the
+  month count every coach: beside her own hours they would give away the others' hours,
+  and with the used total their hourly rates, so a coach's report has no such column.
+"""
 
 from __future__ import annotations
 
@@ -13,25 +30,72 @@ from store import Coach, Event, Kita, Store
 from .budget import budget_for_year, hours_status, occurrence_cost, occurrence_hours
 from .checklist import kita_checklist
 from .occurrences import expand
+from .permissions import Actor, GuardedStore, actor
 from .settings import Settings
 from .timeutil import MONTHS_DE, day_start, epoch, fmt_money, month_range
+
+HIDDEN = "–"
+"""How a table or screen shows a value the person may not see."""
+
+FULL_PARTS = frozenset({"budget", "kita_hours", "checklist"})
+"""The Kita figures of the office's (and the owner's) report."""
+COACH_PARTS = frozenset({"address", "budget", "checklist"})
+"""The Kita figures a coach's report may have (the budget and the checklist only of a
+Kita she accompanies)."""
+
+
+@dataclass(frozen=True, slots=True)
+class KitaBudget:
+    """The Kita's yearly budget and what all coaches together used of it in the year."""
+
+    budget: float | None  # None: the Kita has no budget (not checked)
+    used: float
+
+    @property
+    def left(self) -> float | None:
+        return None if self.budget is None else round(self.budget - self.used, 2)
+
+
+@dataclass(frozen=True, slots=True)
+class KitaHours:
+    """The Kita's coaching hours in the month (every coach) against the recommended."""
+
+    hours: float
+    recommendation: str  # "below" | "within" | "above"
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistCounts:
+    """The stage's recommended parts in the year."""
+
+    done: int
+    planned: int
+    missing: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class ReportRow:
+    """One Kita of the report. Visits, hours and fee are the report's coach's (or all
+    coaches'); a part that is None is not in this person's view of the Kita."""
+
     kita: str
     kita_name: str
     visits: int
     hours: float
     fee: float
-    budget: float | None
-    used_year: float  # all coaches, whole year
-    left_year: float | None
-    kita_hours: float = 0.0  # the Kita's coaching hours this month, all coaches
-    recommendation: str = "within"  # kita_hours against 2–5 h: below, within, above
-    checklist_done: int = 0  # the stage's recommended parts this year
-    checklist_planned: int = 0
-    checklist_missing: tuple[str, ...] = ()
+    address: str | None = None
+    budget: KitaBudget | None = None
+    kita_hours: KitaHours | None = None
+    checklist: ChecklistCounts | None = None
+
+
+ROW_KEYS: dict[str, tuple[str, ...]] = {
+    "address": ("address",),
+    "budget": ("budget", "used_year", "left_year"),
+    "kita_hours": ("kita_hours", "recommendation"),
+    "checklist": ("checklist_done", "checklist_planned", "checklist_missing"),
+}
+"""The keys of a part in :meth:`Report.to_rows`, in the order of the columns."""
 
 
 @dataclass(slots=True)
@@ -42,6 +106,8 @@ class Report:
     coach_name: str
     rows: list[ReportRow] = field(default_factory=list)
     recommended: tuple[float, float] = (2.0, 5.0)
+    parts: frozenset[str] = FULL_PARTS
+    """The Kita figures this report may have at all (a row may still lack them)."""
 
     @property
     def total_hours(self) -> float:
@@ -55,44 +121,52 @@ class Report:
     def total_visits(self) -> int:
         return sum(r.visits for r in self.rows)
 
+    def has(self, part: str) -> bool:
+        return part in self.parts
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The keys of :meth:`to_rows` in order: the CSV's columns."""
+        keys = ["month", "coach", "kita", "kita_name"]
+        if self.has("address"):
+            keys.append("address")
+        keys += ["visits", "hours", "fee"]
+        for part in ("budget", "kita_hours", "checklist"):
+            if self.has(part):
+                keys += ROW_KEYS[part]
+        return tuple(keys)
+
     def to_rows(self) -> list[dict[str, Any]]:
-        """Plain rows for CSV/JSON: one per Kita, then the total."""
+        """Plain rows for CSV/JSON: one per Kita, then the total. A part the person may
+        not see is absent from its row (not even its keys); None means "none" (no
+        budget) or, in the total, "not summed"."""
+        month = f"{self.year:04d}-{self.month:02d}"
         out: list[dict[str, Any]] = []
         for r in self.rows:
-            out.append({
-                "month": f"{self.year:04d}-{self.month:02d}",
-                "coach": self.coach or "",
-                "kita": r.kita,
-                "kita_name": r.kita_name,
-                "visits": r.visits,
-                "hours": round(r.hours, 2),
-                "fee": round(r.fee, 2),
-                "budget": None if r.budget is None else round(r.budget, 2),
-                "used_year": round(r.used_year, 2),
-                "left_year": None if r.left_year is None else round(r.left_year, 2),
-                "kita_hours": round(r.kita_hours, 2),
-                "recommendation": r.recommendation,
-                "checklist_done": r.checklist_done,
-                "checklist_planned": r.checklist_planned,
-                "checklist_missing": ", ".join(r.checklist_missing),
-            })
-        out.append({
-            "month": f"{self.year:04d}-{self.month:02d}",
-            "coach": self.coach or "",
-            "kita": "",
-            "kita_name": "Summe",
-            "visits": self.total_visits,
-            "hours": round(self.total_hours, 2),
-            "fee": self.total_fee,
-            "budget": None,
-            "used_year": None,
-            "left_year": None,
-            "kita_hours": None,
-            "recommendation": None,
-            "checklist_done": None,
-            "checklist_planned": None,
-            "checklist_missing": None,
-        })
+            row: dict[str, Any] = {"month": month, "coach": self.coach or "",
+                                   "kita": r.kita, "kita_name": r.kita_name}
+            if self.has("address") and r.address is not None:
+                row["address"] = r.address
+            row.update(visits=r.visits, hours=round(r.hours, 2), fee=round(r.fee, 2))
+            if self.has("budget") and r.budget is not None:
+                b = r.budget
+                row.update(budget=None if b.budget is None else round(b.budget, 2),
+                           used_year=round(b.used, 2), left_year=b.left)
+            if self.has("kita_hours") and r.kita_hours is not None:
+                row.update(kita_hours=round(r.kita_hours.hours, 2),
+                           recommendation=r.kita_hours.recommendation)
+            if self.has("checklist") and r.checklist is not None:
+                c = r.checklist
+                row.update(checklist_done=c.done, checklist_planned=c.planned,
+                           checklist_missing=", ".join(c.missing))
+            out.append(row)
+        total: dict[str, Any] = dict.fromkeys(self.columns)
+        total.update(month=month, coach=self.coach or "", kita="", kita_name="Summe",
+                     visits=self.total_visits, hours=round(self.total_hours, 2),
+                     fee=self.total_fee)
+        if self.has("address"):
+            total["address"] = ""
+        out.append(total)
         return out
 
 
@@ -109,26 +183,37 @@ def month_report(
     month: int,
     coach: str | None = None,
     *,
+    viewer: Actor | None = None,
     coaches: Iterable[Coach] = (),
     kitas: Iterable[Kita] = (),
     settings: Settings | None = None,
     now: datetime | None = None,
 ) -> Report:
     """Coaching visits (kind ``begleitung``, not cancelled) in the month: of ``coach``
-    (hours of the visits, fee at the coach's rate), or of all coaches (fees summed).
+    (hours of the visits, fee at the coach's rate), or of all coaches (fees summed), as
+    the person of the store may see them (see the module's doc).
 
-    Each row also shows the Kita's coaching hours of the month (all coaches) against the
-    recommended 2–5 hours, and its stage's checklist for the year (as of ``now``)."""
+    From a store, the person is the store's (``--as``); ``viewer`` is only for records
+    already read (``source`` a list of events; default: the owner). A coach's report is
+    her own: ``coach`` None means her, another coach is refused (NotPermitted).
+
+    The Kita figures count every coach's visits of the year (a Kita's budget is spent by
+    all), so they read the whole store; the view decides what of them is shown."""
     if isinstance(source, Store):
-        from .permissions import report_source
-
-        source, coach = report_source(source, coach)
+        viewer = actor(source)
+        if isinstance(source, GuardedStore):
+            source = source.inner  # (the figures; the view is decided below)
         events: Sequence[Event] = source.events(date(year, 1, 1), date(year + 1, 1, 1))
         coach_list, kita_list = source.coaches(), source.kitas()
         settings = Settings.from_store(source.settings())
     else:
         events, coach_list, kita_list = source, list(coaches), list(kitas)
         settings = settings or Settings()
+    viewer = viewer or Actor()
+    if not viewer.everything:
+        coach = coach or viewer.id
+        assert coach is not None
+        viewer.check_view_of(coach)
     tz = settings.timezone
     rates = {c.id: float(c.rate or 0.0) for c in coach_list}
     names = {c.id: c.name for c in coach_list}
@@ -138,7 +223,7 @@ def month_report(
     y_lo = epoch(day_start(date(year, 1, 1), tz))
     y_hi = epoch(day_start(date(year + 1, 1, 1), tz))
     visits = [e for e in events if e.kind == "begleitung" and e.kita is not None]
-    per_kita: dict[str, list[float]] = {}  # visits, hours, fee, used_year
+    per_kita: dict[str, list[float]] = {}  # visits, hours, fee, used_year, kita_hours
     for occ in expand(visits, y_lo, y_hi):
         ev = occ.event
         if ev.status == "abgesagt" or ev.kind != "begleitung" or ev.kita is None:
@@ -159,85 +244,124 @@ def month_report(
         acc[0] += 1
         acc[1] += occurrence_hours(occ)
         acc[2] += fee
+    parts = FULL_PARTS if viewer.everything else COACH_PARTS
+    seen = events if viewer.everything else [e for e in events if viewer.sees_event(e)]
     rows: list[ReportRow] = []
     for kita_id, (count, hours, fee, used, kita_hours) in per_kita.items():
         if not count:
             continue
         kita = kita_by_id.get(kita_id)
-        budget = budget_for_year(kita, year, settings) if kita is not None else None
-        checklist = (
-            kita_checklist(kita, year, events, settings, now=now) if kita is not None else None
-        )
-        items = checklist.items if checklist is not None else []
+        shown: dict[str, Any] = {}
+        if "address" in parts:
+            shown["address"] = kita.address if kita is not None else ""
+        # The Kita's own figures: for the office, the owner and the Kita's own coach.
+        if viewer.everything or (kita is not None and viewer.sees_kita(kita)):
+            budget = budget_for_year(kita, year, settings) if kita is not None else None
+            shown["budget"] = KitaBudget(budget, round(used, 2))
+            shown["checklist"] = _checklist_counts(kita, year, seen, settings, now)
+        if "kita_hours" in parts:
+            shown["kita_hours"] = KitaHours(round(kita_hours, 4),
+                                            hours_status(kita_hours, settings))
         rows.append(ReportRow(
             kita=kita_id,
             kita_name=kita.name if kita is not None else kita_id,
             visits=int(count),
             hours=round(hours, 4),
             fee=round(fee, 2),
-            budget=budget,
-            used_year=round(used, 2),
-            left_year=None if budget is None else round(budget - used, 2),
-            kita_hours=round(kita_hours, 4),
-            recommendation=hours_status(kita_hours, settings),
-            checklist_done=sum(i.status == "done" for i in items),
-            checklist_planned=sum(i.status == "planned" for i in items),
-            checklist_missing=tuple(i.part.label for i in items if i.status == "missing"),
+            **shown,
         ))
     rows.sort(key=lambda r: (r.kita_name.casefold(), r.kita))
     coach_name = names.get(coach, coach) if coach is not None else "alle"
     return Report(
         year, month, coach, coach_name or "", rows,
-        (settings.recommended_hours_min, settings.recommended_hours_max),
+        (settings.recommended_hours_min, settings.recommended_hours_max), parts,
+    )
+
+
+def _checklist_counts(
+    kita: Kita | None, year: int, events: Sequence[Event], settings: Settings,
+    now: datetime | None,
+) -> ChecklistCounts:
+    if kita is None:  # (a Kita removed since: no stage, no checklist)
+        return ChecklistCounts(0, 0, ())
+    items = kita_checklist(kita, year, events, settings, now=now).items
+    return ChecklistCounts(
+        done=sum(i.status == "done" for i in items),
+        planned=sum(i.status == "planned" for i in items),
+        missing=tuple(i.part.label for i in items if i.status == "missing"),
     )
 
 
 def render_table(report: Report) -> str:
-    """The Stundennachweis as a German text table."""
+    """The Stundennachweis as a German text table: the columns of the report's view, a
+    value the person may not see as ``–``."""
     title = (
         f"Stundennachweis {MONTHS_DE[report.month - 1]} {report.year} – "
         f"{report.coach_name}"
     )
-    head = ("Kita", "Besuche", "Stunden", "Honorar", "Budget Jahr", "verbraucht", "übrig",
-            "Kita-Std.", "Empfehlungen")
-    body = [
-        (
-            r.kita_name,
-            str(r.visits),
-            _hours_de(r.hours),
-            fmt_money(r.fee),
-            "—" if r.budget is None else fmt_money(r.budget),
-            fmt_money(r.used_year),
-            "—" if r.left_year is None else fmt_money(r.left_year),
-            f"{_hours_de(r.kita_hours)} {RECOMMENDATION_DE[r.recommendation]}",
-            f"{r.checklist_done} erledigt, {r.checklist_planned} geplant, "
-            f"{len(r.checklist_missing)} offen",
-        )
-        for r in report.rows
-    ]
-    total = (
-        "Summe", str(report.total_visits), _hours_de(report.total_hours),
-        fmt_money(report.total_fee), "", "", "", "", "",
-    )
-    table = [head, *body, total]
+    head = ["Kita"]
+    if report.has("address"):
+        head.append("Adresse")
+    head += ["Besuche", "Stunden", "Honorar"]
+    if report.has("budget"):
+        head += ["Budget Jahr", "verbraucht", "übrig"]
+    if report.has("kita_hours"):
+        head.append("Kita-Std.")
+    if report.has("checklist"):
+        head.append("Empfehlungen")
+
+    def cells(r: ReportRow) -> tuple[str, ...]:
+        out = [r.kita_name]
+        if report.has("address"):
+            out.append(r.address or HIDDEN)
+        out += [str(r.visits), _hours_de(r.hours), fmt_money(r.fee)]
+        if report.has("budget"):
+            b = r.budget
+            out += [HIDDEN] * 3 if b is None else [
+                "—" if b.budget is None else fmt_money(b.budget),
+                fmt_money(b.used),
+                "—" if b.left is None else fmt_money(b.left),
+            ]
+        if report.has("kita_hours"):
+            k = r.kita_hours
+            out.append(HIDDEN if k is None else
+                       f"{_hours_de(k.hours)} {RECOMMENDATION_DE[k.recommendation]}")
+        if report.has("checklist"):
+            c = r.checklist
+            out.append(HIDDEN if c is None else
+                       f"{c.done} erledigt, {c.planned} geplant, {len(c.missing)} offen")
+        return tuple(out)
+
+    body = [cells(r) for r in report.rows]
+    total = ("Summe", *([""] if report.has("address") else []), str(report.total_visits),
+             _hours_de(report.total_hours), fmt_money(report.total_fee))
+    total += ("",) * (len(head) - len(total))
+    table = [tuple(head), *body, total]
     widths = [max(len(row[i]) for row in table) for i in range(len(head))]
+    left_aligned = 2 if report.has("address") else 1
 
     def line(row: tuple[str, ...]) -> str:
-        cells = [row[0].ljust(widths[0])]
-        cells += [cell.rjust(width) for cell, width in zip(row[1:], widths[1:], strict=True)]
+        cells = [c.ljust(w) for c, w in zip(row[:left_aligned], widths, strict=False)]
+        cells += [c.rjust(w) for c, w in zip(row[left_aligned:], widths[left_aligned:],
+                                             strict=True)]
         return "  ".join(cells).rstrip()
 
     rule = "  ".join("-" * w for w in widths)
-    lines = [title, "", line(head), rule, *(line(r) for r in body), rule, line(total)]
+    lines = [title, "", line(tuple(head)), rule, *(line(r) for r in body), rule, line(total)]
     if not body:
         lines.insert(2, "Keine Prozessbegleitung in diesem Monat.")
-    lines.append("")
-    low, high = (f"{h:g}".replace(".", ",") for h in report.recommended)
-    lines.append(
-        "Kita-Std.: Prozessbegleitung der Kita im Monat, alle Begleiter*innen, gegenüber "
-        f"den empfohlenen {low}–{high} Stunden."
-    )
-    for r in report.rows:
-        if r.checklist_missing:
-            lines.append(f"Offen {report.year}, {r.kita_name}: {', '.join(r.checklist_missing)}")
+    notes: list[str] = []
+    if report.has("kita_hours"):
+        low, high = (f"{h:g}".replace(".", ",") for h in report.recommended)
+        notes.append(
+            "Kita-Std.: Prozessbegleitung der Kita im Monat, alle Begleiter*innen, gegenüber "
+            f"den empfohlenen {low}–{high} Stunden."
+        )
+    if any(r.budget is None for r in report.rows) and report.has("budget"):
+        notes.append(f"{HIDDEN}: Budget und Empfehlungen einer Kita, die Sie nicht "
+                     "begleiten, sieht die Koordinationsstelle.")
+    notes += [f"Offen {report.year}, {r.kita_name}: {', '.join(r.checklist.missing)}"
+              for r in report.rows if r.checklist is not None and r.checklist.missing]
+    if notes:
+        lines += ["", *notes]
     return "\n".join(lines) + "\n"

@@ -1,9 +1,11 @@
 """The month report (``r``): a coach's hours and fee per Kita, the Kitas' yearly budget
 used and left, their hours against the recommended 2-5 h and their checklist.
 
-The figures are ``planning.report.month_report``'s; the CSV export is ``report_csv``,
-the same code as ``thekiz report --format csv``. Store reads and the file write run in
-thread workers.
+The figures and what the person may see of them are ``planning.report.month_report``'s:
+this screen shows the columns of the report it returns and nothing else (a coach's has
+no Kita hours, and no budget or checklist of a Kita she does not accompany). The CSV
+export is ``report_csv``, the same code as ``thekiz report --format csv``. Store reads and
+the file write run in thread workers.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -30,7 +33,7 @@ from ..i18n import tr
 from ..keys import Action, bindings
 from ..output import fmt_number
 from ..planning.cadence import add_months
-from ..planning.report import Report, month_report
+from ..planning.report import HIDDEN, Report, ReportRow, month_report
 from ..planning.timeutil import MONTHS_DE, fmt_money
 from ..report_csv import save_report_csv
 from ..widgets.footer import QuietFooter
@@ -215,21 +218,30 @@ class ReportScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#report-table", DataTable)
-        for label, key, width in (
-            (tr("Kita"), "kita", 22),
-            (tr("Besuche"), "visits", 7),
-            (tr("Stunden"), "hours", 7),
-            (tr("Honorar"), "fee", 12),
-            (tr("Budget Jahr"), "budget", 12),
-            (tr("verbraucht"), "used", 12),
-            (tr("übrig"), "left", 12),
-            (tr("Kita-Std."), "kita_hours", 16),
-            (tr("Empf. e/g/o"), "checklist", 11),
-        ):
-            table.add_column(label, key=key, width=width)
-        table.fixed_columns = 1
         table.focus()
         self._load()
+
+    def _columns(self, report: Report) -> None:
+        """The table's columns for the report's view (set again when it changes)."""
+        columns = [(tr("Kita"), "kita", 22)]
+        if report.has("address"):
+            columns.append((tr("Adresse"), "address", 24))
+        columns += [(tr("Besuche"), "visits", 7), (tr("Stunden"), "hours", 7),
+                    (tr("Honorar"), "fee", 12)]
+        if report.has("budget"):
+            columns += [(tr("Budget Jahr"), "budget", 12), (tr("verbraucht"), "used", 12),
+                        (tr("übrig"), "left", 12)]
+        if report.has("kita_hours"):
+            columns.append((tr("Kita-Std."), "kita_hours", 16))
+        if report.has("checklist"):
+            columns.append((tr("Empf. e/g/o"), "checklist", 11))
+        table: DataTable[str | Text] = self.query_one("#report-table", DataTable)
+        if [str(key.value) for key in table.columns] == [key for _, key, _ in columns]:
+            return
+        table.clear(columns=True)
+        for label, key, width in columns:
+            table.add_column(label, key=key, width=width)
+        table.fixed_columns = 1
 
     def _coach_label(self) -> str:
         if self.coach is None:
@@ -261,7 +273,7 @@ class ReportScreen(Screen[None]):
     @work(thread=True, exit_on_error=False, group="report", exclusive=True)
     def _compute(
         self, year: int, month: int, coach: str | None
-    ) -> tuple[tuple[int, int, str | None], list[Coach], Report]:
+    ) -> tuple[tuple[int, int, str | None], list[Coach], bool, Report]:
         # ``now`` as ``thekiz report`` takes it: today at the current time of day.
         now = datetime.combine(self._today, datetime.now().time()).astimezone()
         from ..planning.permissions import actor
@@ -269,7 +281,7 @@ class ReportScreen(Screen[None]):
         who = actor(self._store)  # a coach chooses her own report only
         coaches = [c for c in self._store.coaches() if who.may_view_coach(c.id)]
         report = month_report(self._store, year, month, coach=coach, now=now)
-        return (year, month, coach), coaches, report
+        return (year, month, coach), coaches, who.everything, report
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         group = event.worker.group
@@ -288,21 +300,24 @@ class ReportScreen(Screen[None]):
                             error=str(event.worker.error)), error=True)
             self.notify(str(event.worker.error), severity="error")
         elif event.state == WorkerState.SUCCESS and event.worker.result is not None:
-            wanted, coaches, report = event.worker.result
+            wanted, coaches, everyone, report = event.worker.result
             if wanted != (*self.month, self.coach):
                 return  # an older request
             table.loading = False
+            if not everyone and self.coach is None:
+                self.set_reactive(ReportScreen.coach, report.coach)  # hers, not "all"
             self._coaches = sorted(coaches, key=lambda c: (c.name.casefold(), c.id))
-            self._fill_coaches()
+            self._fill_coaches(everyone)
             self.report = report
             self.query_one("#report-title", Static).update(self._title())
             self._fill(report)
 
-    def _fill_coaches(self) -> None:
+    def _fill_coaches(self, everyone: bool) -> None:
+        """``everyone``: she may choose all coaches together (a coach has her own only)."""
         select: Select[str] = self.query_one("#report-coach", Select)
-        options = [
-            (tr("Alle Prozessbegleiter*innen"), ALL), *((c.name, c.id) for c in self._coaches)
-        ]
+        options = [(c.name, c.id) for c in self._coaches]
+        if everyone:
+            options.insert(0, (tr("Alle Prozessbegleiter*innen"), ALL))
         values = {value for _, value in options}
         with self.prevent(Select.Changed):
             select.set_options(options)
@@ -312,45 +327,71 @@ class ReportScreen(Screen[None]):
             select.value = wanted
 
     def _fill(self, report: Report) -> None:
+        self._columns(report)
         table: DataTable[str | Text] = self.query_one("#report-table", DataTable)
         table.clear()
-        rec = {k: parse_style(v).rich_style for k, v in RECOMMENDATION_STYLE.items()}
-        error = parse_style("$error").rich_style
         for r in report.rows:
-            left = Text("-") if r.left_year is None else Text(
-                fmt_money(r.left_year), style=error if r.left_year < -0.005 else ""
-            )
-            table.add_row(
-                Text(r.kita_name, overflow="crop"),
-                Text(str(r.visits), justify="right"),
-                Text(hours_text(r.hours), justify="right"),
-                Text(fmt_money(r.fee), justify="right"),
-                Text("-" if r.budget is None else fmt_money(r.budget), justify="right"),
-                Text(fmt_money(r.used_year), justify="right"),
-                left,
-                Text(f"{hours_text(r.kita_hours)} {recommendation_word(r.recommendation)}",
-                     style=rec[r.recommendation]),
-                Text(f"{r.checklist_done}/{r.checklist_planned}/"
-                     f"{len(r.checklist_missing)}"),
-                key=r.kita,
-            )
-        table.add_row(
-            Text(tr("Summe"), style="bold"),
+            table.add_row(*self._cells(report, r), key=r.kita)
+        total: list[str | Text] = [Text(tr("Summe"), style="bold")]
+        if report.has("address"):
+            total.append("")
+        total += [
             Text(str(report.total_visits), style="bold", justify="right"),
             Text(hours_text(report.total_hours), style="bold", justify="right"),
             Text(fmt_money(report.total_fee), style="bold", justify="right"),
-            "", "", "", "", "",
-            key="__total__",
-        )
-        low, high = (fmt_number(h, 2).removesuffix(",00") for h in report.recommended)
-        legend = tr(
-            "Kita-Std.: Prozessbegleitung der Kita im Monat (alle Begleiter*innen), "
-            "empfohlen {low}-{high} Stunden. Empf.: erledigt/geplant/offen im Jahr.",
-            low=low, high=high,
-        )
+        ]
+        total += [""] * (len(table.columns) - len(total))
+        table.add_row(*total, key="__total__")
+        legend: list[str] = []
         if not report.rows:
-            legend = tr("Keine Prozessbegleitung in diesem Monat.") + " " + legend
-        self.query_one("#report-legend", Static).update(legend)
+            legend.append(tr("Keine Prozessbegleitung in diesem Monat."))
+        if report.has("kita_hours"):
+            low, high = (fmt_number(h, 2).removesuffix(",00") for h in report.recommended)
+            legend.append(tr(
+                "Kita-Std.: Prozessbegleitung der Kita im Monat (alle Begleiter*innen), "
+                "empfohlen {low}-{high} Stunden.", low=low, high=high,
+            ))
+        if report.has("checklist"):
+            legend.append(tr("Empf.: erledigt/geplant/offen im Jahr."))
+        if report.has("budget") and any(r.budget is None for r in report.rows):
+            legend.append(tr("{hidden}: Budget und Empfehlungen einer Kita, die Sie nicht "
+                             "begleiten, sieht die Koordinationsstelle.", hidden=HIDDEN))
+        self.query_one("#report-legend", Static).update(" ".join(legend))
+
+    @staticmethod
+    def _cells(report: Report, r: ReportRow) -> list[str | Text]:
+        """A Kita's cells: the columns of the report's view, ``HIDDEN`` for a part this
+        row lacks."""
+        def right(text: str, style: str | Style = "") -> Text:
+            return Text(text, style=style, justify="right")
+
+        cells: list[str | Text] = [Text(r.kita_name, overflow="crop")]
+        if report.has("address"):
+            cells.append(Text(r.address or HIDDEN, overflow="crop"))
+        cells += [right(str(r.visits)), right(hours_text(r.hours)), right(fmt_money(r.fee))]
+        if report.has("budget"):
+            b = r.budget
+            if b is None:
+                cells += [right(HIDDEN)] * 3
+            else:
+                error = parse_style("$error").rich_style
+                cells += [
+                    right("-" if b.budget is None else fmt_money(b.budget)),
+                    right(fmt_money(b.used)),
+                    Text("-") if b.left is None else right(
+                        fmt_money(b.left), error if b.left < -0.005 else ""),
+                ]
+        if report.has("kita_hours"):
+            k = r.kita_hours
+            cells.append(Text(HIDDEN) if k is None else Text(
+                f"{hours_text(k.hours)} {recommendation_word(k.recommendation)}",
+                style=parse_style(RECOMMENDATION_STYLE[k.recommendation]).rich_style,
+            ))
+        if report.has("checklist"):
+            c = r.checklist
+            cells.append(Text(HIDDEN if c is None else
+                              f"{c.done}/{c.planned}/{len(c.missing)}"))
+        return cells
 
     def _status(self, text: str, *, error: bool = False, ok: bool = False) -> None:
         status = self.query_one("#report-status", Static)
