@@ -110,8 +110,10 @@ def test_a_planner_on_a_65535_square_terminal_is_drawn_at_the_clamped_size(
     planner (``thekiz session``, sshd's forced command) draws within the clamp."""
     main, child = pty.openpty()
     fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", HUGE, HUGE, 0, 0))
-    env = {**os.environ, "THEKIZ_TODAY": TODAY, "SSH_ORIGINAL_COMMAND": "",
-           "TERM": "xterm-256color"}
+    # (COLUMNS and LINES would win over the pseudo-terminal's size: an earlier test in the
+    # same worker may have left them, and sshd never sets them)
+    env = {**{k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")},
+           "THEKIZ_TODAY": TODAY, "SSH_ORIGINAL_COMMAND": "", "TERM": "xterm-256color"}
 
     def at_most_2_gb() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (TWO_GB, TWO_GB))
