@@ -20,6 +20,8 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from store.text import neutral
+
 from ..i18n import tr
 from ..planning.timeutil import WEEKDAYS_DE, BadInput, fmt_date, parse_date
 
@@ -72,9 +74,10 @@ class Dialog(ModalScreen[T]):
     """
 
     def show_message(self, text: str, selector: str = "#message") -> None:
-        """Show ``text`` in the dialog's message line (empty hides it)."""
+        """Show ``text`` in the dialog's message line (empty hides it). It may quote what
+        a person typed or a file held (an import's error): no terminal control."""
         message = self.query_one(selector, Static)
-        message.update(text)
+        message.update(neutral(text, lines=True))
         message.set_class(not text, "-empty")
 
 
@@ -112,7 +115,7 @@ class ConfirmDialog(Dialog[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="frame"):
-            yield Static(self.question, classes="title", markup=False)
+            yield Static(neutral(self.question, lines=True), classes="title", markup=False)
             yield Static(tr("j = Ja, n oder Esc = Nein"), classes="hint")
             with Horizontal(classes="buttons"):
                 yield Button(self.yes, id="yes", variant="error")

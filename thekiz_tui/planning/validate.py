@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from store import FORTBILDUNG_SUBTYPES, KINDS, STATUSES, Event, Kita
-from store.text import UNSAFE_TEMPLATE, char_words, unsafe_char
+from store.text import UNSAFE_TEMPLATE, char_words, neutral, unsafe_char
 
 from .occurrences import validate_rrule
 from .recurrence import REPEATS, Repeat, build_rrule, is_last_weekday, weekday_name
@@ -83,7 +83,9 @@ class Problem:
 
 
 def _problem(field: str, template: str, **values: object) -> Problem:
-    return Problem(field, template, tuple((k, str(v)) for k, v in values.items()))
+    # A value may quote typed text (a date, a Kita's name, a pasted title): shown in the
+    # form and on the CLI's stderr, it never controls the terminal (store.text).
+    return Problem(field, template, tuple((k, neutral(str(v))) for k, v in values.items()))
 
 
 def _series_start(event: Event) -> datetime:
