@@ -358,3 +358,51 @@ async def test_a_pasted_escape_in_the_form_is_refused_with_the_reason(store: Sto
         await settle(app, pilot)
         assert not form.query_one("#save", Button).disabled
     assert snapshot(db_path.parent) == before
+
+
+def test_the_form_check_refuses_and_quotes_a_pasted_title_inert(store: Store) -> None:
+    """The form's live check runs while the pasted title is in the field: its findings
+    may quote the candidate, so the candidate it checks is neutral."""
+    from thekiz_tui.planning.validate import Draft, build_event
+
+    store.add_coach(Coach(id="c-anna", name="Anna"))
+    base = Event(id="ev-new", kind="sonstiges", start="2026-11-12T13:00:00+01:00",
+                 end="2026-11-12T14:00:00+01:00", coaches=["c-anna"])
+    draft = Draft(kind="sonstiges", title=f"Team{OSC52}", day="12.11.2026", start="13:00",
+                  end="14:00", coaches=("c-anna",), location=f"Raum{RLO}",
+                  notes=f"a\nb{ERASE}")
+    built = build_event(draft, base, today=date(2026, 11, 10), coaches={"c-anna"}, kitas=[])
+    assert [p.field for p in built.problems] == ["title", "location", "notes"]
+    assert built.problems[0].message == text_problem("Der Titel", OSC52)
+    assert built.checkable is not None
+    assert built.checkable.title == f"Team{REPLACEMENT}]52;c;ZXZpbA=={REPLACEMENT}\\"
+    assert built.checkable.notes == f"a\nb{REPLACEMENT}[2J"
+
+
+class ReasonHost(App[None]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.results: list[str | None] = []
+
+    def on_mount(self) -> None:
+        from thekiz_tui.dialogs.common import ReasonDialog
+
+        self.push_screen(ReasonDialog("Befund quittieren"), self.results.append)
+
+
+async def test_a_pasted_escape_in_the_reason_is_refused() -> None:
+    app = ReasonHost()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        dialog = app.screen
+        app.post_message(events.Paste(f"erledigt{OSC0}"))
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.screen is dialog and app.results == []
+        shown = str(dialog.query_one("#message", Static).render())
+        assert "Der Grund enthält ein Escape-Zeichen (ESC)" in shown
+        dialog.query_one(Input).value = "erledigt"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.results == ["erledigt"]

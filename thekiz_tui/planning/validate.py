@@ -442,7 +442,17 @@ def build_event(
     else:
         out.extend(p for p in plan_problems(event) if p.field != "kita")
     checkable = event if rule_ok else replace(event, rrule=None)
-    return Built(event, tuple(out), checkable)
+    return Built(event, tuple(out), _quotable(checkable))
+
+
+def _quotable(event: Event) -> Event:
+    """The candidate as the live check's findings may quote it: a title pasted with an
+    escape is refused, but the findings show it meanwhile (``store.text``)."""
+    title, location = neutral(event.title), neutral(event.location)
+    notes = neutral(event.notes, lines=True)
+    if title is event.title and location is event.location and notes is event.notes:
+        return event
+    return replace(event, title=title, location=location, notes=notes)
 
 
 # -- keeping the duration when the start moves ---------------------------------------
