@@ -158,12 +158,19 @@ def test_per_occurrence_changes_are_neutral_too(store: Store) -> None:
                                             "notes": "a\nb"}
 
 
-def test_json_output_escapes_control_characters() -> None:
-    from thekiz_tui.output import dumps
+def test_json_output_escapes_control_characters(capsys: pytest.CaptureFixture[str]) -> None:
+    """JSON keeps its own escaping (orjson writes ESC as \\u001b); what JSON leaves raw
+    (C1, bidi) is replaced, and the output stays JSON."""
+    from thekiz_tui.output import dumps, write, write_json_stream
 
     text = dumps({"title": OSC52})
     assert "\x1b" not in text and "\\u001b" in text
     assert orjson.loads(text)["title"] == OSC52
+    write(dumps({"title": f"a{C1_CSI}{RLO}"}))
+    write_json_stream([{"title": f"b{C1_CSI}{RLO}{ERASE}"}])
+    first, second = capsys.readouterr().out.split("\n}\n", 1)
+    assert orjson.loads(first + "}")["title"] == f"a{REPLACEMENT}{REPLACEMENT}"
+    assert orjson.loads(second)[0]["title"] == f"b{REPLACEMENT}{REPLACEMENT}{ERASE}"
 
 
 # -- the CLI, as real processes --------------------------------------------------------
@@ -406,3 +413,14 @@ async def test_a_pasted_escape_in_the_reason_is_refused() -> None:
         await pilot.press("enter")
         await settle(app, pilot)
         assert app.results == ["erledigt"]
+
+
+def test_the_planners_import_preview_says_what_it_removed(store: Store) -> None:
+    from thekiz_tui.dialogs.ical import preview_lines
+    from thekiz_tui.ical.scope import preview_import
+
+    plan = preview_import(store, _ics(f"Ueberfall{OSC52}", "Raum", "ok"), name="evil.ics")
+    lines = preview_lines(plan)
+    assert lines[-1] == ("Entfernt: 2 Steuerzeichen in 1 Eintrag der Datei "
+                         "(sie würden Terminals steuern).")
+    assert not any("\x1b" in line for line in lines)

@@ -195,6 +195,7 @@ def write_json_stream(items: Iterable[Any]) -> None:
         text = orjson.dumps(
             item, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS, default=_default
         ).decode("utf-8")
+        text = neutral(text, lines=True)  # (as ``write``: what JSON leaves raw)
         out.write(("[\n  " if first else ",\n  ") + text.replace("\n", "\n  "))
         first = False
     out.write("[]\n" if first else "\n]\n")
