@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
-from .text import neutral, neutral_any
+from .text import neutral
 
 KINDS: tuple[str, ...] = (
     "begleitung",
@@ -78,8 +78,8 @@ class Coach:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Coach:
         coach = cls(**_known(cls, data))
-        if not _printable(coach.id, coach.name, coach.email, coach.role):
-            _neutral_texts(coach, ("id", "name", "email", "role"))
+        if not _printable(coach.name, coach.email, coach.role):
+            _neutral_texts(coach, ("name", "email", "role"))
         return coach
 
 
@@ -103,11 +103,9 @@ class Kita:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Kita:
         kita = cls(**_known(cls, data))
-        if not _printable(kita.id, kita.name, kita.district, kita.provider, kita.address,
-                          kita.coach, kita.stage, kita.since):
-            _neutral_texts(
-                kita, ("id", "name", "district", "provider", "address", "coach", "stage", "since")
-            )
+        if not _printable(kita.name, kita.district, kita.provider, kita.address, kita.stage,
+                          kita.since):
+            _neutral_texts(kita, ("name", "district", "provider", "address", "stage", "since"))
         return kita
 
 
@@ -170,9 +168,8 @@ class Event:
             try:
                 # One test for the whole record: joining is cheaper than a test per field.
                 clean = "".join((
-                    event.title, event.location, event.notes, event.id, event.kind,
-                    event.status, event.kita or "", event.subtype or "", *coaches,
-                    *participants,
+                    event.title, event.location, event.notes, event.kind, event.status,
+                    event.subtype or "",
                 )).isprintable()
             except TypeError:  # (a field that is no text: _neutral_event looks at each)
                 clean = False
@@ -195,10 +192,12 @@ class Event:
 # The fields a stored event document has, in the order ``Event.to_dict`` writes them.
 _EVENT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Event) if f.init)
 # The text of an event read from a file (a store written before store.text, or by hand)
-# reaches terminals: each is neutralised when read (store/text.py says why).
-_EVENT_TEXTS: tuple[str, ...] = ("id", "kind", "status", "subtype", "kita", "title",
-                                 "location", "notes", "uid", "source")
-_LIST_TEXTS: tuple[str, ...] = ("coaches", "participants")
+# reaches terminals: each is neutralised when read (store/text.py says why). Ids and the
+# ids an event names are not: they are the keys of the store's documents (a changed id
+# would save a second event beside the first); typed ids are refused on input, and every
+# writer to a terminal neutralises the ids it shows.
+_EVENT_TEXTS: tuple[str, ...] = ("kind", "status", "subtype", "title", "location", "notes",
+                                 "uid", "source")
 
 
 def _printable(*texts: object) -> bool:
@@ -218,18 +217,12 @@ def _neutral_event(event: Event) -> None:
     """Neutralise every text of ``event`` in place, also in its per-occurrence changes.
     Its lists and dicts are the event's own (copied or released by the caller)."""
     _neutral_texts(event, _EVENT_TEXTS)
-    for name in _LIST_TEXTS:
-        values = getattr(event, name)
-        if not _printable(*values):
-            setattr(event, name, [neutral_any(v) for v in values])
     for changes in event.overrides.values():
         if type(changes) is not dict:
             continue
         for name, value in changes.items():
-            if type(value) is str and not value.isprintable():
+            if name in _EVENT_TEXTS and type(value) is str and not value.isprintable():
                 changes[name] = neutral(value, lines=name == "notes")
-            elif name in _LIST_TEXTS and type(value) is list and not _printable(*value):
-                changes[name] = [neutral_any(v) for v in value]
 
 
 @dataclass(slots=True)
@@ -248,7 +241,6 @@ class Ack:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Ack:
         ack = cls(**_known(cls, data))
-        if not _printable(ack.finding, ack.reason, ack.by, *ack.events):
-            _neutral_texts(ack, ("finding", "reason", "by"))
-            ack.events = [neutral_any(e) for e in ack.events]
+        if not _printable(ack.reason, ack.by):
+            _neutral_texts(ack, ("reason", "by"))
         return ack

@@ -424,3 +424,20 @@ def test_the_planners_import_preview_says_what_it_removed(store: Store) -> None:
     assert lines[-1] == ("Entfernt: 2 Steuerzeichen in 1 Eintrag der Datei "
                          "(sie würden Terminals steuern).")
     assert not any("\x1b" in line for line in lines)
+
+
+def test_a_stored_id_stays_the_key_and_is_shown_inert(evil_db: Path) -> None:
+    """Ids are the keys of the store's documents: read as stored (a neutralised id would
+    save a second event beside the first), and neutralised where shown."""
+    month = evil_db.parent / "plan.json.d" / "2026-11.json"
+    data = orjson.loads(month.read_bytes())
+    data["events"][f"e{ERASE}x"] = dict(data["events"].pop("e-other"), id=f"e{ERASE}x")
+    month.write_bytes(orjson.dumps(data))
+    store = Store.open(evil_db, create=False)
+    event = store.event(f"e{ERASE}x")
+    store.update_event(Event(**{**event.to_dict(), "title": "neu"}), event.sequence)
+    assert set(orjson.loads(month.read_bytes())["events"]) == {"e-evil", f"e{ERASE}x"}
+    done = subprocess.run([_thekiz(), "--db", str(evil_db), "list", "--from", "1.11.2026",
+                           "--to", "30.11.2026"], env=_env(), capture_output=True, timeout=120)
+    assert done.returncode == 0 and f"e{REPLACEMENT}[2Jx".encode() in done.stdout
+    _assert_inert(done.stdout, "thekiz list")
