@@ -15,6 +15,8 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
+from .text import neutral
+
 KINDS: tuple[str, ...] = (
     "begleitung",
     "fortbildung",
@@ -75,7 +77,10 @@ class Coach:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Coach:
-        return cls(**_known(cls, data))
+        coach = cls(**_known(cls, data))
+        if not _printable(coach.name, coach.email, coach.role):
+            _neutral_texts(coach, ("name", "email", "role"))
+        return coach
 
 
 @dataclass(slots=True)
@@ -97,7 +102,11 @@ class Kita:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Kita:
-        return cls(**_known(cls, data))
+        kita = cls(**_known(cls, data))
+        if not _printable(kita.name, kita.district, kita.provider, kita.address, kita.stage,
+                          kita.since):
+            _neutral_texts(kita, ("name", "district", "provider", "address", "stage", "since"))
+        return kita
 
 
 @dataclass(slots=True)
@@ -155,7 +164,17 @@ class Event:
                 event.exdates = list(exdates)
             overrides = event.overrides
             if copy or type(overrides) is not dict:
-                event.overrides = {k: dict(v) for k, v in overrides.items()}
+                event.overrides = overrides = {k: dict(v) for k, v in overrides.items()}
+            try:
+                # One test for the whole record: joining is cheaper than a test per field.
+                clean = "".join((
+                    event.title, event.location, event.notes, event.kind, event.status,
+                    event.subtype or "",
+                )).isprintable()
+            except TypeError:  # (a field that is no text: _neutral_event looks at each)
+                clean = False
+            if not clean or overrides:
+                _neutral_event(event)
             return event
         known = _known(cls, data)
         known.pop("span", None)
@@ -165,11 +184,45 @@ class Event:
                 known[name] = list(known[name])
         if "overrides" in known:
             known["overrides"] = {k: dict(v) for k, v in known["overrides"].items()}
-        return cls(**known)
+        event = cls(**known)
+        _neutral_event(event)
+        return event
 
 
 # The fields a stored event document has, in the order ``Event.to_dict`` writes them.
 _EVENT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Event) if f.init)
+# The text of an event read from a file (a store written before store.text, or by hand)
+# reaches terminals: each is neutralised when read (store/text.py says why). Ids and the
+# ids an event names are not: they are the keys of the store's documents (a changed id
+# would save a second event beside the first); typed ids are refused on input, and every
+# writer to a terminal neutralises the ids it shows.
+_EVENT_TEXTS: tuple[str, ...] = ("kind", "status", "subtype", "title", "location", "notes",
+                                 "uid", "source")
+
+
+def _printable(*texts: object) -> bool:
+    """Whether every one of ``texts`` is printable text (None counts as clean)."""
+    return all(t is None or (type(t) is str and t.isprintable()) for t in texts)
+
+
+def _neutral_texts(record: Any, names: tuple[str, ...]) -> None:
+    """Neutralise the named text fields of ``record`` in place (notes keep their lines)."""
+    for name in names:
+        value = getattr(record, name)
+        if type(value) is str and not value.isprintable():
+            setattr(record, name, neutral(value, lines=name == "notes"))
+
+
+def _neutral_event(event: Event) -> None:
+    """Neutralise every text of ``event`` in place, also in its per-occurrence changes.
+    Its lists and dicts are the event's own (copied or released by the caller)."""
+    _neutral_texts(event, _EVENT_TEXTS)
+    for changes in event.overrides.values():
+        if type(changes) is not dict:
+            continue
+        for name, value in changes.items():
+            if name in _EVENT_TEXTS and type(value) is str and not value.isprintable():
+                changes[name] = neutral(value, lines=name == "notes")
 
 
 @dataclass(slots=True)
@@ -187,4 +240,7 @@ class Ack:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Ack:
-        return cls(**_known(cls, data))
+        ack = cls(**_known(cls, data))
+        if not _printable(ack.reason, ack.by):
+            _neutral_texts(ack, ("reason", "by"))
+        return ack

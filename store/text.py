@@ -20,14 +20,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import TypeVar
+
+_T = TypeVar("_T")
 
 # C0 (without tab and newline, which are handled apart), DEL, C1; the bidi embeddings,
 # overrides (U+202A–U+202E) and isolates (U+2066–U+2069). The marks LRM/RLM only mark.
 _CONTROL = "\x00-\x08\x0b-\x1f\x7f-\x9f"
 _BIDI = "\u202a-\u202e\u2066-\u2069"
-UNSAFE = re.compile(f"[{_CONTROL}{_BIDI}]")
+# Lone surrogates: bytes of a command line or file that are no UTF-8 (Python keeps them
+# as U+DC80–U+DCFF); no terminal can show them and no JSON file can hold them.
+_SURROGATE = "\ud800-\udfff"
+UNSAFE = re.compile(f"[{_CONTROL}{_BIDI}{_SURROGATE}]")
 """Characters that never reach a terminal from a person's text."""
-_UNSAFE_OR_BREAK = re.compile(f"[{_CONTROL}{_BIDI}\t\n]")
+_UNSAFE_OR_BREAK = re.compile(f"[{_CONTROL}{_BIDI}{_SURROGATE}\t\n]")
 REPLACEMENT = "\ufffd"
 
 
@@ -47,45 +53,60 @@ def neutral(text: str, *, lines: bool = False) -> str:
     return _UNSAFE_OR_BREAK.sub(_replace, text)
 
 
-def neutral_any(value: object) -> object:
+def neutral_any(value: _T) -> _T:
     """:func:`neutral` for a string, the value itself for anything else (ids in lists,
     numbers); for fields read from a file that may hold anything."""
-    return neutral(value) if isinstance(value, str) else value
+    return neutral(value) if isinstance(value, str) else value  # type: ignore[return-value]
 
 
-def _describe(char: str) -> str:
+UNSAFE_TEMPLATE = (
+    "{label} enthält {char}; solche Zeichen steuern Terminals und werden nicht gespeichert."
+)
+"""The reason :func:`text_problem` gives; ``char`` is :func:`char_words` of the character
+(for callers that keep a template with its values, as the event form's problems do)."""
+
+
+def char_words(char: str) -> str:
+    """The German words for a refused character, as the reason names it."""
     code = ord(char)
     if char == "\x1b":
         return "ein Escape-Zeichen (ESC)"
     if "\u202a" <= char <= "\u202e" or "\u2066" <= char <= "\u2069":
         return f"ein Richtungssteuerzeichen (U+{code:04X})"
+    if "\ud800" <= char <= "\udfff":
+        return "Bytes, die kein UTF-8 sind"
     if char == "\n":
         return "einen Zeilenumbruch"
+    if char == "\t":
+        return "einen Tabulator"
     return f"ein Steuerzeichen (U+{code:04X})"
 
 
-def unsafe_char(text: str, *, lines: bool = False) -> str | None:
+def unsafe_char(text: str, *, lines: bool = False, word: bool = False) -> str | None:
     """The first character of ``text`` that a person may not type into a field, or None.
-    Tab is allowed everywhere, newline only with ``lines``."""
+    Tab is allowed except in a ``word`` (an id); newline (also as CR LF) only with
+    ``lines`` (a carriage return alone would overwrite the line before it)."""
     if text.isprintable():
         return None
-    for char in text:
-        if char == "\t" or (lines and char in "\r\n"):
+    for index, char in enumerate(text):
+        if char == "\t" and not word:
             continue
-        if char == "\n" or UNSAFE.match(char):
+        if lines and (char == "\n" or text.startswith("\r\n", index)):
+            continue
+        if char in "\t\n" or UNSAFE.match(char):
             return char
     return None
 
 
-def text_problem(label: str, text: str, *, lines: bool = False) -> str | None:
-    """The German reason why ``text`` typed into the field ``label`` is refused, or None."""
-    char = unsafe_char(text, lines=lines)
+def text_problem(
+    label: str, text: str, *, lines: bool = False, word: bool = False
+) -> str | None:
+    """The German reason why ``text`` typed into the field ``label`` is refused, or None.
+    ``word``: the field is an id (of an event, a coach, a Kita), where a tab is refused."""
+    char = unsafe_char(text, lines=lines, word=word)
     if char is None:
         return None
-    return (
-        f"{label} enthält {_describe(char)}; solche Zeichen steuern Terminals und "
-        "werden nicht gespeichert."
-    )
+    return UNSAFE_TEMPLATE.format(label=label, char=char_words(char))
 
 
 def removed_count(texts: Iterable[str], *, lines: bool = False) -> int:

@@ -10,6 +10,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from store.text import neutral
+
 from .planning.labels import KIND_LABELS, ROLE_LABELS, STAGE_LABELS, STATUS_LABELS
 from .planning.timeutil import fmt_date, fmt_money
 
@@ -33,12 +35,13 @@ def fmt_number(value: float, digits: int = 2) -> str:
 def table_lines(headers: Sequence[str], rows: Sequence[Sequence[Any]],
                 right: Iterable[int] = ()) -> Iterator[str]:
     """Columns separated by two spaces, padded to the widest cell; line by line, so
-    that a long table is written without being built twice in memory."""
+    that a long table is written without being built twice in memory. A cell is one
+    line without terminal control (``store.text.neutral``), whatever it holds."""
     right_cols = set(right)
-    head = [str(h) for h in headers]
+    head = [neutral(str(h)) for h in headers]
 
     def text(cell: Any) -> str:
-        return "" if cell is None else str(cell)
+        return "" if cell is None else neutral(str(cell))
 
     widths = [
         max([len(head[i]), *(len(text(row[i])) for row in rows)]) for i in range(len(head))
@@ -192,12 +195,16 @@ def write_json_stream(items: Iterable[Any]) -> None:
         text = orjson.dumps(
             item, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS, default=_default
         ).decode("utf-8")
+        text = neutral(text, lines=True)  # (as ``write``: what JSON leaves raw)
         out.write(("[\n  " if first else ",\n  ") + text.replace("\n", "\n  "))
         first = False
     out.write("[]\n" if first else "\n]\n")
 
 
 def write(text: str) -> None:
+    """``text`` on stdout as lines, without terminal control (JSON is escaped already:
+    this only replaces what JSON leaves raw, C1 and bidi characters, keeping it JSON)."""
+    text = neutral(text, lines=True)
     sys.stdout.write(text)
     if not text.endswith("\n"):
         sys.stdout.write("\n")

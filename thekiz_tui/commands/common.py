@@ -30,6 +30,18 @@ def bad(message: str) -> NoReturn:
     raise BadInput(message)
 
 
+def check_text(label: str, text: str | None, *, lines: bool = False,
+               word: bool = False) -> None:
+    """Refuse typed text with characters that would control a terminal (``store.text``);
+    ``word`` for an id."""
+    if text:
+        from store.text import text_problem
+
+        problem = text_problem(label, text, lines=lines, word=word)
+        if problem is not None:
+            bad(problem)
+
+
 def open_store(config: Config, *, create: bool = True) -> Store:
     """The store, as the person of ``--as`` may use it (``planning.permissions``)."""
     from store import Store
@@ -113,16 +125,26 @@ def check_filters(store: Store, args: argparse.Namespace) -> None:
         bad(f"Unbekannte Art „{kind}“ (möglich: {', '.join(KINDS)}).")
 
 
+# Every line the CLI writes may quote a person's text (a title, a typed id in an error):
+# it reaches the terminal without control characters (``store.text``).
+
+
 def one_line(text: str) -> str:
-    return " ".join(str(text).split())
+    from store.text import neutral
+
+    return " ".join(neutral(str(text)).split())
 
 
 def out(text: str) -> None:
-    sys.stdout.write(f"{text}\n")
+    from store.text import neutral
+
+    sys.stdout.write(f"{neutral(text, lines=True)}\n")
 
 
 def err(text: str) -> None:
-    sys.stderr.write(f"{text}\n")
+    from store.text import neutral
+
+    sys.stderr.write(f"{neutral(text, lines=True)}\n")
 
 
 def emit(text: str) -> None:

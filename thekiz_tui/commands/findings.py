@@ -12,6 +12,7 @@ from .common import (
     EXIT_OK,
     bad,
     check_filters,
+    check_text,
     day_window,
     emit,
     one_line,
@@ -91,6 +92,7 @@ def cmd_ack(config: Config, args: argparse.Namespace) -> int:
     from store import Ack
     from store.records import utc_now
 
+    check_text("Der Grund", args.reason)
     store = open_store(config, create=False)
     findings = _findings(store, argparse.Namespace(start=None, to=None))
     by_id = {f.id: f for f in findings}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from .common import EXIT_OK, bad, emit, open_store, out, parse_day, read_store
+from .common import EXIT_OK, bad, check_text, emit, open_store, out, parse_day, read_store
 
 if TYPE_CHECKING:
     import argparse
@@ -60,6 +60,15 @@ def _record_id(store_ids: set[str], wanted: str | None, name: str, prefix: str) 
     return candidate
 
 
+def _check_texts(args: argparse.Namespace, labels: dict[str, str]) -> None:
+    """The typed id and texts of ``coach``/``kita add|edit``: refused with one German
+    sentence if they hold characters that would control a terminal."""
+    check_text("Die ID", args.id, word=True)
+    check_text("Die ID", args.record_id, word=True)
+    for name, label in labels.items():
+        check_text(label, getattr(args, name))
+
+
 def _district(text: str) -> str:
     raw = text.strip()
     if not raw:
@@ -96,6 +105,7 @@ def cmd_coach(config: Config, args: argparse.Namespace) -> int:
             right=(3,),
         ) if coaches else "Keine Prozessbegleiter*innen.")
         return EXIT_OK
+    _check_texts(args, {"name": "Der Name", "email": "Die E-Mail-Adresse"})
     store = open_store(config)
     if args.role is not None and args.role not in ROLES:
         bad(f"Unbekannte Rolle „{args.role}“ (möglich: {', '.join(ROLES)}).")
@@ -165,6 +175,8 @@ def cmd_kita(config: Config, args: argparse.Namespace) -> int:
             right=(6,),
         ) if kitas else "Keine Kitas.")
         return EXIT_OK
+    _check_texts(args, {"name": "Der Name", "provider": "Der Träger", "address": "Die Adresse",
+                        "district": "Der Landkreis", "coach": "Die Begleitung"})
     store = open_store(config)
     if args.stage is not None and args.stage not in STAGES:
         bad(f"Unbekannte Stufe „{args.stage}“ (möglich: {', '.join(STAGES)}).")

@@ -20,6 +20,8 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from store.text import neutral, text_problem
+
 from ..i18n import tr
 from ..planning.timeutil import WEEKDAYS_DE, BadInput, fmt_date, parse_date
 
@@ -72,9 +74,10 @@ class Dialog(ModalScreen[T]):
     """
 
     def show_message(self, text: str, selector: str = "#message") -> None:
-        """Show ``text`` in the dialog's message line (empty hides it)."""
+        """Show ``text`` in the dialog's message line (empty hides it). It may quote what
+        a person typed or a file held (an import's error): no terminal control."""
         message = self.query_one(selector, Static)
-        message.update(text)
+        message.update(neutral(text, lines=True))
         message.set_class(not text, "-empty")
 
 
@@ -112,7 +115,7 @@ class ConfirmDialog(Dialog[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="frame"):
-            yield Static(self.question, classes="title", markup=False)
+            yield Static(neutral(self.question, lines=True), classes="title", markup=False)
             yield Static(tr("j = Ja, n oder Esc = Nein"), classes="hint")
             with Horizontal(classes="buttons"):
                 yield Button(self.yes, id="yes", variant="error")
@@ -157,7 +160,7 @@ class DateDialog(Dialog[date | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="frame"):
-            yield Static(self.title_text, classes="title", markup=False)
+            yield Static(neutral(self.title_text), classes="title", markup=False)
             yield Input(fmt_date(self.initial), id="date", placeholder="TT.MM.JJJJ")
             yield Static(weekday_date(self.initial), id="preview", classes="hint")
             yield Static(tr("z. B. 4.3., 04.03.2026, 2026-03-04 oder heute"), classes="hint")
@@ -213,8 +216,9 @@ class ReasonDialog(Dialog[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="frame"):
-            yield Static(self.title_text, classes="title", markup=False)
+            yield Static(neutral(self.title_text), classes="title", markup=False)
             yield Input(id="reason", placeholder=tr("Grund (optional)"))
+            yield message_line()
             with Horizontal(classes="buttons"):
                 yield Button(self.ok, id="ok", variant="primary")
                 yield Button(tr("Abbrechen"), id="cancel")
@@ -222,7 +226,12 @@ class ReasonDialog(Dialog[str | None]):
     @on(Input.Submitted, "#reason")
     @on(Button.Pressed, "#ok")
     def _submit(self) -> None:
-        self.dismiss(self.query_one("#reason", Input).value.strip())
+        reason = self.query_one("#reason", Input).value.strip()
+        problem = text_problem("Der Grund", reason)  # (a paste may carry escapes)
+        if problem is not None:
+            self.show_message(problem)
+            return
+        self.dismiss(reason)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
@@ -312,7 +321,7 @@ class ChooseDialog(Dialog[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="frame"):
-            yield Static(self.title_text, classes="title", markup=False)
+            yield Static(neutral(self.title_text), classes="title", markup=False)
             yield OptionList(*[Option(Content(label)) for _value, label in self.options],
                              id="options")
             yield Static(tr("Enter wählt aus, Esc bricht ab"), classes="hint")

@@ -19,6 +19,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Static
 
+from store.text import neutral
+
 from ..i18n import lang, tr
 from ..output import _when
 from ..planning.labels import STATUS_LABELS, SUBTYPE_LABELS, kind_label
@@ -55,7 +57,9 @@ def detail_lines(event: Event, coaches: Mapping[str, Coach], kitas: Mapping[str,
         (tr("Status"), tr(STATUS_LABELS.get(event.status, event.status))),
         (tr("Notizen"), event.notes.strip()),
     ]
-    return [(label, value) for label, value in lines if value]
+    # The values come from records (neutralised when read); once more here, since the
+    # dialog may be given an event that never was in the store (store.text).
+    return [(label, neutral(value, lines=True)) for label, value in lines if value]
 
 
 def details_text(lines: list[tuple[str, str]]) -> str:
@@ -99,7 +103,7 @@ class DetailsDialog(Dialog[None]):
             yield Static(tr("Termin ansehen (nur lesen)"), classes="title")
             with VerticalScroll(id="details"):
                 yield Static(details_text(self.lines), markup=False, id="details-text")
-            yield Static(self.why, markup=False, id="details-why")
+            yield Static(neutral(self.why), markup=False, id="details-why")
             with Horizontal(classes="buttons"):
                 yield Button(tr("Schließen"), id="close", variant="primary")
 

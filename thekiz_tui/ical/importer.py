@@ -47,6 +47,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 from store import DEFAULT_TZ, KINDS, STATUSES, Event, new_id
+from store.text import neutral, removed_count
 from thekiz_tui.planning.occurrences import validate_rrule
 from thekiz_tui.planning.timeutil import BadInput, stored_span, to_stored, zone
 
@@ -70,7 +71,6 @@ Prop = tuple[str, dict[str, str], str, int]  # name, parameters, value, line num
 
 _NAME = re.compile(r"[A-Za-z0-9-]+")
 _PVAL = re.compile(r'[^";:,]*')
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 
 
 @dataclass(slots=True)
@@ -125,13 +125,6 @@ def _logical_lines(text: str) -> list[tuple[int, str]]:
         line = raw[:-1] if raw.endswith("\r") else raw
         if not line:
             continue
-        if _CONTROL.search(line):
-            bad = _CONTROL.search(line)
-            assert bad is not None
-            raise IcalError(
-                f"Zeile {number}: unzulässiges Steuerzeichen 0x{ord(bad.group()):02X}.",
-                line=number,
-            )
         if line[0] in " \t":
             if not out:
                 raise IcalError(
@@ -383,6 +376,8 @@ class _Reader:
         self.kind = kind
         self.coach = coach
         self.source = source
+        self.removed_chars = 0  # characters that would control a terminal, removed
+        self.removed_entries = 0  # entries that had such characters
 
     # errors
 
@@ -390,8 +385,9 @@ class _Reader:
     def label(comp: _Component) -> str:
         summary = comp.value("SUMMARY")
         uid = comp.value("UID")
-        title = f"„{_text(summary)[:60]}“" if summary else "ohne Titel"
-        return f"{comp.name} {title} ({'UID ' + _text(uid)[:80] if uid else 'ohne UID'})"
+        title = f"„{neutral(_text(summary)[:60])}“" if summary else "ohne Titel"
+        uid_text = "UID " + neutral(_text(uid)[:80]) if uid else "ohne UID"
+        return f"{comp.name} {title} ({uid_text})"
 
     def fail(self, comp: _Component, message: str, line: int | None = None) -> IcalError:
         where = line if line is not None else comp.line
@@ -591,31 +587,47 @@ class _Reader:
             raw_id = _text(comp.value("X-THEKIZ-ID") or "").strip()
             if re.fullmatch(r"[A-Za-z0-9_.:-]{1,64}", raw_id):
                 event_id = raw_id
+        texts = self.neutral_texts({
+            "title": title, "subtype": subtype, "coaches": coaches, "kita": kita,
+            "participants": participants, "location": _text(comp.value("LOCATION") or ""),
+            "notes": notes, "uid": uid,
+        })
         event = Event(
             id=event_id or new_id("e"),
             kind=kind,
             start=start_text,
             end=end_text,
-            title=title,
             all_day=all_day,
             tz=tz,
-            subtype=subtype,
-            coaches=coaches,
-            kita=kita,
-            participants=participants,
-            location=_text(comp.value("LOCATION") or ""),
-            notes=notes,
             status=status,
             free=free,
             rrule=rrule,
             exdates=exdates,
-            uid=uid,
             sequence=sequence,
             created=_stamp(comp.value("CREATED")),
             updated=_stamp(comp.value("LAST-MODIFIED")),
             source=self.source,
+            **texts,
         )
         return event, thekiz, rid
+
+    def neutral_texts(self, texts: dict[str, Any]) -> dict[str, Any]:
+        """The entry's texts without characters that would control a terminal: a file is
+        not typed, so they are removed (as U+FFFD, ``store.text.neutral``) and counted for
+        the import's summary instead of refusing the file."""
+        removed = 0
+        for name, value in texts.items():
+            lines = name == "notes"
+            if isinstance(value, list):
+                removed += removed_count(value)
+                texts[name] = [neutral(v) for v in value]
+            elif isinstance(value, str) and not value.isprintable():
+                removed += removed_count((value,), lines=lines)
+                texts[name] = neutral(value, lines=lines)
+        if removed:
+            self.removed_chars += removed
+            self.removed_entries += 1
+        return texts
 
     def stored(self, value: _When, tz: str, all_day: bool) -> str:
         if all_day:
@@ -709,9 +721,11 @@ class ParsedEvents(list[Event]):
 
     thekiz_uids: set[str]
 
-    def __init__(self, events: Iterable[Event] = (), thekiz_uids: set[str] | None = None):
+    def __init__(self, events: Iterable[Event] = (), thekiz_uids: set[str] | None = None,
+                 removed: tuple[int, int] = (0, 0)):
         super().__init__(events)
         self.thekiz_uids = set(thekiz_uids or ())
+        self.removed = removed  # (characters, entries) removed by neutralising
 
 
 def parse_calendar(
@@ -728,12 +742,14 @@ def parse_calendar(
         raise IcalError("Die Datei muss als Bytes gelesen werden.")
     lines = _logical_lines(_decode(bytes(data)))
     calendars = _tree(lines)
+    readers: list[_Reader] = []
     masters: dict[str, tuple[Event, bool, int]] = {}
     instances: list[tuple[Event, bool, _When, _Component, _Reader]] = []
     order: list[str] = []
     for calendar in calendars:
         ctx = _Context(calendar, lines)
         reader = _Reader(ctx, kind, coach, source)
+        readers.append(reader)
         for comp in calendar.children:
             if comp.name != "VEVENT":
                 continue
@@ -775,6 +791,7 @@ def parse_calendar(
     out = ParsedEvents(
         [masters[uid][0] for uid in order] + extra,
         {uid for uid, (_e, thekiz, _l) in masters.items() if thekiz},
+        (sum(r.removed_chars for r in readers), sum(r.removed_entries for r in readers)),
     )
     return out
 
@@ -799,16 +816,31 @@ class ImportPlan:
     refused: list[Event] = field(default_factory=list)
     """The file's entries left out: they belong to an event the importing person may
     not change (as the file has them; nothing of the stored event)."""
+    removed: tuple[int, int] = (0, 0)
+    """Characters that would control a terminal, removed from the file's texts, and in
+    how many entries (``ParsedEvents.removed``)."""
 
     @property
     def writes(self) -> list[Event]:
         return [*self.new, *self.changed]
 
     def summary(self) -> str:
-        return (
+        line = (
             f"{len(self.new)} neu, {len(self.changed)} geändert, "
             f"{len(self.unchanged)} unverändert"
         )
+        note = self.removed_line()
+        return f"{line}\n{note}" if note else line
+
+    def removed_line(self) -> str:
+        """The German line that says what the import removed from the file's texts, or
+        "" when it removed nothing."""
+        chars, entries = self.removed
+        if not chars:
+            return ""
+        where = "1 Eintrag" if entries == 1 else f"{entries} Einträgen"
+        return (f"Entfernt: {chars} Steuerzeichen in {where} der Datei "
+                "(sie würden Terminals steuern).")
 
 
 def _same(a: Event, b: Event, names: Iterable[str]) -> bool:
@@ -843,7 +875,7 @@ def plan_import(
     thekiz_uids: set[str] | None = getattr(parsed, "thekiz_uids", None)
     by_uid = {e.uid or f"{e.id}@thekiz": e for e in existing}
     used_ids = {e.id for e in existing} | set(hidden_ids)
-    plan = ImportPlan()
+    plan = ImportPlan(removed=getattr(parsed, "removed", (0, 0)))
     for event in parsed:
         if event.uid in hidden_uids:
             plan.refused.append(event)

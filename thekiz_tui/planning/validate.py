@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from store import FORTBILDUNG_SUBTYPES, KINDS, STATUSES, Event, Kita
-from store.text import neutral
+from store.text import UNSAFE_TEMPLATE, char_words, neutral, unsafe_char
 
 from .occurrences import RULE_COUNT, RULE_NEVER, RULE_TOO_OFTEN, rule_refusal, validate_rrule
 from .recurrence import REPEATS, Repeat, build_rrule, is_last_weekday, weekday_name
@@ -66,7 +66,8 @@ TEMPLATES: tuple[str, ...] = (
 class Problem:
     """Why an event cannot be saved. ``field`` names the form field it belongs to:
     kind, subtype, status, day, last_day, start, end, coaches, kita, participants,
-    interval, until, rrule."""
+    interval, until, rrule, and id, title, location, notes (characters that control a
+    terminal, ``store.text``)."""
 
     field: str
     template: str
@@ -83,7 +84,9 @@ class Problem:
 
 
 def _problem(field: str, template: str, **values: object) -> Problem:
-    return Problem(field, template, tuple((k, str(v)) for k, v in values.items()))
+    # A value may quote typed text (a date, a Kita's name, a pasted title): shown in the
+    # form and on the CLI's stderr, it never controls the terminal (store.text).
+    return Problem(field, template, tuple((k, neutral(str(v))) for k, v in values.items()))
 
 
 def _series_start(event: Event) -> datetime:
@@ -109,12 +112,36 @@ def rrule_problem(rule: str, start: datetime) -> Problem | None:
     return None
 
 
+# The texts a person types into an event, with the label the reason names (the German
+# reason is ``store.text``'s; ``lines``: whether the field keeps newlines).
+_TEXTS: tuple[tuple[str, str, bool], ...] = (
+    ("id", "Die ID", False),
+    ("title", "Der Titel", False),
+    ("location", "Der Ort", False),
+    ("notes", "Die Notiz", True),
+)
+
+
+def text_problems(event: Event) -> list[Problem]:
+    """Characters that would control a terminal in the event's id, title, place or notes
+    (typed or pasted): refused, one problem per field (``store.text.text_problem``)."""
+    out: list[Problem] = []
+    for name, label, lines in _TEXTS:
+        value = getattr(event, name)
+        if value.isprintable():
+            continue
+        char = unsafe_char(value, lines=lines, word=name == "id")
+        if char is not None:
+            out.append(_problem(name, UNSAFE_TEMPLATE, label=label, char=char_words(char)))
+    return out
+
+
 def event_problems(
     event: Event, *, coaches: Collection[str], kitas: Collection[str]
 ) -> list[Problem]:
     """The rules every saved event keeps (``thekiz add`` / ``edit`` and the form), in the
     order the CLI reports them. ``coaches`` and ``kitas`` are the store's ids."""
-    out: list[Problem] = []
+    out: list[Problem] = text_problems(event)
     if event.kind not in KINDS:
         out.append(_problem("kind", KIND_UNKNOWN, kind=event.kind, choices=", ".join(KINDS)))
     if event.status not in STATUSES:
@@ -420,7 +447,17 @@ def build_event(
     else:
         out.extend(p for p in plan_problems(event) if p.field != "kita")
     checkable = event if rule_ok else replace(event, rrule=None)
-    return Built(event, tuple(out), checkable)
+    return Built(event, tuple(out), _quotable(checkable))
+
+
+def _quotable(event: Event) -> Event:
+    """The candidate as the live check's findings may quote it: a title pasted with an
+    escape is refused, but the findings show it meanwhile (``store.text``)."""
+    title, location = neutral(event.title), neutral(event.location)
+    notes = neutral(event.notes, lines=True)
+    if title is event.title and location is event.location and notes is event.notes:
+        return event
+    return replace(event, title=title, location=location, notes=notes)
 
 
 # -- keeping the duration when the start moves ---------------------------------------

@@ -14,6 +14,7 @@ from textual.widgets import Label, OptionList, Select
 from textual.widgets.option_list import Option
 
 from store import KINDS
+from store.text import neutral
 
 from ..i18n import lang, tr
 from ..planning.findings import Finding
@@ -38,7 +39,8 @@ def finding_line(finding: Finding, kitas: dict[str, str], width: int = 60) -> Te
     if finding.acknowledged:
         text.append(f" ({tr('quittiert')})", style="dim")
     text.append("\n  ")
-    text.append(" ".join(finding.message.split()), style="dim" if finding.acknowledged else "")
+    message = " ".join(neutral(finding.message).split())
+    text.append(message, style="dim" if finding.acknowledged else "")
     return text
 
 

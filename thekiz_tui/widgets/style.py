@@ -27,6 +27,8 @@ from rich.style import Style
 from textual.color import Color
 from textual.message import Message
 
+from store.text import neutral
+
 from ..i18n import lang, tr
 from ..planning.findings import Finding, severity_rank
 from ..planning.labels import kind_label
@@ -82,8 +84,10 @@ _ASCII = str.maketrans({
 @lru_cache(maxsize=8192)
 def clean(text: str) -> str:
     """``text`` with every character exactly one cell wide: typographic punctuation as
-    ASCII, wide characters (emoji, CJK) as ``?``, zero-width ones dropped."""
-    text = unicodedata.normalize("NFC", text).translate(_ASCII)
+    ASCII, wide characters (emoji, CJK) as ``?``, zero-width ones dropped; nothing that
+    would control the terminal (``store.text.neutral``: also for text not read through
+    the store's records)."""
+    text = unicodedata.normalize("NFC", neutral(text)).translate(_ASCII)
     if text.isascii():
         return "".join(ch if ch >= " " else " " for ch in text)
     out = []
