@@ -35,6 +35,10 @@ class Terminal:
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
         full_env = dict(os.environ if env is None else env)
         full_env.setdefault("TERM", "xterm-256color")
+        # COLUMNS and LINES win over the pseudo-terminal's size (shutil's rule, which
+        # Textual follows); a test worker may hold them, and a login never sets them.
+        full_env.pop("COLUMNS", None)
+        full_env.pop("LINES", None)
         self.proc = subprocess.Popen(
             list(cmd), stdin=slave, stdout=slave, stderr=slave, env=full_env, cwd=cwd,
             start_new_session=True, close_fds=True,
