@@ -1,5 +1,5 @@
-"""The store and the planning logic never import Textual: they run in scripts, tests and
-the CLI without a terminal UI."""
+"""The store, the planning logic and the session layer never import Textual: they run in
+scripts, tests, the CLI and the SSH session without a terminal UI."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ CHECK = textwrap.dedent(
     import importlib, pkgutil, sys
 
     names = ["store"]
-    for package in ("thekiz_tui.planning", "thekiz_tui.ical"):
+    for package in ("thekiz_tui.planning", "thekiz_tui.ical", "thekiz_tui.session"):
         try:
             module = importlib.import_module(package)
         except ModuleNotFoundError as error:
@@ -45,13 +45,14 @@ def run_check(extra: str = "") -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_store_and_planning_do_not_import_textual() -> None:
+def test_store_planning_and_session_do_not_import_textual() -> None:
     result = run_check()
     assert result.returncode == 0, result.stdout + result.stderr
     imported = result.stdout.strip().splitlines()[0].split(",")
     assert "store" in imported
-    assert "thekiz_tui.planning" in imported
-    assert any(name.startswith("thekiz_tui.planning.") for name in imported)
+    for package in ("thekiz_tui.planning", "thekiz_tui.session"):
+        assert package in imported
+        assert any(name.startswith(package + ".") for name in imported)
 
 
 def test_the_check_can_fail() -> None:

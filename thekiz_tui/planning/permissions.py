@@ -22,8 +22,9 @@ owner on this machine, with every right (as it always did). The rules:
 
 The conflict check of a coach runs over the whole store (a Kita is double booked also by
 another coach's event at her Kita; a Kita's budget counts every visit) and shows only the
-findings that concern an event she sees, or, without events (the monthly visits), a Kita
-she accompanies. Their messages may name the other event involved.
+findings that concern an event she sees, or a Kita she accompanies (budget, monthly
+visits). Of an event she does not see, a finding tells her only that its coach or Kita is
+busy from–to (``planning.busy``).
 
 :class:`GuardedStore` enforces the rules: it is a :class:`~store.Store` with the same API
 that every reader and writer of a ``--as`` session goes through (``commands.common``
@@ -325,21 +326,17 @@ class GuardedStore(Store):
 
         return passes
 
-    def finding_filter(self) -> Callable[[Finding], bool]:
-        """Which findings she sees: those of an event she sees, or, without events, of
-        a Kita she accompanies. For one check: it remembers what it looked up."""
+    def finding_view(self, candidate: Event | None = None) -> Callable[[Finding],
+                                                                      Finding | None]:
+        """Her findings (see ``planning.busy``): a finding as she may see it, or None.
+        ``candidate``: an event of hers not stored yet (the form's). For one check."""
         if self.actor.everything:
-            return lambda finding: True
-        visible = self._visible_ids()
-        kitas = {k.id for k in self.kitas()}
-        me = self.actor.id
+            return lambda finding: finding
+        from .busy import FindingView
 
-        def sees(finding: Finding) -> bool:
-            if finding.events:
-                return any(visible(e) for e in finding.events)
-            return finding.coach == me or finding.kita in kitas
-
-        return sees
+        mine = candidate if candidate is not None and self.actor.sees_event(candidate) else None
+        return FindingView(self.inner, self.actor.id, self._visible_ids(),
+                           {k.id for k in self.kitas()}, also_visible=mine)
 
     # -- writing ---------------------------------------------------------------------
 

@@ -1,0 +1,99 @@
+"""The session layer without Textual: what one person sees of the others (issue 9), on a
+real store, through the same calls the planner, the CLI and the SSH session make."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from helpers.team import SHARED_BOTH, make_team
+
+from store import Event, Store
+from thekiz_tui.cli import main
+from thekiz_tui.i18n import set_lang
+from thekiz_tui.planning.conflicts import checker_for
+from thekiz_tui.planning.permissions import guard
+
+SECRETS = ("Zahnarzt", "Geheimtermin", "Praxis", "Vertraulich", "ev-bert-private")
+BERT_BUSY = "Bert Muster ist am 17.11.2026 von 08:00 bis 10:00 belegt."
+
+
+@pytest.fixture
+def team(tmp_path: Path) -> Path:
+    db = make_team(tmp_path / "plan.json")
+    Store.open(db).add_event(Event(
+        id="ev-bert-private", kind="sonstiges", title="Zahnarzt Geheimtermin",
+        location="Praxis am Markt", notes="Vertraulich", coaches=["bert"],
+        start="2026-11-17T08:00:00+01:00", end="2026-11-17T10:00:00+01:00"))
+    return db
+
+
+def cli(db: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(["--db", str(db), *args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def assert_nothing_hidden(text: str) -> None:
+    for secret in SECRETS:
+        assert secret not in text, (secret, text)
+
+
+def test_conflicts_tell_a_coach_only_that_bert_is_busy(
+    team: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    window = ("--from", "1.11.2026", "--to", "30.11.2026")
+    _, table, _ = cli(team, capsys, "--as", "anna", "conflicts", *window)
+    assert BERT_BUSY in " ".join(table.split())
+    assert_nothing_hidden(table)
+    _, raw, _ = cli(team, capsys, "--as", "anna", "conflicts", *window, "--format", "json")
+    found = json.loads(raw)
+    busy = next(f for f in found if f["rule"] == "coach-overlap")
+    assert busy["message"] == BERT_BUSY and busy["events"] == [SHARED_BOTH]
+    assert busy["severity"] == "error" and busy["start"].startswith("2026-11-17T09:30")
+    assert_nothing_hidden(raw)
+    # the office sees Bert's double booking as it is
+    _, office, _ = cli(team, capsys, "--as", "clara", "conflicts", *window)
+    assert "Zahnarzt Geheimtermin" in office
+
+
+def test_a_coach_may_not_acknowledge_bert_s_double_booking(
+    team: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, raw, _ = cli(team, capsys, "--as", "anna", "conflicts", "--format", "json")
+    busy = next(f["id"] for f in json.loads(raw) if f["rule"] == "coach-overlap")
+    code, out, err = cli(team, capsys, "--as", "anna", "ack", busy)
+    assert code == 2 and out == "" and "Keine Berechtigung" in err
+    assert_nothing_hidden(err)
+    code, _, err = cli(team, capsys, "--as", "anna", "ack", "ev-bert-private")
+    assert code == 2 and "Zahnarzt" not in err
+    assert Store.open(team).acks() == []
+
+
+def test_the_live_check_of_a_candidate_with_bert_is_redacted(team: Path) -> None:
+    """Even a candidate that names Bert (the form no longer offers him) learns nothing
+    of his private time but that he is busy."""
+    raw = Store.open(team)
+    anna = guard(raw, "anna")
+    candidate = Event(id="ev-new", kind="begleitung", coaches=["anna", "bert"],
+                      start="2026-11-17T09:00:00+01:00", end="2026-11-17T09:45:00+01:00")
+    found = checker_for(anna).check_candidate(candidate)
+    messages = [f.message for f in found]
+    assert "Bert Muster ist am 17.11.2026 von 08:00 bis 10:00 belegt." in messages
+    assert_nothing_hidden(repr(found))
+    # her own clash with the shared date names both: she sees both
+    assert any("Arbeitskreis Ost" in m and "Anna Beispiel" in m for m in messages)
+    office = checker_for(guard(raw, "clara")).check_candidate(candidate)
+    assert any("Zahnarzt Geheimtermin" in f.message for f in office)
+
+
+def test_busy_in_english(team: Path) -> None:
+    anna = guard(Store.open(team), "anna")
+    set_lang("en")
+    try:
+        found = checker_for(anna).check()
+    finally:
+        set_lang("de")
+    assert "Bert Muster is busy on 17.11.2026 from 08:00 to 10:00." in [
+        f.message for f in found]
