@@ -62,3 +62,60 @@ def test_the_check_can_fail() -> None:
     result = run_check("import textual.app\n")
     assert result.returncode == 3, result.stdout + result.stderr
     assert "LEAKED textual" in result.stdout
+
+
+def _imports(path: Path) -> tuple[set[str], set[str]]:
+    """The ``thekiz_tui`` modules a file imports: at module level (outside ``if
+    TYPE_CHECKING``), and anywhere (functions and type-checking blocks too)."""
+    import ast
+
+    package = "thekiz_tui." + ".".join(path.relative_to(ROOT / "thekiz_tui").parent.parts)
+    package = package.rstrip(".")
+
+    def names(node: ast.AST) -> set[str]:
+        found: set[str] = set()
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")
+                parent = ".".join(parts[: len(parts) - node.level + 1])
+                base = f"{parent}.{base}" if base else parent
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)
+        return found
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    anywhere = {n for node in ast.walk(tree) for n in names(node)}
+    top: set[str] = set()
+    for node in tree.body:
+        top |= names(node)
+    return top, anywhere
+
+
+def test_the_app_the_planner_and_the_palette_import_no_circle() -> None:
+    """The app opens the planner and the palette; neither of them imports the app, and
+    the palette does not import the planner: they reach what they need through the
+    session (``app.session``) and the screen stack."""
+    app_top, _ = _imports(ROOT / "thekiz_tui" / "app.py")
+    _, planner_any = _imports(ROOT / "thekiz_tui" / "screens" / "planner.py")
+    _, palette_any = _imports(ROOT / "thekiz_tui" / "palette.py")
+    assert "thekiz_tui.screens.planner" not in app_top
+    assert not {n for n in planner_any if n.startswith("thekiz_tui.app")}
+    assert not {n for n in palette_any
+                if n.startswith(("thekiz_tui.app", "thekiz_tui.screens.planner"))}
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent("""
+            import sys
+            import thekiz_tui.screens.planner
+            assert "thekiz_tui.app" not in sys.modules, "planner imports the app"
+            import thekiz_tui.app
+            del sys.modules["thekiz_tui.screens.planner"]
+            import importlib
+            importlib.reload(thekiz_tui.app)
+            assert "thekiz_tui.screens.planner" not in sys.modules, "app imports planner"
+        """)],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -4,12 +4,15 @@ real store, through the same calls the planner, the CLI and the SSH session make
 from __future__ import annotations
 
 import json
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
 from helpers.team import SHARED_BOTH, make_team
 
 from store import Event, Store
+from store.errors import NotPermitted
 from thekiz_tui.cli import main
 from thekiz_tui.i18n import set_lang
 from thekiz_tui.planning.conflicts import checker_for
@@ -97,3 +100,70 @@ def test_busy_in_english(team: Path) -> None:
         set_lang("de")
     assert "Bert Muster is busy on 17.11.2026 from 08:00 to 10:00." in [
         f.message for f in found]
+
+
+# -- the session itself: what the planner, the CLI and the SSH session go through --------
+
+
+def test_a_session_saves_undoes_and_redoes_as_herself(team: Path) -> None:
+    from thekiz_tui.session import Session
+
+    session = Session.at(team, today=date(2026, 11, 25), as_coach="anna")
+    assert not session.opened  # (the planner's first frame goes without the store)
+    own = session.event("ev-anna")
+    assert session.why_not_change(own) is None
+    assert "Koordinationsstelle" in (session.why_not_change(session.event(SHARED_BOTH))
+                                     or "")
+    moved = replace(own, title="Elterncafe")
+    assert session.apply_change("Termin ändern", [own], [moved]) == \
+        "Termin ändern: gespeichert"
+    assert Store.open(team).event("ev-anna").title == "Elterncafe"
+    assert session.undo() == "Rückgängig: Termin ändern"
+    assert Store.open(team).event("ev-anna").title == own.title
+    assert session.redo() == "Wiederholt: Termin ändern"
+    assert Store.open(team).event("ev-anna").title == "Elterncafe"
+    assert session.undo().startswith("Rückgängig") and session.undo() == \
+        "Nichts rückgängig zu machen."
+    # a change of the shared date is refused below the session, nothing written
+    shared = session.event(SHARED_BOTH)
+    with pytest.raises(NotPermitted):
+        session.apply_change("Termin ändern", [shared], [replace(shared, title="x")])
+    assert Store.open(team).event(SHARED_BOTH).title == shared.title
+
+
+def test_a_session_shows_her_month_kitas_and_export(team: Path) -> None:
+    from thekiz_tui.planning.window import Filters
+    from thekiz_tui.session import Session
+
+    session = Session(Store.open(team), today=date(2026, 11, 25), as_coach="anna")
+    window = session.window(2026, 11, filters=Filters())
+    assert {o.event.id for o in window.occurrences} == {"ev-anna", SHARED_BOTH}
+    assert BERT_BUSY in [f.message for f in window.findings]
+    assert_nothing_hidden(repr(window.findings))
+    assert [row.id for row in session.kita_overview(2026)] == ["wiese"]
+    assert {e.id for e in session.export_scope()} == {"ev-anna", SHARED_BOTH}
+    with pytest.raises(NotPermitted):
+        session.export_scope(coach="bert")
+    with pytest.raises(NotPermitted):
+        session.findings(coach="bert")
+    # her acknowledgement: only of a finding of an event she may change
+    busy = next(f for f in window.findings if f.message == BERT_BUSY)
+    with pytest.raises(NotPermitted):
+        session.acknowledge([(busy.id, "")], [busy])
+    assert Store.open(team).acks() == []
+
+
+def test_the_form_offers_a_coach_only_what_she_may_save(team: Path) -> None:
+    from thekiz_tui.session import Session
+
+    session = Session(Store.open(team), today=date(2026, 11, 25), as_coach="anna")
+    rights = session.form_rights
+    shared = session.event(SHARED_BOTH)
+    copy = rights.start(replace(shared, participants=["wiese"]), new=True)
+    assert (copy.kind, copy.coaches, copy.participants) == ("begleitung", ["anna"], [])
+    assert rights.kinds(copy) == ("begleitung", "sonstiges")
+    everyone = Store.open(team).coaches()
+    assert [c.id for c in rights.coaches(everyone, copy, new=True)] == ["anna"]
+    office = Session(Store.open(team), today=date(2026, 11, 25), as_coach="clara")
+    assert office.form_rights.start(shared, new=True) == shared
+    assert len(office.form_rights.coaches(everyone, shared, new=True)) == 3

@@ -1,0 +1,15 @@
+"""The session layer: one person's view of the store, for every front-end.
+
+``Session`` (``core``) is what the planner, the CLI commands and the SSH session read and
+write through; ``FormRights`` (``form``) is what the event form offers her. The rule of
+what she learns about others' times is ``planning.busy``; the rights themselves are
+``planning.permissions``, enforced below by its guarded store. Textual-free (a hygiene
+test checks).
+"""
+
+from __future__ import annotations
+
+from .core import Session, describe_error
+from .form import FormRights
+
+__all__ = ["FormRights", "Session", "describe_error"]
