@@ -167,3 +167,29 @@ def test_the_form_offers_a_coach_only_what_she_may_save(team: Path) -> None:
     office = Session(Store.open(team), today=date(2026, 11, 25), as_coach="clara")
     assert office.form_rights.start(shared, new=True) == shared
     assert len(office.form_rights.coaches(everyone, shared, new=True)) == 3
+
+
+def test_money_of_a_kita_she_does_not_accompany_stays_hidden(team: Path) -> None:
+    """The office plans Anna's substitute visit at Bert's Kita, whose budget it exceeds:
+    she sees her visit, not that Kita's budget; at her own Kita the budget finding is
+    hers (totals only), even when another coach's visits made it."""
+    from dataclasses import replace as copy
+
+    raw = Store.open(team)
+    raw.update_kita(copy(raw.kita("berg"), budget=10.0))
+    raw.update_kita(copy(raw.kita("wiese"), budget=10.0))
+    raw.update_coach(copy(raw.coach("anna"), rate=60.0))
+    raw.update_coach(copy(raw.coach("bert"), rate=60.0))
+    raw.add_event(Event(id="ev-vertretung", kind="begleitung", coaches=["anna"],
+                        kita="berg", title="Vertretung",
+                        start="2026-11-24T09:00:00+01:00", end="2026-11-24T10:00:00+01:00"))
+    raw.add_event(Event(id="ev-bert-wiese", kind="begleitung", coaches=["bert"],
+                        kita="wiese", title="Bert privat bei Wiese",
+                        start="2026-11-26T09:00:00+01:00", end="2026-11-26T10:00:00+01:00"))
+    office = {f.kita for f in checker_for(guard(raw, "clara")).check() if f.rule == "budget"}
+    assert office == {"berg", "wiese"}
+    found = checker_for(guard(raw, "anna")).check()
+    budget = [f for f in found if f.rule == "budget"]
+    assert [f.kita for f in budget] == ["wiese"]
+    assert budget[0].events == ("ev-anna",)  # her visit; not Bert's there
+    assert "Bergblick" not in repr(found) and "Bert privat" not in repr(found)

@@ -170,6 +170,17 @@ class Session:
         return export_scope(self.store, coach=coach, kita=kita, kind=kind, start=start,
                             end=end)
 
+    def export(self, *, coach: str | None = None, kita: str | None = None,
+               kind: str | None = None, start: date | None = None,
+               end: date | None = None) -> tuple[list[Event], bytes]:
+        """Her export: the events of ``export_scope`` and the iCalendar file of them."""
+        from ..ical.scope import export_events
+
+        if coach is not None:
+            self.actor.check_view_of(coach)
+        return export_events(self.store, coach=coach, kita=kita, kind=kind, start=start,
+                             end=end)
+
     # -- writing -------------------------------------------------------------------------
 
     def apply_change(self, label: str, before: Sequence[Event], after: Sequence[Event],
