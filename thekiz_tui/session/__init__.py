@@ -9,7 +9,20 @@ test checks).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from .core import Session, describe_error
-from .form import FormRights
+
+if TYPE_CHECKING:
+    from .form import FormRights
 
 __all__ = ["FormRights", "Session", "describe_error"]
+
+
+def __getattr__(name: str) -> Any:
+    # the form's rights import the store's modules: not before a planner's first frame
+    if name == "FormRights":
+        from .form import FormRights
+
+        return FormRights
+    raise AttributeError(name)

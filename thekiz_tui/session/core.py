@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..i18n import tr
-from ..planning.permissions import Actor, actor, guard
 
 if TYPE_CHECKING:
     from store import Event, Store
@@ -31,6 +30,7 @@ if TYPE_CHECKING:
     from ..planning.findings import Finding
     from ..planning.history import History
     from ..planning.overview import KitaRow
+    from ..planning.permissions import Actor
     from ..planning.report import Report
     from ..planning.window import Filters, Window
     from .form import FormRights
@@ -48,6 +48,9 @@ class Session:
         self._open = store if callable(store) else None
         self._store: Store | None = None
         if not callable(store):
+            # (imported here: a planner's first frame goes without the store's modules)
+            from ..planning.permissions import actor, guard
+
             # a store guarded already (``commands.common.open_store``) stays as it is
             self._store = store if as_coach is None else guard(store, as_coach)
             as_coach = actor(self._store).id
@@ -77,12 +80,16 @@ class Session:
         if self._store is None:
             with self._lock:
                 if self._store is None:
+                    from ..planning.permissions import guard
+
                     assert self._open is not None
                     self._store = guard(self._open(), self.as_coach)
         return self._store
 
     @property
     def actor(self) -> Actor:
+        from ..planning.permissions import actor
+
         return actor(self.store)
 
     # The checker and the undo history are made when first used: their modules cost a
