@@ -1,5 +1,5 @@
-"""The store and the planning logic never import Textual: they run in scripts, tests and
-the CLI without a terminal UI."""
+"""The store, the planning logic and the session layer never import Textual: they run in
+scripts, tests, the CLI and the SSH session without a terminal UI."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ CHECK = textwrap.dedent(
     import importlib, pkgutil, sys
 
     names = ["store"]
-    for package in ("thekiz_tui.planning", "thekiz_tui.ical"):
+    for package in ("thekiz_tui.planning", "thekiz_tui.ical", "thekiz_tui.session"):
         try:
             module = importlib.import_module(package)
         except ModuleNotFoundError as error:
@@ -45,13 +45,14 @@ def run_check(extra: str = "") -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_store_and_planning_do_not_import_textual() -> None:
+def test_store_planning_and_session_do_not_import_textual() -> None:
     result = run_check()
     assert result.returncode == 0, result.stdout + result.stderr
     imported = result.stdout.strip().splitlines()[0].split(",")
     assert "store" in imported
-    assert "thekiz_tui.planning" in imported
-    assert any(name.startswith("thekiz_tui.planning.") for name in imported)
+    for package in ("thekiz_tui.planning", "thekiz_tui.session"):
+        assert package in imported
+        assert any(name.startswith(package + ".") for name in imported)
 
 
 def test_the_check_can_fail() -> None:
@@ -61,3 +62,60 @@ def test_the_check_can_fail() -> None:
     result = run_check("import textual.app\n")
     assert result.returncode == 3, result.stdout + result.stderr
     assert "LEAKED textual" in result.stdout
+
+
+def _imports(path: Path) -> tuple[set[str], set[str]]:
+    """The ``thekiz_tui`` modules a file imports: at module level (outside ``if
+    TYPE_CHECKING``), and anywhere (functions and type-checking blocks too)."""
+    import ast
+
+    package = "thekiz_tui." + ".".join(path.relative_to(ROOT / "thekiz_tui").parent.parts)
+    package = package.rstrip(".")
+
+    def names(node: ast.AST) -> set[str]:
+        found: set[str] = set()
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")
+                parent = ".".join(parts[: len(parts) - node.level + 1])
+                base = f"{parent}.{base}" if base else parent
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)
+        return found
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    anywhere = {n for node in ast.walk(tree) for n in names(node)}
+    top: set[str] = set()
+    for node in tree.body:
+        top |= names(node)
+    return top, anywhere
+
+
+def test_the_app_the_planner_and_the_palette_import_no_circle() -> None:
+    """The app opens the planner and the palette; neither of them imports the app, and
+    the palette does not import the planner: they reach what they need through the
+    session (``app.session``) and the screen stack."""
+    app_top, _ = _imports(ROOT / "thekiz_tui" / "app.py")
+    _, planner_any = _imports(ROOT / "thekiz_tui" / "screens" / "planner.py")
+    _, palette_any = _imports(ROOT / "thekiz_tui" / "palette.py")
+    assert "thekiz_tui.screens.planner" not in app_top
+    assert not {n for n in planner_any if n.startswith("thekiz_tui.app")}
+    assert not {n for n in palette_any
+                if n.startswith(("thekiz_tui.app", "thekiz_tui.screens.planner"))}
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent("""
+            import sys
+            import thekiz_tui.screens.planner
+            assert "thekiz_tui.app" not in sys.modules, "planner imports the app"
+            import thekiz_tui.app
+            del sys.modules["thekiz_tui.screens.planner"]
+            import importlib
+            importlib.reload(thekiz_tui.app)
+            assert "thekiz_tui.screens.planner" not in sys.modules, "app imports planner"
+        """)],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

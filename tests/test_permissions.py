@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from store import Coach, Event, Kita, Store
+from store import Ack, Coach, Event, Kita, Store
 from store.errors import NotFound, NotPermitted
 from tests.conftest import snapshot
 from thekiz_tui.cli import main
@@ -208,8 +208,9 @@ def test_conflicts_show_a_coach_the_findings_of_her_events(
                 if f["rule"] in ("kita-overlap", "coach-overlap")}
 
     # Anna's visit clashes with the office's visit at her Kita: judged on the whole
-    # store, shown to her; Bert's own double booking is not hers to see.
-    assert findings("--as", ANNA) == {"kita-overlap": {"e-anna", "e-visit"}}
+    # store, shown to her without the office's event (she learns only that her Kita is
+    # busy then); Bert's own double booking is not hers to see.
+    assert findings("--as", ANNA) == {"kita-overlap": {"e-anna"}}
     assert findings("--as", BERT) == {"coach-overlap": {"e-bert", "e-bert2"}}
     assert findings("--as", CORA) == {"kita-overlap": {"e-anna", "e-visit"},
                                       "coach-overlap": {"e-bert", "e-bert2"}}
@@ -386,3 +387,69 @@ def test_the_office_imports_every_uid(team: Path, capsys: pytest.CaptureFixture[
     out = capsys.readouterr().out
     assert "geändert: 1" in out and "übersprungen" not in out
     assert Store.open(team).event("e-bert").title == "Begleitung Buche verlegt"
+
+
+# -- rights gaps of issue 9: no one else in her events, acks only of what she changes ----
+
+
+def test_a_coach_names_no_participants_in_her_events() -> None:
+    anna = Actor(Coach(id=ANNA, name="Anna Apfel"))
+    kitas = {"k-a": Kita(id="k-a", name="Kita Ahorn", coach=ANNA)}
+    own = _event("own", "begleitung", 2, (9, 10), [ANNA], "k-a")
+    for before, after in (
+        (None, replace(own, participants=[BERT])),  # a new event with someone in it
+        (None, replace(own, participants=["k-a"])),
+        (own, replace(own, participants=[BERT])),  # her event gains someone
+        (own, replace(own, rrule="FREQ=WEEKLY", overrides={"x": {"participants": [BERT]}})),
+    ):
+        with pytest.raises(NotPermitted, match="Teilnehmende"):
+            anna.check_event_change(before, after, kitas)
+    # one the office planned with a participant stays hers to change, as it is
+    planned = replace(own, participants=["k-a"])
+    anna.check_event_change(planned, replace(planned, title="neu"), kitas)
+    Actor(Coach(id=CORA, name="Cora", role="coordinator")).check_event_change(
+        None, replace(own, participants=[BERT]), kitas)
+
+
+def test_the_cli_refuses_other_coaches_and_participants_of_a_coach(
+    team: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    as_anna = ("--as", ANNA)
+    new = ("add", "--kind", "begleitung", "--start", "2.3.2026 9:00", "--end", "10:00",
+           "--kita", "k-a")
+    assert "niemanden sonst" in refused(team, capsys, *as_anna, *new, "--coach", BERT)
+    for who in (BERT, "k-a"):
+        assert "Teilnehmende" in refused(team, capsys, *as_anna, *new, "--participant", who)
+        assert "Teilnehmende" in refused(team, capsys, *as_anna, "edit", "e-anna",
+                                         "--participant", who)
+    ics = tmp_path / "in.ics"
+    ics.write_bytes(_calendar(_vevent(
+        "mit-bert@example.org", 20, "Mit Bert", "X-THEKIZ-KIND:begleitung",
+        f"X-THEKIZ-COACHES:{ANNA}", f"X-THEKIZ-PARTICIPANTS:{BERT}")))
+    refused(team, capsys, *as_anna, "import", str(ics))
+    # the office may
+    assert run(team, "--as", CORA, *new, "--coach", ANNA, "--participant", BERT) == 0
+
+
+def test_a_coach_acknowledges_only_findings_of_events_she_may_change(
+    team: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """She takes part in the office's Saturday date and sees its weekend finding; it is
+    the office's to acknowledge, not hers."""
+    Store.open(team).add_event(
+        _event("e-sat", "arbeitskreis", 14, (10, 12), [CORA], participants=[ANNA]))
+    run(team, "--as", ANNA, "conflicts", "--format", "json")
+    seen = json.loads(capsys.readouterr().out)
+    weekend = next(f["id"] for f in seen if f["events"] == ["e-sat"])
+    assert "ändern darf" in refused(team, capsys, "--as", ANNA, "ack", weekend)
+    refused(team, capsys, "--as", ANNA, "ack", "e-sat")
+    assert Store.open(team).acks() == []
+    raw = Store.open(team)
+    with pytest.raises(NotPermitted):
+        guard(raw, ANNA).add_acks([Ack(finding=weekend, events=["e-sat"])])
+    assert run(team, "--as", CORA, "ack", weekend) == 0
+    capsys.readouterr()
+    with pytest.raises(NotPermitted):  # nor takes the office's acknowledgement back
+        guard(Store.open(team), ANNA).remove_ack(weekend)
+    # her own event's finding (her visit against the office's at her Kita): hers
+    assert run(team, "--as", ANNA, "ack", "e-anna") == 0

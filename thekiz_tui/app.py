@@ -1,14 +1,13 @@
-"""The Textual app: thin. It holds the store and the session's undo history, watches the
-store for changes from other processes, and shows the planner screen."""
+"""The Textual app: thin. It holds one session (``thekiz_tui.session``: the person, her
+store, her findings, saving with undo), watches the store for changes from other
+processes, and shows the planner screen."""
 
 from __future__ import annotations
 
 import os
-import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -20,14 +19,12 @@ from store import paths
 
 from .i18n import set_lang, tr
 from .palette import PlannerCommands
+from .session import Session
 from .widgets.key_order import KeysInOrderApp
 
 if TYPE_CHECKING:
     from store import Event, Store
 
-    from .planning.conflicts import Checker
-    from .planning.findings import Finding
-    from .planning.history import History
     from .planning.window import Window
 
 POLL_SECONDS = 1.0  # other processes' changes show within two seconds
@@ -71,8 +68,10 @@ class PlannerApp(KeysInOrderApp[None]):
         set_lang(ctx.lang)
         super().__init__()
         self.ctx = ctx
-        self._store = store if store is None else self._as_person(store)
-        self._store_lock = threading.Lock()
+        self.session = (
+            Session.at(ctx.db, today=ctx.today, as_coach=ctx.as_coach) if store is None
+            else Session(store, today=ctx.today, as_coach=ctx.as_coach)
+        )
         self._db_file = paths.main_file(ctx.db)
         self._stamp = self.store_stamp() if stamp is None else stamp
         self._first_window = first_window
@@ -82,37 +81,8 @@ class PlannerApp(KeysInOrderApp[None]):
 
     @property
     def store(self) -> Store:
-        """The store, opened on first use (from any thread: workers ask for it too)."""
-        if self._store is None:
-            with self._store_lock:
-                if self._store is None:
-                    from store import Store
-
-                    self._store = self._as_person(Store.open(self.ctx.db))
-        return self._store
-
-    def _as_person(self, store: Store) -> Store:
-        """With ``--as``: the store as that person may see and change it (every read and
-        write of the planner goes through it; see ``planning.permissions``)."""
-        if self.ctx.as_coach is None:
-            return store
-        from .planning.permissions import guard
-
-        return guard(store, self.ctx.as_coach)
-
-    # The checker and the undo history are made when first used (after the first frame):
-    # their modules cost the start a few milliseconds.
-    @cached_property
-    def checker(self) -> Checker:
-        from .planning.conflicts import checker_for
-
-        return checker_for(self.store)
-
-    @cached_property
-    def history(self) -> History:
-        from .planning.history import History
-
-        return History(self.store)
+        """The session's store, opened on first use (from any thread: workers ask too)."""
+        return self.session.store
 
     def _name_palette_key(self) -> None:
         """The footer names the palette key in the user's language (Textual: "palette")."""
@@ -191,65 +161,25 @@ class PlannerApp(KeysInOrderApp[None]):
         stamp = self.store_stamp()
         if stamp != self._stamp:
             self._stamp = stamp
-            from .screens.planner import PlannerScreen
-
             for screen in self.screen_stack:
-                if isinstance(screen, PlannerScreen):
-                    screen.store_changed(stamp)
+                changed = getattr(screen, "store_changed", None)  # the planner's
+                if changed is not None:
+                    changed(stamp)
+
+    def resume_gc(self) -> None:
+        """The planner's first frame is painted (see ``resume_gc``)."""
+        resume_gc()
 
     def store_event(self, event_id: str) -> Event | None:
+        """An event she sees, or None after telling her why not."""
         try:
-            return self.store.event(event_id)
+            return self.session.event(event_id)
         except Exception as error:
             self.notify(self.describe_error(error), severity="error")
             return None
 
-    def apply_change(self, label: str, before: Sequence[Event], after: Sequence[Event],
-                     acks: Sequence[tuple[str, str]] = ()) -> str:
-        """Write one change (in a worker thread) and remember it for undo."""
-        self.history.apply(label, before, after)
-        if acks:
-            self.acknowledge(acks)
-        return tr("{what}: gespeichert", what=label)
-
-    def undo(self) -> str:
-        change = self.history.undo()
-        if change is None:
-            return tr("Nichts rückgängig zu machen.")
-        return tr("Rückgängig: {what}", what=change.label)
-
-    def redo(self) -> str:
-        change = self.history.redo()
-        if change is None:
-            return tr("Nichts zu wiederholen.")
-        return tr("Wiederholt: {what}", what=change.label)
-
-    def acknowledge(self, chosen: Sequence[tuple[str, str]],
-                    known: Sequence[Finding] = ()) -> str:
-        """Acknowledge findings by id, with reasons; ``known`` saves a full check."""
-        from store import Ack
-        from store.records import utc_now
-
-        findings = {f.id: f for f in known}
-        if any(fid not in findings for fid, _ in chosen):
-            findings.update((f.id, f) for f in self.checker.check(today=self.ctx.today))
-        acks = [
-            Ack(finding=fid, events=list(findings[fid].events) if fid in findings else [],
-                reason=reason, by=self.ctx.as_coach or "", at=utc_now())
-            for fid, reason in chosen
-        ]
-        self.store.add_acks(acks)
-        return tr("{n} Befund(e) quittiert.", n=len(acks))
-
     @staticmethod
     def describe_error(error: BaseException) -> str:
-        from store import StoreError
+        from .session import describe_error
 
-        from .planning.timeutil import BadInput
-
-        if isinstance(error, (StoreError, BadInput)):
-            return str(error)
-        if isinstance(error, OSError):
-            return tr("Fehler beim Zugriff auf {file}: {reason}",
-                      file=error.filename or "?", reason=error.strerror or str(error))
-        return tr("Unerwarteter Fehler: {error}", error=f"{type(error).__name__}: {error}")
+        return describe_error(error)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
@@ -11,7 +11,7 @@ from .i18n import tr
 from .keys import PLANNER, Action
 
 if TYPE_CHECKING:
-    from .screens.planner import PlannerScreen
+    from textual.screen import Screen
 
 
 class PlannerCommands(Provider):
@@ -20,13 +20,15 @@ class PlannerCommands(Provider):
     def _actions(self) -> list[Action]:
         return [a for a in PLANNER if a.palette and a.id != "thekiz.quit"]
 
-    def _planner(self) -> PlannerScreen | None:
-        from .screens.planner import PlannerScreen
-
+    def _planner(self) -> Screen[Any] | None:
+        """The planner screen (marked ``is_planner``: the palette does not import the
+        planner, which the app imports)."""
+        found: Screen[Any] | None = None
         for screen in reversed(self.app.screen_stack):
-            if isinstance(screen, PlannerScreen):
-                return screen
-        return None
+            if getattr(screen, "is_planner", False):
+                found = screen
+                break
+        return found
 
     async def _run(self, action: Action) -> None:
         screen = self._planner()

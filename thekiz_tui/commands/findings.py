@@ -26,16 +26,22 @@ if TYPE_CHECKING:
     from store import Store
 
     from ..config import Config
+    from ..session import Session
 
 
-def _findings(store: Store, args: argparse.Namespace, default_month: bool = False) -> list[Any]:
-    from ..planning.conflicts import check_store
+def _session(config: Config, *, writing: bool = False) -> Session:
+    """Her session on the store (``--as``): what she may see and acknowledge."""
+    from ..session import Session
 
+    store = open_store(config, create=False) if writing else read_store(config)
+    return Session(store, today=today())
+
+
+def _findings(session: Session, args: argparse.Namespace,
+              default_month: bool = False) -> list[Any]:
     start, end = day_window(args, default_month)
-    return list(check_store(
-        store, start=start, end=end, coach=getattr(args, "coach", None),
-        kita=getattr(args, "kita", None), today=today(),
-    ))
+    return session.findings(start=start, end=end, coach=getattr(args, "coach", None),
+                            kita=getattr(args, "kita", None))
 
 
 def _finding_when(text: str) -> str:
@@ -76,9 +82,10 @@ def _findings_table(findings: Sequence[Any], store: Store) -> str:
 def cmd_conflicts(config: Config, args: argparse.Namespace) -> int:
     from ..planning.findings import summary_exit_code
 
-    store = read_store(config)
+    session = _session(config)
+    store = session.store
     check_filters(store, args)
-    findings = _findings(store, args)
+    findings = _findings(session, args)
     if args.format == "json":
         from ..output import dumps
 
@@ -89,12 +96,9 @@ def cmd_conflicts(config: Config, args: argparse.Namespace) -> int:
 
 
 def cmd_ack(config: Config, args: argparse.Namespace) -> int:
-    from store import Ack
-    from store.records import utc_now
-
     check_text("Der Grund", args.reason)
-    store = open_store(config, create=False)
-    findings = _findings(store, argparse.Namespace(start=None, to=None))
+    session = _session(config, writing=True)
+    findings = _findings(session, argparse.Namespace(start=None, to=None))
     by_id = {f.id: f for f in findings}
     chosen: dict[str, Any] = {}
     for target in args.targets:
@@ -106,16 +110,11 @@ def cmd_ack(config: Config, args: argparse.Namespace) -> int:
             if any(e == target or e.split("/", 1)[0] == target for e in f.events)
         ]
         if not involved:
-            store.event(target)  # NotFound with a German message if it is no event either
+            session.event(target)  # NotFound with a German message if it is no event either
             bad(f"Zum Termin „{target}“ gibt es keine Befunde.")
         for f in involved:
             chosen[f.id] = f
-    acks = [
-        Ack(finding=f.id, events=list(f.events), reason=args.reason or "",
-            by=config.as_coach or "", at=utc_now())
-        for f in chosen.values()
-    ]
-    store.add_acks(acks)
+    session.add_acks([(fid, args.reason or "") for fid in chosen], list(chosen.values()))
     for f in chosen.values():
         out(f"Quittiert: {f.id} {RULE_LABELS.get(f.rule, f.rule)} – {one_line(f.message)}")
     return EXIT_OK

@@ -5,7 +5,17 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
-from .common import EXIT_OK, bad, check_filters, day_window, err, open_store, out, read_store
+from .common import (
+    EXIT_OK,
+    bad,
+    check_filters,
+    day_window,
+    err,
+    open_store,
+    out,
+    read_store,
+    today,
+)
 
 if TYPE_CHECKING:
     import argparse
@@ -14,13 +24,14 @@ if TYPE_CHECKING:
 
 
 def cmd_export(config: Config, args: argparse.Namespace) -> int:
-    from ..ical.scope import export_events, export_message, write_export
+    from ..ical.scope import export_message, write_export
+    from ..session import Session
 
-    store = read_store(config)
-    check_filters(store, args)
+    session = Session(read_store(config), today=today())
+    check_filters(session.store, args)
     start, end = day_window(args, default_month=False)
-    events, data = export_events(store, coach=args.coach, kita=args.kita, kind=args.kind,
-                                 start=start, end=end)
+    events, data = session.export(coach=args.coach, kita=args.kita, kind=args.kind,
+                                  start=start, end=end)
     if args.output == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()

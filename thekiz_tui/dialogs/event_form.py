@@ -46,7 +46,7 @@ from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 from textual.worker import Worker, WorkerState
 
-from store import KINDS, STATUSES, Coach, Event, Kita
+from store import STATUSES, Coach, Event, Kita
 
 from ..i18n import lang, tr
 from ..keys import Action
@@ -293,9 +293,14 @@ class EventForm(ModalScreen[FormResult | None]):
         series_note: str | None = None,
     ) -> None:
         super().__init__()
+        from ..session.form import FormRights
+
         self._store = store
         self._checker = checker
-        self._base = event
+        # only what she may save: a coach's new event is hers alone (a duplicate of a
+        # shared date too), so that the live check never looks at another's plan
+        self._rights = FormRights.of(store)
+        self._base = self._rights.start(event, new=new)
         self._new = new
         self._today = today
         self._series_note = series_note
@@ -357,8 +362,9 @@ class EventForm(ModalScreen[FormResult | None]):
         ev = self._base
         init = self._initial()
         language = lang()
-        kinds = [(kind_label(k, language), k) for k in KINDS]
-        if ev.kind not in KINDS:
+        offered = self._rights.kinds(ev)
+        kinds = [(kind_label(k, language), k) for k in offered]
+        if ev.kind not in offered:
             kinds.append((ev.kind, ev.kind))
         statuses = [(tr(STATUS_LABELS[s]), s) for s in STATUSES]
         if ev.status not in STATUSES:
@@ -474,8 +480,9 @@ class EventForm(ModalScreen[FormResult | None]):
     # -- loading -----------------------------------------------------------------------
 
     def _load(self) -> tuple[list[Coach], list[Kita]]:
-        """Runs in a thread: the coaches and Kitas to choose from."""
-        return self._store.coaches(), self._store.kitas()
+        """Runs in a thread: the coaches and Kitas she may choose from."""
+        coaches = self._rights.coaches(self._store.coaches(), self._base, new=self._new)
+        return coaches, self._store.kitas()
 
     def _loaded(self, coaches: list[Coach], kitas: list[Kita]) -> None:
         self._coaches = coaches

@@ -201,10 +201,14 @@ class Checker:
         those concerning one coach or one Kita; sorted by start, then severity."""
         with self._state.lock:
             found = self._check(start, end, today, coach, kita)
-        if self._guard is not None:
-            sees = self._guard.finding_filter()
-            found = [f for f in found if sees(f)]
-        return found
+        return self._as_seen(found)
+
+    def _as_seen(self, found: list[Finding], candidate: Event | None = None) -> list[Finding]:
+        """With a guarded store: the findings as its person may see them."""
+        if self._guard is None:
+            return found
+        view = self._guard.finding_view(candidate)
+        return [shown for f in found if (shown := view(f)) is not None]
 
     def _check(
         self, start: date | None, end: date | None, today: date | None, coach: str | None,
@@ -359,7 +363,8 @@ class Checker:
         its Kita's budget and cadence for the affected years and periods. It replaces
         the stored event with the same id."""
         with self._state.lock:
-            return self._check_candidate(candidate, today)
+            found = self._check_candidate(candidate, today)
+        return self._as_seen(found, candidate)
 
     def _check_candidate(self, candidate: Event, today: date | None) -> list[Finding]:
         ctx = self._context()

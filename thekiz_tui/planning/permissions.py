@@ -12,16 +12,19 @@ owner on this machine, with every right (as it always did). The rules:
 - A coach **changes** only her own events: kinds ``begleitung`` and ``sonstiges`` that she
   is a coach of, before and after the change. The coaches of an event stay as they are
   (a new event has her alone), so that she cannot hand an event to someone else or add
-  anyone to it; its Kita is one she accompanies (or stays the one it was). Every version
-  of a series counts (its per-occurrence changes too).
+  anyone to it; she names no participants (a new event has none, a changed one gains
+  none); its Kita is one she accompanies (or stays the one it was). Every version of a
+  series counts (its per-occurrence changes too).
 - Shared dates (``arbeitskreis``, ``fachtag``, ``fortbildung``, ``einrichtungsbesuch``),
   Kitas, coaches and settings are changed by a coordinator.
-- A coach acknowledges (or takes back) only findings that concern one of her events.
+- A coach acknowledges (or takes back) only findings of an event she may change: seeing
+  it is not enough (a shared date of the office she takes part in is the office's).
 
 The conflict check of a coach runs over the whole store (a Kita is double booked also by
 another coach's event at her Kita; a Kita's budget counts every visit) and shows only the
-findings that concern an event she sees, or, without events (the monthly visits), a Kita
-she accompanies. Their messages may name the other event involved.
+findings that concern an event she sees, or a Kita she accompanies (budget, monthly
+visits). Of an event she does not see, a finding tells her only that its coach or Kita is
+busy from–to (``planning.busy``).
 
 :class:`GuardedStore` enforces the rules: it is a :class:`~store.Store` with the same API
 that every reader and writer of a ``--as`` session goes through (``commands.common``
@@ -50,11 +53,12 @@ SHARED_KINDS: tuple[str, ...] = ("arbeitskreis", "fachtag", "fortbildung")
 COORDINATED_KINDS: tuple[str, ...] = (*SHARED_KINDS, "einrichtungsbesuch")
 """Kinds only a coordinator changes."""
 
-_KIND_FIELDS = ("kind", "coaches", "kita")
+_KIND_FIELDS = ("kind", "coaches", "kita", "participants")
 
 
 def _versions(event: Event) -> Iterator[dict[str, Any]]:
-    """The kind, coaches and Kita of the event and of each changed occurrence."""
+    """The kind, coaches, Kita and participants of the event and of each changed
+    occurrence."""
     base = {name: getattr(event, name) for name in _KIND_FIELDS}
     yield base
     for changes in event.overrides.values():
@@ -146,12 +150,21 @@ class Actor:
             return
         team = {me} if before is None else set(before.coaches)
         old_kitas = set() if before is None else {v["kita"] for v in _versions(before)}
+        old_participants: set[str] = set()
+        if before is not None:
+            for version in _versions(before):
+                old_participants.update(version["participants"] or ())
         for version in _versions(after):
             if set(version["coaches"]) != team:
                 raise NotPermitted(
                     f"Keine Berechtigung: {name} kann niemanden sonst in {_name(after)} "
                     "eintragen oder austragen und sich selbst nicht austragen; das kann "
                     "die Koordinationsstelle."
+                )
+            if not set(version["participants"] or ()) <= old_participants:
+                raise NotPermitted(
+                    f"Keine Berechtigung: {name} kann niemanden als Teilnehmende in "
+                    f"{_name(after)} eintragen; das kann die Koordinationsstelle."
                 )
             if version["kind"] in COORDINATED_KINDS:
                 raise not_own(after)
@@ -165,15 +178,24 @@ class Actor:
                     "Termine dort plant die Koordinationsstelle."
                 )
 
+    def may_change_event(self, event: Event) -> bool:
+        """Whether she may change (or delete) this stored event."""
+        try:
+            self.check_event_change(event, None, {})
+        except NotPermitted:
+            return False
+        return True
+
     def check_ack(self, finding_id: str, events: Iterable[str],
-                  visible: Callable[[str], bool]) -> None:
-        """A coach acknowledges only findings that concern one of her events."""
+                  changeable: Callable[[str], bool]) -> None:
+        """A coach acknowledges only findings of an event she may change (``changeable``
+        of an event id); a finding of a date she merely sees is the office's."""
         if self.everything:
             return
-        if not any(visible(e) for e in events):
+        if not any(changeable(e) for e in events):
             raise NotPermitted(
-                f"Keine Berechtigung: Der Befund „{finding_id}“ betrifft keinen Termin von "
-                f"{self._who()}."
+                f"Keine Berechtigung: Der Befund „{finding_id}“ betrifft keinen Termin, den "
+                f"{self._who()} ändern darf; ihn quittiert die Koordinationsstelle."
             )
 
 
@@ -281,36 +303,40 @@ class GuardedStore(Store):
     def _visible_ids(self) -> Callable[[str], bool]:
         """Whether the event of an id (``id`` or ``id/recurrence``) is one she sees;
         remembered for the call that asks."""
+        return self._ids_where(self.actor.sees_event)
+
+    def _changeable_ids(self) -> Callable[[str], bool]:
+        """Whether the event of an id is one she may change (see ``_visible_ids``)."""
+        who = self.actor
+        return self._ids_where(lambda e: who.sees_event(e) and who.may_change_event(e))
+
+    def _ids_where(self, test: Callable[[Event], bool]) -> Callable[[str], bool]:
         memo: dict[str, bool] = {}
 
-        def visible(event_id: str) -> bool:
+        def passes(event_id: str) -> bool:
             base = event_id.split("/", 1)[0]
             seen = memo.get(base)
             if seen is None:
                 try:
-                    seen = self.actor.sees_event(self.inner.event(base))
+                    seen = test(self.inner.event(base))
                 except NotFound:
                     seen = False
                 memo[base] = seen
             return seen
 
-        return visible
+        return passes
 
-    def finding_filter(self) -> Callable[[Finding], bool]:
-        """Which findings she sees: those of an event she sees, or, without events, of
-        a Kita she accompanies. For one check: it remembers what it looked up."""
+    def finding_view(self, candidate: Event | None = None) -> Callable[[Finding],
+                                                                      Finding | None]:
+        """Her findings (see ``planning.busy``): a finding as she may see it, or None.
+        ``candidate``: an event of hers not stored yet (the form's). For one check."""
         if self.actor.everything:
-            return lambda finding: True
-        visible = self._visible_ids()
-        kitas = {k.id for k in self.kitas()}
-        me = self.actor.id
+            return lambda finding: finding
+        from .busy import FindingView
 
-        def sees(finding: Finding) -> bool:
-            if finding.events:
-                return any(visible(e) for e in finding.events)
-            return finding.coach == me or finding.kita in kitas
-
-        return sees
+        mine = candidate if candidate is not None and self.actor.sees_event(candidate) else None
+        return FindingView(self.inner, self.actor.id, self._visible_ids(),
+                           {k.id for k in self.kitas()}, also_visible=mine)
 
     # -- writing ---------------------------------------------------------------------
 
@@ -370,9 +396,9 @@ class GuardedStore(Store):
         acks = list(acks)
         with self.inner.transaction():
             if not self.actor.everything:
-                visible = self._visible_ids()
+                changeable = self._changeable_ids()
                 for ack in acks:
-                    self.actor.check_ack(ack.finding, ack.events, visible)
+                    self.actor.check_ack(ack.finding, ack.events, changeable)
                 acks = [replace(a, by=self.actor.id or "") for a in acks]
             self.inner.add_acks(acks)
 
@@ -382,7 +408,7 @@ class GuardedStore(Store):
                 stored = {a.finding: a for a in self.inner.acks()}
                 ack = stored.get(finding_id)
                 if ack is not None:
-                    self.actor.check_ack(finding_id, ack.events, self._visible_ids())
+                    self.actor.check_ack(finding_id, ack.events, self._changeable_ids())
             self.inner.remove_ack(finding_id)
 
     def add_coach(self, coach: Coach) -> Coach:
@@ -423,11 +449,7 @@ def check_may_change(store: Store, event: Event) -> None:
 def may_change(store: Store, event: Event) -> bool:
     """Whether the person of ``store`` may change this stored event (see
     :func:`check_may_change`)."""
-    try:
-        check_may_change(store, event)
-    except NotPermitted:
-        return False
-    return True
+    return actor(store).may_change_event(event)
 
 
 def unseen_keys(store: Store) -> tuple[set[str], set[str]]:

@@ -31,8 +31,9 @@ from ..i18n import tr
 from ..keys import Action, bindings
 from ..planning.cadence import Period
 from ..planning.checklist import Item
-from ..planning.overview import KitaRow, kita_overview
+from ..planning.overview import KitaRow
 from ..planning.timeutil import MONTHS_DE, fmt_date, fmt_money
+from ..session import Session
 from ..widgets.footer import QuietFooter
 
 GROUP = "Kitas"
@@ -163,9 +164,12 @@ class KitasScreen(Screen[str | None]):
     year: var[int] = var(0, init=False)
     """The calendar year shown."""
 
-    def __init__(self, store: Store, *, today: date, year: int | None = None) -> None:
+    def __init__(self, source: Store | Session, *, today: date,
+                 year: int | None = None) -> None:
+        """``source``: her session (the planner's), or a store to open one on."""
         super().__init__()
-        self._store = store
+        self._session = source if isinstance(source, Session) else Session(
+            source, today=today)
         self._today = today
         self._rows: dict[str, KitaRow] = {}
         self._dismissed = False
@@ -221,7 +225,7 @@ class KitasScreen(Screen[str | None]):
 
     @work(thread=True, exit_on_error=False, group="kitas", exclusive=True)
     def _overview(self, year: int) -> tuple[int, list[KitaRow]]:
-        return year, kita_overview(self._store, year=year, today=self._today)
+        return year, self._session.kita_overview(year)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "kitas":

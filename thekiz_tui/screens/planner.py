@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from functools import partial
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -26,16 +26,16 @@ from textual.widgets import ContentSwitcher, Static
 from .. import keys
 from ..i18n import tr
 from ..planning.timeutil import MONTHS_DE, WEEKDAYS_DE, fmt_date
-from ..planning.window import Filters, Window, build_window
+from ..planning.window import Filters, Window
 
 if TYPE_CHECKING:
     from textual.widget import Widget
 
     from store import Event
 
-    from ..app import PlannerApp
     from ..planning.findings import Finding
     from ..planning.occurrences import Occurrence
+    from ..session import Session
     from ..widgets.side_panel import SidePanel
 
 VIEWS = ("month", "week", "agenda")
@@ -65,6 +65,22 @@ def weekday_name(day: date) -> str:
     return names[day.weekday()]
 
 
+class PlannerHost(Protocol):
+    """What the planner needs of its app (``app.PlannerApp``), which it does not import:
+    the session it reads and writes through, the store's change stamp, and the words
+    for an error."""
+
+    session: Session
+
+    def store_stamp(self) -> object: ...
+
+    def store_event(self, event_id: str) -> Event | None: ...
+
+    def describe_error(self, error: BaseException) -> str: ...
+
+    def resume_gc(self) -> None: ...
+
+
 def add_months(day: date, months: int) -> date:
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
@@ -77,6 +93,7 @@ class PlannerScreen(Screen[None]):
     """The calendar with its side panel and footer."""
 
     BINDINGS: ClassVar[list[BindingType]] = list(keys.bindings())
+    is_planner: ClassVar[bool] = True  # (how the palette finds it without importing it)
 
     # repaint=False: the views, the top bar and the panel repaint what changed; a
     # repaint of the screen itself would send the whole terminal again after every key
@@ -135,8 +152,12 @@ class PlannerScreen(Screen[None]):
         self._panel_chosen = False  # the user showed or hid the panel: width no longer decides
 
     @property
-    def planner(self) -> PlannerApp:
-        return self.app  # type: ignore[return-value]
+    def planner(self) -> PlannerHost:
+        return cast("PlannerHost", self.app)
+
+    @property
+    def session(self) -> Session:
+        return self.planner.session
 
     # -- layout ------------------------------------------------------------------------
 
@@ -166,9 +187,7 @@ class PlannerScreen(Screen[None]):
         if self._rest_mounting:
             return
         self._rest_mounting = True
-        from ..app import resume_gc
-
-        resume_gc()
+        self.planner.resume_gc()
         from ..widgets.agenda import AgendaView
         from ..widgets.footer import QuietFooter
         from ..widgets.side_panel import SidePanel
@@ -234,10 +253,7 @@ class PlannerScreen(Screen[None]):
         app = self.planner
         stamp = app.store_stamp()
         try:
-            window = build_window(
-                app.store, app.checker, key[0], key[1], today=app.ctx.today,
-                filters=key[2], complete=complete,
-            )
+            window = app.session.window(key[0], key[1], filters=key[2], complete=complete)
         except Exception as error:  # shown to the user, never a traceback
             self.post_message(self.Failed(app.describe_error(error)))
             return
@@ -306,11 +322,11 @@ class PlannerScreen(Screen[None]):
         self._show_topbar(window)
 
     def _show_topbar(self, window: Window) -> None:
-        ctx = self.planner.ctx
+        me = self.session.as_coach
         parts = [f"[b]thekiz[/b]  {weekday_name(self.day)} {fmt_date(self.day)}",
                  tr(VIEW_NAMES[self.view])]
-        if ctx.as_coach and ctx.as_coach in window.coaches:
-            parts.append(tr("als {name}", name=window.coaches[ctx.as_coach].name))
+        if me and me in window.coaches:
+            parts.append(tr("als {name}", name=window.coaches[me].name))
         shown = []
         f = self.filters
         if f.coach and f.coach in window.coaches:
@@ -331,9 +347,7 @@ class PlannerScreen(Screen[None]):
         panel = self._panel()
         if panel is not None and self._people_shown is not window.coaches:
             self._people_shown = window.coaches
-            from ..planning.permissions import actor
-
-            who = actor(self.planner.store)  # a coach filters by herself only
+            who = self.session.actor  # a coach filters by herself only
             coaches = sorted((c.name, c.id) for c in window.coaches.values()
                              if who.may_view_coach(c.id))
             kitas = sorted((k.name, k.id) for k in window.kitas.values())
@@ -418,7 +432,7 @@ class PlannerScreen(Screen[None]):
 
     def action_today(self) -> None:
         self.selected = None
-        self.day = self.planner.ctx.today
+        self.day = self.session.today
 
     def action_goto(self) -> None:
         from ..dialogs.common import DateDialog
@@ -428,7 +442,7 @@ class PlannerScreen(Screen[None]):
                 self.selected = None
                 self.day = day
 
-        self.app.push_screen(DateDialog(self.day, today=self.planner.ctx.today), chosen)
+        self.app.push_screen(DateDialog(self.day, today=self.session.today), chosen)
 
     def action_cycle_event(self, step: int) -> None:
         if self.window is None:
@@ -514,7 +528,7 @@ class PlannerScreen(Screen[None]):
         tz = self.window.tz if self.window else DEFAULT_TZ
         start = localize(datetime.combine(self.day, time(9, 0)), tz)
         end = localize(datetime.combine(self.day, time(10, 30)), tz)
-        coach = self.filters.coach or self.planner.ctx.as_coach
+        coach = self.filters.coach or self.session.as_coach
         return Event(
             id=new_id("ev"), kind="begleitung", start=to_stored(start), end=to_stored(end),
             tz=tz, coaches=[coach] if coach else [], kita=self.filters.kita,
@@ -559,7 +573,7 @@ class PlannerScreen(Screen[None]):
         """``base``: the stored version the change replaces (default: ``event``)."""
         from ..dialogs.event_form import EventForm, FormResult
 
-        app = self.planner
+        session = self.session
         stored = event if base is None else base
         note = tr("Termin einer Serie") if master is not None else None
 
@@ -578,7 +592,7 @@ class PlannerScreen(Screen[None]):
                 self._series_change(master, occ, result.event, result.acks)
 
         self.app.push_screen(
-            EventForm(app.store, app.checker, event, new=new, today=app.ctx.today,
+            EventForm(session.store, session.checker, event, new=new, today=session.today,
                       series_note=note),
             done,
         )
@@ -693,15 +707,7 @@ class PlannerScreen(Screen[None]):
 
     def _why_not(self, event: Event) -> str | None:
         """Why she may not change the event (``--as``); None if she may."""
-        from store.errors import NotPermitted
-
-        from ..planning.permissions import check_may_change
-
-        try:
-            check_may_change(self.planner.store, event)
-        except NotPermitted as error:
-            return str(error)
-        return None
+        return self.session.why_not_change(event)
 
     def _may_change(self, event: Event) -> bool:
         """Whether she may change the event (``--as``); if not, she is told why."""
@@ -727,7 +733,8 @@ class PlannerScreen(Screen[None]):
     def _save(self, label: str, before: list[Event], after: list[Event],
               acks: tuple[tuple[str, str], ...], *, select: str | None,
               day: date | None = None, mine: Event | None = None) -> None:
-        self._write(lambda: self.planner.apply_change(label, before, after, acks),
+        session = self.session
+        self._write(lambda: session.apply_change(label, before, after, acks),
                     label, select=select, day=day, mine=mine)
 
     @property
@@ -790,7 +797,7 @@ class PlannerScreen(Screen[None]):
         self.notify(message.text, severity="error", timeout=8)
         self.store_changed(self.planner.store_stamp())
         try:
-            current: Event | None = self.planner.store.event(message.event_id)
+            current: Event | None = self.session.event(message.event_id)
         except NotFound:
             current = None
         mine = message.mine
@@ -816,10 +823,10 @@ class PlannerScreen(Screen[None]):
         )
 
     def action_undo(self) -> None:
-        self._write(self.planner.undo, tr("Rückgängig"), select=None, day=None)
+        self._write(self.session.undo, tr("Rückgängig"), select=None, day=None)
 
     def action_redo(self) -> None:
-        self._write(self.planner.redo, tr("Wiederholen"), select=None, day=None)
+        self._write(self.session.redo, tr("Wiederholen"), select=None, day=None)
 
     # -- findings ----------------------------------------------------------------------
 
@@ -833,7 +840,8 @@ class PlannerScreen(Screen[None]):
         def reason_given(reason: str | None) -> None:
             if reason is None:
                 return
-            self._write(lambda: self.planner.acknowledge([(finding.id, reason)], [finding]),
+            session = self.session
+            self._write(lambda: session.acknowledge([(finding.id, reason)], [finding]),
                         tr("Quittieren"), select=None, day=None)
 
         from ..planning.labels import RULE_LABELS
@@ -871,16 +879,16 @@ class PlannerScreen(Screen[None]):
                 self.view = "agenda"
                 self._request()
 
-        app = self.planner
-        self.app.push_screen(KitasScreen(app.store, today=app.ctx.today, year=self.day.year),
+        session = self.session
+        self.app.push_screen(KitasScreen(session, today=session.today, year=self.day.year),
                              chosen)
 
     def action_report(self) -> None:
         from .report import ReportScreen
 
-        app = self.planner
-        coach = self.filters.coach or app.ctx.as_coach
-        self.app.push_screen(ReportScreen(app.store, today=app.ctx.today, coach=coach,
+        session = self.session
+        coach = self.filters.coach or session.as_coach
+        self.app.push_screen(ReportScreen(session.store, today=session.today, coach=coach,
                                           year=self.day.year, month=self.day.month))
 
     def action_export(self) -> None:
@@ -893,7 +901,7 @@ class PlannerScreen(Screen[None]):
                            "Server. Ihren Kalender holen Sie auf Ihrem Rechner mit: "
                            "ssh … export > meine-termine.ics"), severity="warning", timeout=10)
             return
-        app = self.planner
+        session = self.session
         start, end = month_range(self.day.year, self.day.month)
 
         def done(text: str | None) -> None:
@@ -901,7 +909,7 @@ class PlannerScreen(Screen[None]):
                 self.notify(text, timeout=6)
 
         self.app.push_screen(
-            ExportDialog(app.store, today=app.ctx.today, coach=self.filters.coach,
+            ExportDialog(session.store, today=session.today, coach=self.filters.coach,
                          kita=self.filters.kita, kind=self.filters.kind, start=start,
                          end=end),
             done,
@@ -916,14 +924,14 @@ class PlannerScreen(Screen[None]):
                            "Termine aus .ics-Dateien importiert die Koordinationsstelle."),
                         severity="warning", timeout=10)
             return
-        app = self.planner
+        session = self.session
 
         def done(text: str | None) -> None:
             if text:
                 self.notify(text, timeout=6)
-                self.store_changed(app.store_stamp())
+                self.store_changed(self.planner.store_stamp())
 
-        self.app.push_screen(ImportDialog(app.store, today=app.ctx.today), done)
+        self.app.push_screen(ImportDialog(session.store, today=session.today), done)
 
     def action_help(self) -> None:
         from .help import HelpScreen
