@@ -66,7 +66,7 @@ def demo_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("THEKIZ_DB", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.setenv("THEKIZ_CONFIG", os.devnull)
-    monkeypatch.setattr("thekiz_tui.screens.kitas.kita_overview",
+    monkeypatch.setattr("thekiz_tui.planning.overview.kita_overview",  # (the session asks it)
                         partial(kita_overview, now=NOW))
     path = tmp_path / "plan.json"
     write_demo(Store.open(path), today=TODAY, seed=0)
