@@ -441,3 +441,25 @@ def test_a_stored_id_stays_the_key_and_is_shown_inert(evil_db: Path) -> None:
                            "--to", "30.11.2026"], env=_env(), capture_output=True, timeout=120)
     assert done.returncode == 0 and f"e{REPLACEMENT}[2Jx".encode() in done.stdout
     _assert_inert(done.stdout, "thekiz list")
+
+
+# -- notifications -----------------------------------------------------------------------
+
+
+async def test_a_notification_shows_what_it_quotes_inert(evil_db: Path) -> None:
+    """Errors are told in notifications, and an error may quote what someone typed or
+    stored: the app's ``notify`` (which every screen and widget calls) shows it inert."""
+    from thekiz_tui.app import PlannerApp, PlannerContext
+
+    app = PlannerApp(PlannerContext(db=evil_db, today=date(2026, 11, 10)))
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        app.notify("Kita „Ab\x1b]52;c;ZXZpbA==\x07cd“ fehlt.", title="Xy\x1b[2Jz")
+        shown = ""
+        for _ in range(100):  # (until the toast is painted: a few refreshes)
+            await pilot.pause()
+            shown = app.export_screenshot()
+            if "fehlt" in shown:
+                break
+        assert "fehlt" in shown
+        assert "\x1b" not in shown and "\x07" not in shown
+        assert REPLACEMENT in shown and "52;c;ZXZpbA==" in shown  # (the SVG splits it)

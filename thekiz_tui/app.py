@@ -178,6 +178,15 @@ class PlannerApp(KeysInOrderApp[None]):
             self.notify(self.describe_error(error), severity="error")
             return None
 
+    def notify(self, message: str, *, title: str = "", severity: Any = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every notification (screens and widgets call the app's) shows its text inert:
+        an error may quote what someone typed or stored (``store.text``)."""
+        from store.text import neutral
+
+        super().notify(neutral(str(message), lines=True), title=neutral(title),
+                       severity=severity, timeout=timeout, markup=markup)
+
     @staticmethod
     def describe_error(error: BaseException) -> str:
         from .session import describe_error

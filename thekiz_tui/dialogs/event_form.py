@@ -889,6 +889,12 @@ class EventForm(ModalScreen[FormResult | None]):
             del self._acks[finding.id]
         else:
             reason_field = self.query_one("#ack-reason", Input)
+            from store.text import text_problem
+
+            problem = text_problem(tr("Der Grund"), reason_field.value)
+            if problem is not None:
+                self.notify(problem, severity="error")
+                return
             self._acks[finding.id] = reason_field.value.strip()
             reason_field.value = ""
         self._shown_findings = None

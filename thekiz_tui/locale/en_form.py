@@ -125,4 +125,5 @@ EN: dict[str, str] = {
         "{day} is not the last {weekday} of the month.",
     "Bitte eine Regel angeben (z. B. FREQ=WEEKLY;BYDAY=MO).":
         "Please give a rule (e.g. FREQ=WEEKLY;BYDAY=MO).",
+    "Der Grund": "The reason",
 }

@@ -887,7 +887,10 @@ class PlannerScreen(Screen[None]):
         from .report import ReportScreen
 
         session = self.session
-        coach = self.filters.coach or session.as_coach
+        # (the office's report is the team's unless she filters by a coach; a coach's is
+        # always her own)
+        own = None if session.actor.everything else session.as_coach
+        coach = self.filters.coach or own
         self.app.push_screen(ReportScreen(session.store, today=session.today, coach=coach,
                                           year=self.day.year, month=self.day.month))
 
