@@ -225,18 +225,6 @@ def default_coach(store: Store) -> str | None:
     return None if who.everything else who.id
 
 
-def report_source(store: Store, coach: str | None) -> tuple[Store, str | None]:
-    """The store and coach a month report reads. A coach's report lists her own visits;
-    its Kita hours, budgets and checklists count every event of those Kitas (as the
-    conflict check does), so it reads the whole store."""
-    if not isinstance(store, GuardedStore) or store.actor.everything:
-        return store, coach
-    coach = coach or store.actor.id
-    assert coach is not None
-    store.actor.check_view_of(coach)
-    return store.inner, coach
-
-
 class GuardedStore(Store):
     """A store as one actor sees it: the same API as :class:`~store.Store`, over the
     same files, caches and lock (``inner``). Reads show what the actor may see; writes
