@@ -284,6 +284,8 @@ def _log_crash(coach: str) -> str:
 
     import platformdirs
 
+    from store.text import neutral
+
     path = Path(platformdirs.user_log_dir("thekiz")) / "session-errors.log"
     try:
         # The traceback holds the store's data: for the thekiz account alone.
@@ -294,8 +296,11 @@ def _log_crash(coach: str) -> str:
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o600)
         with os.fdopen(fd, "a", encoding="utf-8") as log:
             os.fchmod(fd, 0o600)
-            log.write(f"--- {datetime.now().astimezone():%Y-%m-%d %H:%M:%S %z} {coach}\n")
-            log.write(traceback.format_exc())
+            # (neutral: a traceback quotes stored text, and the admin reads this in a
+            # terminal)
+            log.write(f"--- {datetime.now().astimezone():%Y-%m-%d %H:%M:%S %z} "
+                      f"{neutral(coach)}\n")
+            log.write(neutral(traceback.format_exc(), lines=True))
     except OSError:
         return "nicht im Protokoll (es ließ sich nicht schreiben)"
     return "im Protokoll auf dem Server"
