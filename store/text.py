@@ -60,26 +60,35 @@ def neutral_any(value: _T) -> _T:
 
 
 UNSAFE_TEMPLATE = (
-    "{label} enthält {char}; solche Zeichen steuern Terminals und werden nicht gespeichert."
+    "{label} enthält {char}{code}; solche Zeichen steuern Terminals und werden nicht "
+    "gespeichert."
 )
-"""The reason :func:`text_problem` gives; ``char`` is :func:`char_words` of the character
-(for callers that keep a template with its values, as the event form's problems do)."""
+"""The reason :func:`text_problem` gives; ``char`` and ``code`` are :func:`char_parts`
+of the character (for callers that keep a template with its values and translate them,
+as the event form's problems do)."""
+
+
+def char_parts(char: str) -> tuple[str, str]:
+    """The German words for a refused character, and its code as the reason shows it
+    (`` (U+202E)``; empty where the words say it all)."""
+    code = f" (U+{ord(char):04X})"
+    if char == "\x1b":
+        return "ein Escape-Zeichen", " (ESC)"
+    if "\u202a" <= char <= "\u202e" or "\u2066" <= char <= "\u2069":
+        return "ein Richtungssteuerzeichen", code
+    if "\ud800" <= char <= "\udfff":
+        return "Bytes, die kein UTF-8 sind", ""
+    if char == "\n":
+        return "einen Zeilenumbruch", ""
+    if char == "\t":
+        return "einen Tabulator", ""
+    return "ein Steuerzeichen", code
 
 
 def char_words(char: str) -> str:
     """The German words for a refused character, as the reason names it."""
-    code = ord(char)
-    if char == "\x1b":
-        return "ein Escape-Zeichen (ESC)"
-    if "\u202a" <= char <= "\u202e" or "\u2066" <= char <= "\u2069":
-        return f"ein Richtungssteuerzeichen (U+{code:04X})"
-    if "\ud800" <= char <= "\udfff":
-        return "Bytes, die kein UTF-8 sind"
-    if char == "\n":
-        return "einen Zeilenumbruch"
-    if char == "\t":
-        return "einen Tabulator"
-    return f"ein Steuerzeichen (U+{code:04X})"
+    words, code = char_parts(char)
+    return words + code
 
 
 def unsafe_char(text: str, *, lines: bool = False, word: bool = False) -> str | None:
@@ -106,7 +115,8 @@ def text_problem(
     char = unsafe_char(text, lines=lines, word=word)
     if char is None:
         return None
-    return UNSAFE_TEMPLATE.format(label=label, char=char_words(char))
+    words, code = char_parts(char)
+    return UNSAFE_TEMPLATE.format(label=label, char=words, code=code)
 
 
 def removed_count(texts: Iterable[str], *, lines: bool = False) -> int:

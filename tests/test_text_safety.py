@@ -463,3 +463,24 @@ async def test_a_notification_shows_what_it_quotes_inert(evil_db: Path) -> None:
         assert "fehlt" in shown
         assert "\x1b" not in shown and "\x07" not in shown
         assert REPLACEMENT in shown and "52;c;ZXZpbA==" in shown  # (the SVG splits it)
+
+
+def test_the_forms_reason_is_english_in_english() -> None:
+    """--lang en: the reason the form shows is English from end to end."""
+    from thekiz_tui.dialogs.event_form import _problem_text
+    from thekiz_tui.i18n import set_lang
+    from thekiz_tui.planning.validate import text_problems
+
+    event = Event(id="ev-x", kind="sonstiges", start="2026-11-12T13:00:00+01:00",
+                  end="2026-11-12T14:00:00+01:00", title="a\u202eb", coaches=["c-anna"])
+    (problem,) = text_problems(event)
+    assert problem.message == (
+        "Der Titel enthält ein Richtungssteuerzeichen (U+202E); solche Zeichen steuern "
+        "Terminals und werden nicht gespeichert.")
+    set_lang("en")
+    try:
+        assert _problem_text(problem) == (
+            "The title contains a bidi control character (U+202E); such characters control "
+            "terminals and are not saved.")
+    finally:
+        set_lang("de")

@@ -147,8 +147,15 @@ def _set_note(widget: Static, old: str, text: str) -> None:
     widget.set_class(bool(text), "-shown")
 
 
+_OUR_WORDS = frozenset({"label", "char"})
+"""The values of a problem that are thekiz's words (store.text's reason), not typed text."""
+
+
 def _problem_text(problem: Problem) -> str:
-    return tr(problem.template, **problem.kwargs)
+    # (the words a problem puts in, a field's label or a kind of character, are ours and
+    # translated too; what was typed stays as typed)
+    values = {k: tr(v) if k in _OUR_WORDS else v for k, v in problem.kwargs.items()}
+    return tr(problem.template, **values)
 
 
 def _finding_prompt(finding: Finding, acked: str | None) -> Content:

@@ -126,4 +126,18 @@ EN: dict[str, str] = {
     "Bitte eine Regel angeben (z. B. FREQ=WEEKLY;BYDAY=MO).":
         "Please give a rule (e.g. FREQ=WEEKLY;BYDAY=MO).",
     "Der Grund": "The reason",
+    # characters that control a terminal (store.text)
+    "{label} enthält {char}{code}; solche Zeichen steuern Terminals und werden nicht "
+    "gespeichert.": "{label} contains {char}{code}; such characters control terminals and "
+    "are not saved.",
+    "Die ID": "The id",
+    "Der Titel": "The title",
+    "Der Ort": "The location",
+    "Die Notiz": "The note",
+    "ein Escape-Zeichen": "an escape character",
+    "ein Richtungssteuerzeichen": "a bidi control character",
+    "Bytes, die kein UTF-8 sind": "bytes that are not UTF-8",
+    "einen Zeilenumbruch": "a line break",
+    "einen Tabulator": "a tab",
+    "ein Steuerzeichen": "a control character",
 }

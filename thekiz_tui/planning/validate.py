@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from store import FORTBILDUNG_SUBTYPES, KINDS, STATUSES, Event, Kita
-from store.text import UNSAFE_TEMPLATE, char_words, neutral, unsafe_char
+from store.text import UNSAFE_TEMPLATE, char_parts, neutral, unsafe_char
 
 from .occurrences import RULE_COUNT, RULE_NEVER, RULE_TOO_OFTEN, rule_refusal, validate_rrule
 from .recurrence import REPEATS, Repeat, build_rrule, is_last_weekday, weekday_name
@@ -132,7 +132,8 @@ def text_problems(event: Event) -> list[Problem]:
             continue
         char = unsafe_char(value, lines=lines, word=name == "id")
         if char is not None:
-            out.append(_problem(name, UNSAFE_TEMPLATE, label=label, char=char_words(char)))
+            words, code = char_parts(char)
+            out.append(_problem(name, UNSAFE_TEMPLATE, label=label, char=words, code=code))
     return out
 
 
