@@ -193,3 +193,25 @@ def test_money_of_a_kita_she_does_not_accompany_stays_hidden(team: Path) -> None
     assert [f.kita for f in budget] == ["wiese"]
     assert budget[0].events == ("ev-anna",)  # her visit; not Bert's there
     assert "Bergblick" not in repr(found) and "Bert privat" not in repr(found)
+
+
+def test_her_findings_name_the_kita_of_her_substitute_visit_busy_and_by_name(
+    team: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The office plans a substitute visit for Anna at Bert's Kita, at the time of Bert's
+    own visit there: Anna's findings say that Kita Bergblick is busy, by its name (the
+    Kita of her own visit), and nothing of Bert's visit."""
+    store = Store.open(team)
+    store.add_event(Event(
+        id="ev-bert-visit", kind="begleitung", title="Vertraulich Teamkrise", coaches=["bert"],
+        kita="berg", start="2026-11-24T09:00:00+01:00", end="2026-11-24T11:00:00+01:00"))
+    store.add_event(Event(
+        id="ev-anna-subst", kind="begleitung", title="Vertretung", coaches=["anna"],
+        kita="berg", start="2026-11-24T10:00:00+01:00", end="2026-11-24T12:00:00+01:00"))
+    _, table, _ = cli(team, capsys, "--as", "anna", "conflicts", "--from", "24.11.2026",
+                      "--to", "24.11.2026")
+    lines = [line for line in table.splitlines() if "doppelt belegt" in line]
+    assert len(lines) == 1, table
+    assert "Kita Bergblick" in lines[0].split("Kita Bergblick ist am")[0]  # its column
+    assert "Kita Bergblick ist am 24.11.2026 von 09:00 bis 11:00 belegt." in lines[0]
+    assert "Teamkrise" not in table and "ev-bert-visit" not in table

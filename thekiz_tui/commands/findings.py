@@ -63,7 +63,10 @@ def _findings_table(findings: Sequence[Any], store: Store) -> str:
         return "Keine Befunde."
     from ..planning.findings import SEVERITY_DE
 
-    kitas = {k.id: k.name for k in store.kitas()}
+    # A finding she is shown names a Kita she accompanies or one of her own visits (the
+    # session decided that): its name, not its id, even where she does not accompany it.
+    everyone = getattr(store, "inner", store)
+    kitas = {k.id: k.name for k in everyone.kitas()}
     coaches = {c.id: c.name for c in store.coaches()}
     rows = []
     for f in findings:
