@@ -482,8 +482,8 @@ class ImportDialog(Dialog[str | None]):
         if plan.refused:
             text += " " + tr("Übersprungen: {n} (Termine, die Sie nicht ändern können).",
                              n=len(plan.refused))
-        if plan.removed_line():
-            text += " " + plan.removed_line()
+        for note in plan.notes():
+            text += " " + note
         return text
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -580,6 +580,5 @@ def preview_lines(plan: ImportPlan, limit: int = PREVIEW_LIMIT) -> list[str]:
         lines.extend(f"  {describe(event)}{why}" for event in group.events[:limit])
         if len(group.events) > limit:
             lines.append("  " + tr("... und {n} weitere", n=len(group.events) - limit))
-    if plan.removed_line():
-        lines.append(plan.removed_line())
+    lines.extend(plan.notes())
     return lines

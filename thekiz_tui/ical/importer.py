@@ -31,6 +31,13 @@ Rules, in short:
   series); a cancelled one from a foreign file becomes an ``EXDATE``. ``RANGE`` is ignored.
   A ``RECURRENCE-ID`` component without its series in the file is imported as an event
   of its own with the UID ``<UID>/<recurrence id>``.
+- Lenient where real clients are, each case counted in :data:`LENIENT` and listed in
+  the summary: an empty ``RRULE:`` (ignored), lines after ``END:VCALENDAR`` (ignored),
+  DTEND with DURATION (DTEND wins), a date-time in a ``VALUE=DATE`` property (its
+  date), a continuation line without its leading space where the line cannot be a
+  property, a second RRULE (left out: thekiz keeps one rule per event). An escaped
+  ``TZID`` in a VTIMEZONE (Outlook) matches its unescaped use as a parameter, and
+  parameter values may hold backslash escapes such as an escaped semicolon (iPhone).
 - ``RDATE`` cannot be kept and is refused. ``VALARM``, ``VTODO``, ``VJOURNAL``,
   ``VFREEBUSY`` and ``X-`` components are skipped.
 - Status: ``CANCELLED`` → abgesagt, ``CONFIRMED`` → bestaetigt, anything else → geplant
@@ -70,7 +77,33 @@ class IcalError(BadInput):
 Prop = tuple[str, dict[str, str], str, int]  # name, parameters, value, line number
 
 _NAME = re.compile(r"[A-Za-z0-9-]+")
-_PVAL = re.compile(r'[^";:,]*')
+# a backslash escape (``\;``, ``\,``, ``\\``, ``\n``) inside a parameter value, as
+# iPhone exports write in X-APPLE-STRUCTURED-LOCATION, does not end the value
+_PVAL = re.compile(r'(?:\\[;,\\nN]|[^";:,])*')
+_PROPERTY_START = re.compile(r"[A-Za-z0-9-]+[;:]")
+
+LENIENT = {
+    "empty_rrule": "leere RRULE-Zeile ignoriert",
+    "after_end": "Zeile nach END:VCALENDAR ignoriert",
+    "dtend_duration": "DTEND und DURATION zugleich – DTEND gilt",
+    "date_time": "Uhrzeit in einem Datumswert (VALUE=DATE) – nur das Datum gilt",
+    "continuation": "Fortsetzungszeile ohne führendes Leerzeichen an die vorige Zeile angefügt",
+    "second_rrule": "zweite Wiederholungsregel (RRULE) eines Termins weggelassen – "
+                    "nur die erste gilt",
+}
+"""Where the reader is lenient, as German text for the import's summary."""
+
+Notes = dict[str, int]
+
+
+def _note(notes: Notes, key: str) -> None:
+    notes[key] = notes.get(key, 0) + 1
+
+
+def lenient_lines(notes: Notes) -> list[str]:
+    """One German line per leniency the import used, with how often."""
+    return [f"Nachsichtig gelesen ({count}×): {LENIENT[key]}."
+            for key, count in notes.items() if count]
 
 
 @dataclass(slots=True)
@@ -117,8 +150,12 @@ def _decode(data: bytes) -> str:
         ) from None
 
 
-def _logical_lines(text: str) -> list[tuple[int, str]]:
-    """Unfolded lines with the number of their first physical line."""
+def _logical_lines(text: str, notes: Notes | None = None) -> list[tuple[int, str]]:
+    """Unfolded lines with the number of their first physical line.
+
+    A line that cannot start a property (no name followed by ``:`` or ``;``) is the
+    continuation of the previous one whose leading space a client forgot, unless the
+    previous one is a BEGIN or END line."""
     physical = text.split("\r") if "\n" not in text and "\r" in text else text.split("\n")
     out: list[tuple[int, str]] = []
     for number, raw in enumerate(physical, 1):
@@ -132,6 +169,12 @@ def _logical_lines(text: str) -> list[tuple[int, str]]:
                 )
             prev_number, prev = out[-1]
             out[-1] = (prev_number, prev + line[1:])
+        elif (out and _PROPERTY_START.match(line) is None
+              and not out[-1][1][:6].upper().startswith(("BEGIN:", "END:"))):
+            prev_number, prev = out[-1]
+            out[-1] = (prev_number, prev + line)
+            if notes is not None:
+                _note(notes, "continuation")
         else:
             out.append((number, line))
     return out
@@ -186,7 +229,7 @@ def _split(line: str, number: int) -> tuple[str, dict[str, str], str]:
     return name, params, line[pos + 1 :]
 
 
-def _tree(lines: list[tuple[int, str]]) -> list[_Component]:
+def _tree(lines: list[tuple[int, str]], notes: Notes | None = None) -> list[_Component]:
     if not lines:
         raise IcalError("Die Datei ist leer – keine iCalendar-Datei.")
     first_number, first = lines[0]
@@ -200,6 +243,10 @@ def _tree(lines: list[tuple[int, str]]) -> list[_Component]:
     calendars: list[_Component] = []
     count = 0
     for index, (number, line) in enumerate(lines):
+        if not stack and calendars and line.strip().upper() != "BEGIN:VCALENDAR":
+            if notes is not None:
+                _note(notes, "after_end")
+            continue
         name, params, value = _split(line, number)
         if name == "BEGIN":
             count += 1
@@ -283,8 +330,10 @@ class _Context:
 
     def __init__(self, calendar: _Component, lines: list[tuple[int, str]]) -> None:
         self.lines = lines
+        # Outlook writes ``TZID:Kuala Lumpur\, Singapore`` and refers to it unescaped
         self.vtimezones = {
-            (c.value("TZID") or "").strip(): c for c in calendar.children if c.name == "VTIMEZONE"
+            _text(c.value("TZID") or "").strip(): c
+            for c in calendar.children if c.name == "VTIMEZONE"
         }
         self.zones: dict[str, tuple[tzinfo, str]] = {}
         self.walker: Any = None
@@ -310,7 +359,7 @@ class _Context:
         if found is not None:
             result = (zone(found), found)
         else:
-            comp = self.vtimezones.get(tzid)
+            comp = self.vtimezones.get(_text(tzid).strip())
             if comp is None:
                 raise IcalError(
                     f"{where or 'Datei'}: unbekannte Zeitzone „{tzid}“ ohne VTIMEZONE-Definition."
@@ -367,7 +416,7 @@ class _When:
 
 # -- events ----------------------------------------------------------------------------
 
-SINGLE = ("UID", "DTSTART", "DTEND", "DURATION", "RECURRENCE-ID", "RRULE")
+SINGLE = ("UID", "DTSTART", "DTEND", "DURATION", "RECURRENCE-ID")
 
 
 class _Reader:
@@ -378,6 +427,7 @@ class _Reader:
         self.source = source
         self.removed_chars = 0  # characters that would control a terminal, removed
         self.removed_entries = 0  # entries that had such characters
+        self.notes: Notes = {}  # leniencies used (LENIENT keys)
 
     # errors
 
@@ -399,8 +449,9 @@ class _Reader:
         name, params, value, line = prop
         value = value.strip()
         if params.get("VALUE", "").upper() == "DATE" or _D.fullmatch(value):
-            if len(value) == 15 and value.endswith("T000000"):
+            if _DT.fullmatch(value):
                 value = value[:8]
+                _note(self.notes, "date_time")
             match = _D.fullmatch(value)
             if match is None:
                 raise self.fail(comp, f"{name} „{value}“ ist kein Datum (JJJJMMTT).", line)
@@ -468,7 +519,15 @@ class _Reader:
         start = self.when(comp, start_prop)
         thekiz = comp.get("X-THEKIZ-KIND") is not None
         xtz = comp.value("X-THEKIZ-TZ") if thekiz else None
-        rrule_prop = comp.get("RRULE")
+        rrules = []
+        for prop in comp.all("RRULE"):
+            if prop[2].strip().removeprefix("RRULE:").strip(";").strip():
+                rrules.append(prop)
+            else:
+                _note(self.notes, "empty_rrule")
+        if len(rrules) > 1:
+            _note(self.notes, "second_rrule")
+        rrule_prop = rrules[0] if rrules else None
         all_day = start.day is not None
 
         # the zone to keep
@@ -482,7 +541,8 @@ class _Reader:
         end_prop = comp.get("DTEND")
         dur_prop = comp.get("DURATION")
         if end_prop is not None and dur_prop is not None:
-            raise self.fail(comp, "DTEND und DURATION zugleich sind nicht erlaubt.", dur_prop[3])
+            dur_prop = None
+            _note(self.notes, "dtend_duration")
         if all_day:
             assert start.day is not None
             first = start.day
@@ -722,8 +782,9 @@ class ParsedEvents(list[Event]):
     thekiz_uids: set[str]
 
     def __init__(self, events: Iterable[Event] = (), thekiz_uids: set[str] | None = None,
-                 removed: tuple[int, int] = (0, 0)):
+                 removed: tuple[int, int] = (0, 0), lenient: Notes | None = None):
         super().__init__(events)
+        self.lenient: Notes = dict(lenient or {})  # leniencies used (LENIENT keys)
         self.thekiz_uids = set(thekiz_uids or ())
         self.removed = removed  # (characters, entries) removed by neutralising
 
@@ -740,8 +801,9 @@ def parse_calendar(
         raise IcalError(f"Unbekannte Art „{kind}“ (erlaubt: {', '.join(KINDS)}).")
     if not isinstance(data, bytes | bytearray | memoryview):
         raise IcalError("Die Datei muss als Bytes gelesen werden.")
-    lines = _logical_lines(_decode(bytes(data)))
-    calendars = _tree(lines)
+    notes: Notes = {}
+    lines = _logical_lines(_decode(bytes(data)), notes)
+    calendars = _tree(lines, notes)
     readers: list[_Reader] = []
     masters: dict[str, tuple[Event, bool, int]] = {}
     instances: list[tuple[Event, bool, _When, _Component, _Reader]] = []
@@ -793,6 +855,10 @@ def parse_calendar(
         {uid for uid, (_e, thekiz, _l) in masters.items() if thekiz},
         (sum(r.removed_chars for r in readers), sum(r.removed_entries for r in readers)),
     )
+    for reader in readers:
+        for key, count in reader.notes.items():
+            notes[key] = notes.get(key, 0) + count
+    out.lenient = {key: notes[key] for key in LENIENT if notes.get(key)}
     return out
 
 
@@ -819,6 +885,8 @@ class ImportPlan:
     removed: tuple[int, int] = (0, 0)
     """Characters that would control a terminal, removed from the file's texts, and in
     how many entries (``ParsedEvents.removed``)."""
+    lenient: Notes = field(default_factory=dict)
+    """Where the file was read leniently (``ParsedEvents.lenient``)."""
 
     @property
     def writes(self) -> list[Event]:
@@ -829,8 +897,12 @@ class ImportPlan:
             f"{len(self.new)} neu, {len(self.changed)} geändert, "
             f"{len(self.unchanged)} unverändert"
         )
-        note = self.removed_line()
-        return f"{line}\n{note}" if note else line
+        return "\n".join([line, *self.notes()])
+
+    def notes(self) -> list[str]:
+        """The German lines about what the import removed or read leniently."""
+        removed = self.removed_line()
+        return ([removed] if removed else []) + lenient_lines(self.lenient)
 
     def removed_line(self) -> str:
         """The German line that says what the import removed from the file's texts, or
@@ -875,7 +947,8 @@ def plan_import(
     thekiz_uids: set[str] | None = getattr(parsed, "thekiz_uids", None)
     by_uid = {e.uid or f"{e.id}@thekiz": e for e in existing}
     used_ids = {e.id for e in existing} | set(hidden_ids)
-    plan = ImportPlan(removed=getattr(parsed, "removed", (0, 0)))
+    plan = ImportPlan(removed=getattr(parsed, "removed", (0, 0)),
+                      lenient=dict(getattr(parsed, "lenient", {})))
     for event in parsed:
         if event.uid in hidden_uids:
             plan.refused.append(event)

@@ -231,8 +231,7 @@ def plan_lines(plan: ImportPlan, *, dry_run: bool) -> list[str]:
         if dry_run or group.label != "unverändert":
             lines.extend(f"  {describe(event)}" + (f" ({group.why})" if group.why else "")
                          for event in group.events)
-    if plan.removed_line():
-        lines.append(plan.removed_line())
+    lines.extend(plan.notes())
     return lines
 
 
