@@ -4,12 +4,16 @@ scripts, tests, the CLI and the SSH session without a terminal UI."""
 from __future__ import annotations
 
 import importlib.util
+import re
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
+from thekiz_tui.textual_private import PRIVATE_NAMES as TEXTUAL_PRIVATE
+
 ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "thekiz_tui"
 
 CHECK = textwrap.dedent(
     """
@@ -119,3 +123,35 @@ def test_the_app_the_planner_and_the_palette_import_no_circle() -> None:
         cwd=ROOT, capture_output=True, text=True, timeout=60,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+_PRIVATE_REACH = re.compile(
+    r"\.(?:" + "|".join(TEXTUAL_PRIVATE) + r")\b"            # app._keymap, pump._closing
+    r"|\bdef (?:" + "|".join(TEXTUAL_PRIVATE) + r")\b"        # overriding one
+    r"|\btextual\.(?:\w+\.)*_\w+"                             # textual.widgets._toast
+)
+
+
+def private_textual_reaches(text: str) -> list[str]:
+    return [m.group() for m in _PRIVATE_REACH.finditer(text)]
+
+
+def test_private_textual_names_only_in_their_fence() -> None:
+    """Textual's private parts are reached in ``thekiz_tui/textual_private.py`` alone, each
+    with its reason there; every other module goes through it (or the public API)."""
+    fence = PACKAGE / "textual_private.py"
+    found = {
+        str(path.relative_to(ROOT)): reaches
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if path != fence and (reaches := private_textual_reaches(path.read_text("utf-8")))
+    }
+    assert found == {}
+    assert private_textual_reaches(fence.read_text("utf-8"))  # (the fence holds them)
+
+
+def test_the_fence_check_can_fail() -> None:
+    assert private_textual_reaches("rows = help_rows(self.app._keymap)") == ["._keymap"]
+    assert private_textual_reaches("    def _fatal_error(self) -> None:") == ["def _fatal_error"]
+    assert private_textual_reaches("from textual.widgets._toast import Toast") == [
+        "textual.widgets._toast"]
+    assert private_textual_reaches("self._keys_waiting, store._closed_files") == []

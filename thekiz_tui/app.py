@@ -20,6 +20,7 @@ from store import paths
 from .i18n import set_lang, tr
 from .palette import PlannerCommands
 from .session import Session
+from .textual_private import rename_binding
 from .widgets.key_order import KeysInOrderApp
 
 if TYPE_CHECKING:
@@ -86,14 +87,8 @@ class PlannerApp(KeysInOrderApp[None]):
 
     def _name_palette_key(self) -> None:
         """The footer names the palette key in the user's language (Textual: "palette")."""
-        from dataclasses import replace
-
-        key = self.COMMAND_PALETTE_BINDING
-        self._bindings.key_to_bindings[key] = [
-            replace(b, description=tr("Befehle"), tooltip=tr("Alle Befehle suchen"))
-            if b.action == "command_palette" else b
-            for b in self._bindings.key_to_bindings.get(key, [])
-        ]
+        rename_binding(self, self.COMMAND_PALETTE_BINDING, "command_palette",
+                       tr("Befehle"), tr("Alle Befehle suchen"))
 
     def get_default_screen(self) -> Screen[None]:
         """The planner is the app's first screen (not pushed over an empty one: one
@@ -120,20 +115,19 @@ class PlannerApp(KeysInOrderApp[None]):
             if not (over_ssh() and command.title == "Screenshot"):
                 yield command
 
-    def _fatal_error(self) -> None:
+    def fatal_error(self) -> bool:
         """An unhandled error ends the app. Over SSH without Textual's traceback, which
         would show the client the server's paths and, with its local variables, data of
-        other people: one German line, and the traceback in the server's log folder.
-        (Textual's own method for it, of the pinned version.)"""
+        other people: one German line, and the traceback in the server's log folder."""
         from .remote.session import crash_message, over_ssh
 
         if not over_ssh():
-            super()._fatal_error()
-            return
+            return False
         import sys
 
         error = sys.exc_info()[1] or RuntimeError("?")
         self.panic(crash_message(error, self.ctx.as_coach or "?"))
+        return True
 
     def get_key_display(self, binding: Binding) -> str:
         """Plain key names: Textual's arrows and symbols are ambiguous-width."""

@@ -22,11 +22,11 @@ import re
 from typing import Any, NamedTuple
 
 from textual import events
-from textual.drivers.linux_driver import LinuxDriver
 from textual.geometry import Size
 from textual.message import Message
 
 from .termsize import clamp
+from .textual_private import SizeClampingDriver
 
 # SGR sequences, absolute cursor moves and line feeds; what lies between is text (or
 # other control sequences, passed on as they are).
@@ -212,7 +212,7 @@ class Compactor:
 _MISSING = Pen(-2)
 
 
-class LeanDriver(LinuxDriver):
+class LeanDriver(SizeClampingDriver):
     """Textual's Linux driver, with its output compacted and the size it reports clamped
     (see the module)."""
 
@@ -221,12 +221,12 @@ class LeanDriver(LinuxDriver):
         if kwargs.get("size") is None:
             # The app asks for its size before the driver's first Resize arrives; without
             # one from the driver it would measure the terminal itself, unclamped.
-            kwargs["size"] = self._get_terminal_size()
+            kwargs["size"] = self.terminal_size()
         super().__init__(*args, **kwargs)
 
-    def _get_terminal_size(self) -> tuple[int, int]:
+    def clamp_size(self, columns: int, lines: int) -> tuple[int, int]:
         # (at the start and on SIGWINCH: what the pseudo-terminal says)
-        return clamp(*super()._get_terminal_size())
+        return clamp(columns, lines)
 
     def process_message(self, message: Message) -> None:
         # A terminal may report its size in band (a client's bytes): clamped as well.

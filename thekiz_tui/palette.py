@@ -9,6 +9,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from .i18n import tr
 from .keys import PLANNER, Action
+from .textual_private import keymap
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -38,7 +39,7 @@ class PlannerCommands(Provider):
     def _help(self, action: Action) -> str:
         from .screens.help import keys_display
 
-        return tr("Taste: {key}", key=keys_display(self.app._keymap.get(action.id, action.keys)))
+        return tr("Taste: {key}", key=keys_display(keymap(self.app).get(action.id, action.keys)))
 
     async def discover(self) -> Hits:
         if self._planner() is None:

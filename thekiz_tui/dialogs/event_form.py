@@ -69,6 +69,7 @@ from ..planning.validate import (
     duration_of,
     end_after,
 )
+from ..textual_private import batch_open, paint_now
 from ..widgets.fields import FindingsList, FormCheckbox, FormInput, FormSelectionList
 from ..widgets.key_order import pumps_idle
 
@@ -810,8 +811,8 @@ class EventForm(ModalScreen[FormResult | None]):
             self._release_paint()
             # and paint now: the screen's update timer would paint up to a frame later
             # (Textual's own handler of its tick, a private method of the pinned version)
-            if self.is_current and not self.app._batch_count:
-                self._on_timer_update()
+            if self.is_current and not batch_open(self.app):
+                paint_now(self)
         elif monotonic() - since > SETTLE_MAX:
             self._release_paint()
         else:

@@ -20,6 +20,7 @@ from textual.widgets import Static
 
 from ..i18n import tr
 from ..keys import PLANNER, Action
+from ..textual_private import keymap
 
 HelpRow = tuple[str, str, str, str]  # group, keys as shown, description, binding id
 
@@ -128,7 +129,7 @@ class HelpScreen(ModalScreen[None]):
         self.config_path = config_path
 
     def compose(self) -> ComposeResult:
-        rows = self.rows if self.rows is not None else help_rows(self.app._keymap)
+        rows = self.rows if self.rows is not None else help_rows(keymap(self.app))
         with Vertical(id="frame"):
             yield Static(tr("Hilfe: Tasten des Planers"), classes="title")
             yield Static(tr("Esc, q oder ? schließt; Pfeile und Bild auf/ab blättern. "

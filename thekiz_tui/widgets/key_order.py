@@ -22,7 +22,6 @@ for, except where a screen says so through ``ready_for_keys``; mouse events are 
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections import deque
 from time import monotonic
 from typing import TYPE_CHECKING, Any
@@ -30,6 +29,8 @@ from typing import TYPE_CHECKING, Any
 from textual import events
 from textual.app import App, ReturnType
 from textual.walk import walk_depth_first
+
+from ..textual_private import FatalErrorHook, app_loop_from_another_thread, busy, closing
 
 if TYPE_CHECKING:
     from textual.message import Message
@@ -43,46 +44,24 @@ SPIN_CHECKS = 200  # checks on every turn of the event loop before checking ever
 SPIN_PAUSE = 0.002
 
 
-def _busy(pump: MessagePump) -> bool:
-    """The pump has messages waiting, is still handling one (its handler awaits something:
-    a mount, an action), or is not mounted yet.
-
-    A pump is idle while its task waits for the next message: on the ready event of its
-    queue (Textual's ``_queue.Queue``, whose ``task_done`` counts nothing). The event's
-    waiters are asyncio's; if a later Python names them otherwise, every pump counts as
-    idle and keys flow as without this module (the tests of tests/test_key_bursts.py fail).
-    """
-    if pump._closing or pump._closed:
-        return False
-    if not pump._is_mounted:
-        return True
-    queue: Any = pump._message_queue  # textual._queue.Queue
-    if queue.qsize() or pump._pending_message is not None:
-        return True
-    waiters = getattr(queue.ready_event, "_waiters", None)
-    if waiters is None:
-        return False
-    return not any(not waiter.done() for waiter in waiters)
-
-
 def first_busy(app: App[Any]) -> MessagePump | None:
     """The first message pump, of the app or of its current screen, that has a message it
     has not finished or is not mounted yet; None when all are idle: what was asked of them
     (a key, a refresh) has reached the screen."""
-    if _busy(app):
+    if busy(app):
         return app
     try:
         screen = app.screen
     except Exception:  # no screen (starting or closing): nothing to wait for
         return None
-    return next((node for node in walk_depth_first(screen) if _busy(node)), None)
+    return next((node for node in walk_depth_first(screen) if busy(node)), None)
 
 
 def pumps_idle(app: App[Any]) -> bool:
     return first_busy(app) is None
 
 
-class KeysInOrderApp(App[ReturnType]):
+class KeysInOrderApp(FatalErrorHook, App[ReturnType]):
     """An app whose keys from the terminal take effect one after the other (see the module)."""
 
     _keys_waiting: deque[events.Key | events.Paste] | None = None
@@ -93,9 +72,10 @@ class KeysInOrderApp(App[ReturnType]):
 
     def post_message(self, message: Message) -> bool:
         if (isinstance(message, (events.Key, events.Paste)) and not message.is_forwarded
-                and not (self._closing or self._closed)):
-            if self._loop is not None and threading.get_ident() != self._thread_id:
-                self._loop.call_soon_threadsafe(self.post_message, message)
+                and not closing(self)):
+            loop = app_loop_from_another_thread(self)
+            if loop is not None:
+                loop.call_soon_threadsafe(self.post_message, message)
                 return True
             return self._take_key(message)
         return super().post_message(message)
@@ -120,7 +100,7 @@ class KeysInOrderApp(App[ReturnType]):
         then, check again on the next turn of the event loop (a little later after many
         turns, so that a long wait does not spin)."""
         waiting = self._keys_waiting
-        if not waiting or self._closing or self._closed:
+        if not waiting or closing(self):
             self._keys_feeding = False
             return
         # (A key that waited KEY_WAIT_MAX goes on regardless: something holds a message
@@ -145,13 +125,13 @@ class KeysInOrderApp(App[ReturnType]):
         and the screen is ready for keys."""
         last = self._keys_last_busy
         if last is not None:  # the one found busy last time, most likely busy still
-            if _busy(last):
+            if busy(last):
                 return False
             self._keys_last_busy = None
         try:
             if not getattr(self.screen, "ready_for_keys", True):
                 return False
         except Exception:  # no screen (starting or closing): nothing to wait for
-            return not _busy(self)
+            return not busy(self)
         self._keys_last_busy = first_busy(self)
         return self._keys_last_busy is None
