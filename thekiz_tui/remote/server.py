@@ -136,11 +136,6 @@ class Hub:
         self.unauthenticated: dict[str, int] = {}  # by the peer's address
         self.stopping = False
 
-    def grant_for(self, fingerprint: str, peer_ip: str) -> Grant | None:
-        """The grant of this key for a client at ``peer_ip`` now (None: none, or revoked).
-        Cheap: the grants file is read again only when it changed."""
-        return self.grants.find(fingerprint, peer_ip)
-
     def admit(self, peer_ip: str) -> bool:
         """Whether one more connection from ``peer_ip`` may try to log in (then counted
         until :meth:`logged_in_or_gone`)."""
@@ -163,7 +158,7 @@ class Hub:
         """Ends the connections whose grant was revoked (or now names another coach)."""
         for server in list(self.connections):
             assert server.grant is not None
-            now = self.grant_for(server.grant.fingerprint, server.peer_ip)
+            now = self.grants.find(server.grant.fingerprint, server.peer_ip)
             if now is None or now.coach != server.grant.coach:
                 server.revoke()
 
@@ -256,7 +251,7 @@ class GrantServer(asyncssh.SSHServer):
 
     def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
         fingerprint = key.get_fingerprint("sha256")
-        self.grant = self.hub.grant_for(fingerprint, self.peer_ip)
+        self.grant = self.hub.grants.find(fingerprint, self.peer_ip)
         if self.grant is None and fingerprint not in self.offered:
             self.offered.append(fingerprint)
         return self.grant is not None
