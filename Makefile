@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO   := .demo/plan.json
 
-.PHONY: run test lint typecheck unit bench demo clean
+.PHONY: run test test-fast lint typecheck unit bench demo clean
 
 $(STAMP): pyproject.toml tools/mkvenv.py
 	$(PYTHON) tools/mkvenv.py $(VENV)
@@ -31,6 +31,10 @@ unit: $(STAMP)
 	$(BIN)/python -m pytest -q -n 2 tests
 
 test: lint typecheck unit
+
+# For quick local runs: no real processes, terminals, SSH or outside programs.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -n 2 -m "not slow and not external" tests
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

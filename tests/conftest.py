@@ -9,8 +9,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from store import Store
+
+# The property tests draw the same examples on every run: a red `make test` is then a
+# change of ours, never the luck of a draw. `HYPOTHESIS_PROFILE=explore` draws anew.
+settings.register_profile("repeatable", derandomize=True, print_blob=True)
+settings.register_profile("explore", print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 @pytest.fixture
@@ -94,3 +101,19 @@ async def settle_app(app: Any, pilot: Any) -> None:
         if not any(w.is_running for w in app.workers) and caught_up(app):
             return
     raise AssertionError("the app did not settle")
+
+
+# Modules whose tests start real processes, terminals, SSH servers or outside programs.
+# `make test-fast` leaves them (and every test marked slow or external) out.
+_PROCESS_MODULES = {
+    "test_access.py", "test_e2e_tmux.py", "test_file_modes.py", "test_first_month.py",
+    "test_grants_attacks.py", "test_ical_clients.py", "test_readme.py", "test_redraw.py",
+    "test_reliability.py", "test_rrule_bounds.py", "test_serve.py", "test_serve_attacks.py",
+    "test_sshd.py", "test_text_safety.py", "test_feed.py",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.name in _PROCESS_MODULES:
+            item.add_marker(pytest.mark.slow)

@@ -1,7 +1,7 @@
 """Reliability of the store under real conditions: many writing processes at once, a
 writer killed at random moments, a full disk and a read-only file system.
 
-Each test is bounded in time (well under a minute on two cores).
+Each test counts rounds of work, never seconds, so that a busy machine only makes it slower.
 """
 
 from __future__ import annotations
@@ -129,9 +129,10 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_change(tmp_path: Path) 
     acked: dict[str, tuple[int, str]] = {}
     batched: set[str] = set()
     kills = changes = 0
-    deadline = time.monotonic() + 40
-    while kills < 50 or (kills < 80 and time.monotonic() < deadline - 10):
-        assert time.monotonic() < deadline, f"only {kills} kills in time"
+    # Counts, not a deadline: on a busy machine the rounds take longer and a writer
+    # acknowledges fewer changes before its kill, so there are more rounds, never fewer.
+    while kills < 60 or changes < 100:
+        assert kills < 3000, f"the writers acknowledged only {changes} changes in {kills} kills"
         seed = rng.randrange(3)  # a few writers continue the events of earlier rounds
         proc = spawn("forever", str(db), str(seed))
         assert proc.stdout is not None
@@ -170,8 +171,6 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_change(tmp_path: Path) 
     assert temp_files(tmp_path) == []
     sys.stderr.write(f"{kills} kills, {changes} acknowledged changes, "
                      f"{len(acked) + len(batched)} events, {len(leftovers)} stale tmp files\n")
-    assert kills >= 50
-    assert changes > 100, "the writers hardly wrote before being killed"
 
 
 # -- full disk ---------------------------------------------------------------------------
