@@ -23,6 +23,7 @@ run: $(STAMP) $(DEMO)
 
 lint: $(STAMP)
 	$(BIN)/ruff check store thekiz_tui tests bench tools
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy store thekiz_tui

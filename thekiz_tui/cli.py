@@ -23,17 +23,14 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn
 
-from .commands.common import EXIT_BAD as EXIT_BAD
-from .commands.common import EXIT_FINDINGS as EXIT_FINDINGS
-from .commands.common import EXIT_INTERRUPTED as EXIT_INTERRUPTED
-from .commands.common import EXIT_OK as EXIT_OK
 from .commands.common import one_line
 from .config import Config
-
-
-class UsageError(Exception):
-    """Wrong command-line use; the message is German and fits one line."""
-
+from .errors import EXIT_BAD as EXIT_BAD
+from .errors import EXIT_FINDINGS as EXIT_FINDINGS
+from .errors import EXIT_INTERRUPTED as EXIT_INTERRUPTED
+from .errors import EXIT_OK as EXIT_OK
+from .errors import UsageError as UsageError
+from .errors import person_message
 
 # -- argparse in German -------------------------------------------------------------------
 
@@ -308,42 +305,24 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """The console entry point: never a traceback for a person's mistake."""
-    from store import StoreError
-
-    from .planning.timeutil import BadInput
+    import errno
 
     try:
         code = run(argv)
         sys.stdout.flush()
-    except (BadInput, StoreError, UsageError) as error:
-        _fail(str(error))
-        code = EXIT_BAD
-    except OSError as error:
-        import errno
-
-        if error.errno == errno.EPIPE:  # `thekiz list | head`
-            _quiet_stdout()
-            return EXIT_OK
-        _fail(os_message(error))
-        code = EXIT_BAD
     except KeyboardInterrupt:
         _quiet_stdout()
         return EXIT_INTERRUPTED
+    except Exception as error:
+        if isinstance(error, OSError) and error.errno == errno.EPIPE:  # `thekiz list | head`
+            _quiet_stdout()
+            return EXIT_OK
+        message = person_message(error)
+        if message is None:
+            raise
+        _fail(message)
+        code = EXIT_BAD
     return code
-
-
-def os_message(error: OSError) -> str:
-    import errno
-
-    name = f" {error.filename}" if error.filename else ""
-    reasons = {
-        errno.ENOENT: f"Die Datei{name} gibt es nicht.",
-        errno.EACCES: f"Keine Berechtigung für{name or ' die Datei'}.",
-        errno.EISDIR: f"{name.strip() or 'Das Ziel'} ist ein Ordner, keine Datei.",
-        errno.ENOSPC: "Kein Platz mehr auf dem Datenträger.",
-        errno.EROFS: "Das Dateisystem ist schreibgeschützt.",
-    }
-    return reasons.get(error.errno or 0, f"Ein-/Ausgabefehler{name}: {error.strerror or error}.")
 
 
 def _fail(message: str) -> None:

@@ -9,7 +9,13 @@ from __future__ import annotations
 import os
 import sys
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
+
+from ..errors import EXIT_BAD as EXIT_BAD
+from ..errors import EXIT_FINDINGS as EXIT_FINDINGS
+from ..errors import EXIT_INTERRUPTED as EXIT_INTERRUPTED
+from ..errors import EXIT_OK as EXIT_OK
+from ..errors import bad as bad
 
 if TYPE_CHECKING:
     import argparse
@@ -17,17 +23,6 @@ if TYPE_CHECKING:
     from store import Store
 
     from ..config import Config
-
-EXIT_OK = 0
-EXIT_FINDINGS = 1
-EXIT_BAD = 2
-EXIT_INTERRUPTED = 130
-
-
-def bad(message: str) -> NoReturn:
-    from ..planning.timeutil import BadInput
-
-    raise BadInput(message)
 
 
 def check_text(label: str, text: str | None, *, lines: bool = False,

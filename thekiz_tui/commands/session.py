@@ -68,9 +68,6 @@ def cmd_session(config: Config, args: argparse.Namespace) -> int:
 
 def _reported_by_cli(error: Exception) -> bool:
     """The errors ``thekiz_tui.cli.main`` turns into German lines itself."""
-    from store import StoreError
+    from ..errors import person_message
 
-    from ..cli import UsageError
-    from ..planning.timeutil import BadInput
-
-    return isinstance(error, (BadInput, StoreError, UsageError, OSError))
+    return person_message(error) is not None

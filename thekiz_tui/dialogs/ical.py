@@ -38,15 +38,9 @@ PREVIEW_LIMIT = 5  # events listed per group in the import preview
 
 def error_text(error: BaseException) -> str:
     """A German (or translated) one-line reason for a failed export or import."""
-    from store import StoreError
+    from ..errors import person_message
 
-    if isinstance(error, BadInput | StoreError):
-        return " ".join(str(error).split())
-    if isinstance(error, OSError):
-        from ..cli import os_message
-
-        return os_message(error)
-    return tr("Unerwarteter Fehler: {error}", error=error)
+    return person_message(error) or tr("Unerwarteter Fehler: {error}", error=error)
 
 
 def _people(store: Store) -> tuple[list[Coach], list[Kita]]:

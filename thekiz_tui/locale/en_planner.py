@@ -42,7 +42,6 @@ EN: dict[str, str] = {
     "Nichts zu wiederholen.": "Nothing to redo.",
     "Wiederholt: {what}": "Redone: {what}",
     "{n} Befund(e) quittiert.": "{n} finding(s) acknowledged.",
-    "Fehler beim Zugriff auf {file}: {reason}": "Could not access {file}: {reason}",
     "Unerwarteter Fehler: {error}": "Unexpected error: {error}",
     "Taste: {key}": "Key: {key}",
     # key descriptions and groups (keys.py)

@@ -29,7 +29,7 @@ def load_host_key(path: Path) -> tuple[SSHKey, bool]:
     sshd refuses such a host key: whoever read it can pose as this server)."""
     import asyncssh
 
-    from ..commands.common import bad
+    from ..errors import bad
 
     try:
         info = path.stat()

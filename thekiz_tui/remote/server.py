@@ -552,7 +552,7 @@ def _status_text(status: int) -> str:
 
 async def _serve(options: ServeOptions, host_key: asyncssh.SSHKey, log: ConnectionLog,
                  announce: list[str]) -> int:
-    from ..commands.common import bad
+    from ..errors import bad
 
     hub = Hub(options, log)
     loop = asyncio.get_running_loop()

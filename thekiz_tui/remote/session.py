@@ -251,7 +251,7 @@ def watch_grant(check: GrantCheck, seconds: float | None = None) -> threading.Th
 def end_revoked() -> NoReturn:
     """Leave now, from any thread: the terminal restored if there is one, one German
     line, exit 2. (Not ``sys.exit``: the planner's loop would keep the process.)"""
-    from ..commands.common import EXIT_BAD
+    from ..errors import EXIT_BAD
 
     try:
         if os.isatty(1):

@@ -241,13 +241,9 @@ class Session:
 def describe_error(error: BaseException) -> str:
     """What to tell her about an error of a read or write: the store's and the input's
     own German sentence, else what went wrong, never a traceback."""
-    from store import StoreError
+    from ..errors import person_message
 
-    from ..planning.timeutil import BadInput
-
-    if isinstance(error, (StoreError, BadInput)):
-        return str(error)
-    if isinstance(error, OSError):
-        return tr("Fehler beim Zugriff auf {file}: {reason}",
-                  file=error.filename or "?", reason=error.strerror or str(error))
+    message = person_message(error)
+    if message is not None:
+        return message
     return tr("Unerwarteter Fehler: {error}", error=f"{type(error).__name__}: {error}")
