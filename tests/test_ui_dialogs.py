@@ -107,7 +107,10 @@ async def test_confirm_by_mouse() -> None:
 
 
 @pytest.mark.parametrize(("typed", "expected"), [
-    ("4.3.", date(2026, 3, 4)),  # without a year: this year (parse_date's rule)
+    # without a year: the next one from the month in view (November 2026) on
+    ("4.3.", date(2027, 3, 4)),
+    ("20.11.", date(2026, 11, 20)),
+    ("1.11.", date(2026, 11, 1)),
     ("04.03.2027", date(2027, 3, 4)),
     ("2026-03-04", date(2026, 3, 4)),
     ("heute", TODAY),

@@ -198,8 +198,21 @@ async def test_short_german_date_and_time_parse(filled: Store) -> None:
         await ui.save()
     [result] = ui.app.results
     assert result is not None
-    assert result.event.start == "2026-03-04T09:30:00+01:00"
-    assert result.event.end == "2026-03-04T11:00:00+01:00"
+    # Planned in November 2026: the next 4 March, never one in the past.
+    assert result.event.start == "2027-03-04T09:30:00+01:00"
+    assert result.event.end == "2027-03-04T11:00:00+01:00"
+
+
+async def test_a_day_without_a_year_is_in_the_month_she_plans_or_after(filled: Store) -> None:
+    # Planning January 2027 in late 2026: "20.1." is 20 January 2027, not 2026.
+    january = _new_event(start="2027-01-12T13:00:00+01:00", end="2027-01-12T14:00:00+01:00")
+    async with form_on(filled, january) as ui:
+        await ui.type("#day", "20.1.")
+        await ui.type("#kita", "Kita Sonnenblume")
+        await ui.save()
+    [result] = ui.app.results
+    assert result is not None
+    assert result.event.start == "2027-01-20T13:00:00+01:00"
 
 
 async def test_end_before_start_cannot_be_saved(filled: Store) -> None:

@@ -74,7 +74,7 @@ def check_coach_view(store: Store, coach_id: str | None) -> None:
 def parse_day(text: str) -> date:
     from ..planning.timeutil import parse_date
 
-    return parse_date(text)
+    return parse_date(text, today=today())
 
 
 def today() -> date:

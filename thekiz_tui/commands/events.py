@@ -39,8 +39,9 @@ def _filter(event: Event, coach: str | None, kita: str | None, kind: str | None)
 
 def _parse_when(text: str) -> date | datetime:
     from ..planning.timeutil import parse_when
+    from .common import today
 
-    return parse_when(text)
+    return parse_when(text, today=today())
 
 
 def _parse_end(text: str, start: date | datetime, all_day: bool) -> date | datetime:

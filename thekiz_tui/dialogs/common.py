@@ -143,7 +143,8 @@ def weekday_date(day: date) -> str:
 
 class DateDialog(Dialog[date | None]):
     """"Gehe zu Datum": German dates (``4.3.``, ``04.03.2026``, ``2026-03-04``, ``heute``,
-    ``morgen``) as ``parse_date`` reads them; a day without a year is in ``today``'s year.
+    ``morgen``) as ``parse_date`` reads them; a day without a year is the next one on or
+    after the first of the month in view (``initial``'s).
     A wrong entry shows why, in German, and the dialog stays open."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -170,7 +171,9 @@ class DateDialog(Dialog[date | None]):
                 yield Button(tr("Abbrechen"), id="cancel")
 
     def _parse(self) -> date:
-        return parse_date(self.query_one("#date", Input).value, today=self.today)
+        # (a day without a year: the next one from the month in view on)
+        return parse_date(self.query_one("#date", Input).value, today=self.today,
+                          month=self.initial)
 
     @on(Input.Changed, "#date")
     def _changed(self) -> None:

@@ -311,6 +311,9 @@ class EventForm(ModalScreen[FormResult | None]):
         self._base = self._rights.start(event, new=new)
         self._new = new
         self._today = today
+        # A day typed without a year is the next one from this month on: the month she
+        # opened the form in (the event's, or the selected day's for a new one).
+        self._month = date.fromisoformat(self._base.start[:10]).replace(day=1)
         self._series_note = series_note
         self._coaches: list[Coach] = []
         self._coach_ids: frozenset[str] = frozenset()
@@ -655,7 +658,7 @@ class EventForm(ModalScreen[FormResult | None]):
     def _refresh(self) -> None:
         built = build_event(
             self._draft(), self._base, today=self._today, coaches=self._coach_ids,
-            kitas=self._kitas,
+            kitas=self._kitas, month=self._month,
         )
         self._built = built
         self._show_problems(built.problems)

@@ -205,7 +205,8 @@ class ExportDialog(Dialog[str | None]):
 
     def _day(self, name: str) -> date | None:
         text = self.query_one(f"#{name}", Input).value.strip()
-        return parse_date(text, today=self.today) if text else None
+        # (a day without a year: on or after the month the export started with)
+        return parse_date(text, today=self.today, month=self.initial.start) if text else None
 
     def read_scope(self) -> ExportScope:
         """The scope as the fields show it; BadInput for a wrong date."""

@@ -82,8 +82,11 @@ def _in_years(text: str, year: int) -> None:
         raise BadInput(f"„{text}“ liegt außerhalb der Jahre {YEARS[0]}–{YEARS[-1]}.")
 
 
-def parse_date(text: str, *, today: date | None = None) -> date:
-    """``2025-03-04``, ``04.03.2025``, ``4.3.25`` or ``4.3.`` (this year), ``heute``, ``morgen``."""
+def parse_date(text: str, *, today: date | None = None, month: date | None = None) -> date:
+    """``2025-03-04``, ``04.03.2025``, ``4.3.25``, ``heute``, ``morgen``, or ``4.3.``: a
+    day without a year is the next such day on or after the first of ``month`` (the month
+    she is planning; by default ``today``'s), never one before it. A 29.2. is the next
+    one that exists."""
     raw = text.strip().lower()
     today = today or date.today()
     words = {"heute": 0, "today": 0, "morgen": 1, "tomorrow": 1, "gestern": -1}
@@ -94,8 +97,10 @@ def parse_date(text: str, *, today: date | None = None) -> date:
             _in_years(text, int(m[1]))
             return date(int(m[1]), int(m[2]), int(m[3]))
         if m := _DATE_DE.match(raw):
-            year = today.year if m[3] is None else int(m[3])
-            if m[3] is not None and len(m[3]) == 2:
+            if m[3] is None:
+                return _next_date(text, int(m[2]), int(m[1]), (month or today).replace(day=1))
+            year = int(m[3])
+            if len(m[3]) == 2:
                 year += 2000
             _in_years(text, year)
             return date(year, int(m[2]), int(m[1]))
@@ -104,6 +109,19 @@ def parse_date(text: str, *, today: date | None = None) -> date:
     except ValueError as error:
         raise BadInput(f"„{text}“ ist kein gültiges Datum.") from error
     raise BadInput(f"„{text}“ ist kein Datum (erwartet z. B. 04.03.2025 oder 2025-03-04).")
+
+
+def _next_date(text: str, month: int, day: int, first: date) -> date:
+    date(2000, month, day)  # a ValueError for a day no year has (31.4.)
+    for year in range(first.year, first.year + 9):  # a 29.2. comes within 8 years
+        try:
+            found = date(year, month, day)
+        except ValueError:
+            continue
+        if found >= first:
+            _in_years(text, year)
+            return found
+    raise BadInput(f"„{text}“ ist kein gültiges Datum.")
 
 
 def parse_time(text: str) -> time:

@@ -312,13 +312,15 @@ class Built:
         return self.event is not None and not self.problems
 
 
-def _day(text: str, field: str, today: date, out: list[Problem]) -> date | None:
+def _day(text: str, field: str, month: date, out: list[Problem]) -> date | None:
+    """A typed day; one without a year is the next one on or after the first of
+    ``month`` (the month she is planning)."""
     if not text.strip():
         if field == "day":
             out.append(_problem(field, DATE_MISSING))
         return None
     try:
-        return parse_date(text, today=today)
+        return parse_date(text, month=month)
     except BadInput:
         out.append(_problem(field, DATE_INVALID, text=text.strip()))
         return None
@@ -339,9 +341,9 @@ def _fmt_day(day: date) -> str:
     return f"{day.day:02d}.{day.month:02d}.{day.year}"
 
 
-def _times(draft: Draft, tz: str, today: date, out: list[Problem]) -> tuple[str, str] | None:
-    first = _day(draft.day, "day", today, out)
-    last = _day(draft.last_day, "last_day", today, out)
+def _times(draft: Draft, tz: str, month: date, out: list[Problem]) -> tuple[str, str] | None:
+    first = _day(draft.day, "day", month, out)
+    last = _day(draft.last_day, "last_day", month, out)
     if draft.all_day:
         if first is None:
             return None
@@ -369,7 +371,7 @@ def _times(draft: Draft, tz: str, today: date, out: list[Problem]) -> tuple[str,
     return to_stored(start_at), to_stored(end_at)
 
 
-def _rrule(draft: Draft, first: date, today: date, out: list[Problem]) -> str | None:
+def _rrule(draft: Draft, first: date, month: date, out: list[Problem]) -> str | None:
     """The draft's RRULE; problems of the interval, end date and rule go to ``out``."""
     if draft.repeat not in REPEATS or draft.repeat == "none":
         return None
@@ -385,7 +387,7 @@ def _rrule(draft: Draft, first: date, today: date, out: list[Problem]) -> str | 
             out.append(_problem("interval", INTERVAL_INVALID))
             return None
         interval = int(text)
-    until = _day(draft.until, "until", today, out)
+    until = _day(draft.until, "until", month, out)
     if draft.until.strip() and until is None:
         return None
     if until is not None and until < first:
@@ -408,12 +410,16 @@ def build_event(
     today: date,
     coaches: Collection[str],
     kitas: Sequence[Kita] | KitaIndex,
+    month: date | None = None,
 ) -> Built:
     """The event the form would save: ``base`` (id, participants, exceptions, ...) with
-    the draft's fields, and every problem that blocks saving it."""
+    the draft's fields, and every problem that blocks saving it. A day typed without a
+    year is the next one on or after the first of ``month`` (the month she is planning;
+    by default ``today``'s)."""
     out: list[Problem] = []
     index = _index(kitas)
-    times = _times(draft, base.tz, today, out)
+    month = (month or today).replace(day=1)
+    times = _times(draft, base.tz, month, out)
     kita, kita_problem = index.resolve(draft.kita)
     if kita_problem is not None:
         out.append(kita_problem)
@@ -421,7 +427,7 @@ def build_event(
         rule = None
     else:
         first = date.fromisoformat(times[0][:10])
-        rule = _rrule(draft, first, today, out)
+        rule = _rrule(draft, first, month, out)
     if times is None:
         return Built(None, tuple(out), None)
     rule_ok = True
