@@ -476,3 +476,20 @@ def test_clean_and_holiday_names() -> None:
     assert vs.clean("Löwenzahn") == "Löwenzahn"
     assert vs.shorten_holiday("1. Weihnachtstag", 12) == "1. Weihnacht"
     assert vs.shorten_holiday("Neujahr", 12) == "Neujahr"
+
+
+async def test_the_agenda_of_a_month_holds_only_its_days_in_order(demo: Store) -> None:
+    # Today (Monday 30.11.) is in December's grid but not in December: the agenda of
+    # December starts with December's first day with events, not with today above it.
+    window = build_window(demo, checker_for(demo), 2026, 12, today=date(2026, 11, 30))
+    view = AgendaView()
+    app = Host(view, window, date(2026, 12, 1))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        heads = [r.strip() for r in view.text_lines() if r.startswith(" ") and r[1:3].isalpha()
+                 and r[3:4] == " "]
+        days = [date(int(h[9:13]), int(h[6:8]), int(h[3:5])) for h in heads]
+        assert days and days == sorted(days)
+        assert all(d.month == 12 for d in days), heads[:3]
+        with_events = {d for d in window.by_day if d.month == 12 and window.on(d)}
+        assert with_events <= set(days)

@@ -174,7 +174,9 @@ class AgendaView(ScrollView, can_focus=True):
         last = (first + timedelta(days=32)).replace(day=1)
         wanted = {d for d in window.by_day if first <= d < last}
         for extra in (window.today, self.day):
-            if extra is not None and window.start <= extra < window.end:
+            # (only within the month: a today of the month before would stand above
+            # the month's first day, outside the range the agenda shows)
+            if extra is not None and first <= extra < last:
                 wanted.add(extra)
         return sorted(wanted)
 
