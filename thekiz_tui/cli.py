@@ -196,6 +196,14 @@ def build_parser() -> argparse.ArgumentParser:
     _window_options(sub)
     sub.add_argument("--format", choices=("table", "json"), default="table")
 
+    sub = command("search", "search:cmd_search",
+                  "Termine nach Wörtern suchen: Titel, Notizen, Orte, Kitas, Begleitung "
+                  "(Exit 1 ohne Treffer)")
+    sub.add_argument("text", metavar="TEXT", help="alle Wörter müssen vorkommen; "
+                     "Groß-/Kleinschreibung und Akzente egal")
+    _window_options(sub)
+    sub.add_argument("--format", choices=("table", "json"), default="table")
+
     sub = command("conflicts", "findings:cmd_conflicts",
                   "Konflikte prüfen (Exit 1 bei offenen Fehlern oder Warnungen)")
     _window_options(sub, kind=False)

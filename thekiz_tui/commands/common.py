@@ -84,11 +84,12 @@ def today() -> date:
     return date.today()
 
 
-def day_window(args: argparse.Namespace, default_month: bool) -> tuple[date | None, date | None]:
+def day_window(args: argparse.Namespace, default_month: bool,
+               open_ended: bool = False) -> tuple[date | None, date | None]:
     """``--from``/``--to`` as a half-open day window; ``--to`` is inclusive as typed.
 
     Neither given: the current month (``default_month``) or unbounded. Only one given:
-    31 days from ``--from`` or up to ``--to``.
+    31 days from ``--from`` or up to ``--to`` (``open_ended``: the other side unbounded).
     """
     start = parse_day(args.start) if getattr(args, "start", None) else None
     last = parse_day(args.to) if getattr(args, "to", None) else None
@@ -99,6 +100,8 @@ def day_window(args: argparse.Namespace, default_month: bool) -> tuple[date | No
 
         now = today()
         return month_range(now.year, now.month)
+    if open_ended and (start is None or last is None):  # one side bounded only
+        return start, None if last is None else last + timedelta(days=1)
     if start is None:
         assert last is not None
         start = last - timedelta(days=30)

@@ -1,0 +1,5 @@
+"""English for the search (``/`` in the planner, ``thekiz search``)."""
+
+EN = {
+    "Nichts gefunden.": "Nothing found.",
+}

@@ -1,0 +1,127 @@
+"""Finding events by their words: titles, notes, places, Kitas and coaches, in every year.
+
+One place decides what a search finds, for the planner's ``/`` and ``thekiz search``:
+every word typed must occur (in any order) in one of the event's texts, ignoring case and
+accents ("Muller" finds "Müller", "strasse" finds "Straße"). The events searched are the
+ones the caller passes: through the permission layer a coach's search sees her own plan
+only, as her list does.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from store import Event
+
+from .occurrences import Occurrence, expand
+from .timeutil import day_start, epoch
+
+_SEP = "\x1f"  # between an event's texts: a query word never spans two of them
+_TEXT_OVERRIDES = ("title", "notes", "location")
+_SERIES_YEARS = 10  # a series' next occurrence is looked for this far ahead
+
+
+@lru_cache(maxsize=4096)
+def fold(text: str) -> str:
+    """``text`` for comparing: case folded, without accents (é → e, ü → u, ß → ss)."""
+    if text.isascii():
+        return text.casefold()
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def words(query: str) -> list[str]:
+    """The folded words of a query; empty for a query of only spaces."""
+    return [fold(w) for w in query.split()]
+
+
+def haystack(event: Event, kita_names: Mapping[str, str],
+             coach_names: Mapping[str, str]) -> str:
+    """Every text of ``event`` a search looks at, folded, in one string."""
+    parts = [event.title, event.notes, event.location]
+    if event.kita:
+        parts.append(kita_names.get(event.kita, event.kita))
+    parts += [coach_names.get(c, c) for c in event.coaches]
+    for changes in event.overrides.values():  # an occurrence's own title, notes, place
+        parts += [str(changes[name]) for name in _TEXT_OVERRIDES if changes.get(name)]
+    return _SEP.join(fold(p) for p in parts if p)
+
+
+class SearchIndex:
+    """The folded texts of many events, made once and searched as she types."""
+
+    def __init__(self, events: Iterable[Event], *, kita_names: Mapping[str, str],
+                 coach_names: Mapping[str, str]) -> None:
+        self._entries = [(haystack(e, kita_names, coach_names), e) for e in events]
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def matches(self, query: str) -> list[Event]:
+        """The events whose texts hold every word of ``query``; none for an empty one."""
+        needles = words(query)
+        if not needles:
+            return []
+        if len(needles) == 1:
+            needle = needles[0]
+            return [e for hay, e in self._entries if needle in hay]
+        return [e for hay, e in self._entries if all(n in hay for n in needles)]
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """An event found, at the occurrence to show and jump to."""
+
+    occurrence: Occurrence
+
+    @property
+    def event(self) -> Event:
+        return self.occurrence.event
+
+    @property
+    def day(self) -> date:
+        return date.fromisoformat(self.occurrence.event.start[:10])
+
+
+def hits(found: Sequence[Event], *, today: date, tz: str,
+         start: date | None = None, end: date | None = None) -> list[Hit]:
+    """One occurrence per event found, in time order: a single event's own; of a series
+    the first in ``[start, end)`` when a window is given, else the next from ``today`` on
+    (or its last, for a series that is over). Events without an occurrence in the window
+    are left out."""
+    lo = None if start is None else epoch(day_start(start, tz))
+    hi = None if end is None else epoch(day_start(end, tz))
+    now = epoch(day_start(today, tz))
+    out: list[Hit] = []
+    for event in found:
+        if start is not None or end is not None:
+            shown = expand([event], lo, hi)
+            if shown:
+                out.append(Hit(min(shown, key=_order)))
+            continue
+        if not event.series:
+            out.append(Hit(expand([event])[0]))
+            continue
+        ahead = expand([event], now, now + _SERIES_YEARS * 366 * 86400)
+        if ahead:
+            out.append(Hit(min(ahead, key=_order)))
+            continue
+        past = expand([event], None, now)
+        if past:
+            out.append(Hit(max(past, key=_order)))
+    out.sort(key=lambda h: _order(h.occurrence))
+    return out
+
+
+def _order(occ: Occurrence) -> tuple[int, int, str]:
+    return occ.start_ts, occ.end_ts, occ.event.id
+
+
+def names(store: Any) -> tuple[dict[str, str], dict[str, str]]:
+    """The Kitas' and the coaches' names by id, as the search reads them."""
+    return ({k.id: k.name for k in store.kitas()}, {c.id: c.name for c in store.coaches()})
