@@ -9,11 +9,16 @@ import subprocess
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.app import App
+from textual.widgets import OptionList, Static
 
 from store import Coach, Event, Kita, Store
+from thekiz_tui.dialogs.search import Found, SearchDialog
 from thekiz_tui.planning.search import SearchIndex, fold, hits
+from thekiz_tui.session import Session
 
 TODAY = "2026-12-03"
 
@@ -112,3 +117,55 @@ def test_the_index_folds_once_and_finds_in_any_order() -> None:
     assert {h.event.id for h in shown} == {"e7", "e17", "e27", "e37", "e47", "e57", "e67",
                                            "e70", "e71", "e72", "e73", "e74", "e75", "e76",
                                            "e77", "e78", "e79", "e87", "e97"}
+
+
+# -- the planner's search dialog (/) ---------------------------------------------------------
+
+
+class Host(App[None]):
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.results: list[Found | None] = []
+
+    def on_mount(self) -> None:
+        self.push_screen(SearchDialog(self.session), self.results.append)
+
+
+async def settle(app: Host, pilot: Any) -> None:
+    for _ in range(200):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if not any(w.is_running for w in app.workers):
+            return
+
+
+async def test_the_dialog_finds_as_she_types_and_jumps_to_the_next_occurrence(
+        db: Path) -> None:
+    app = Host(Session.at(db, today=date(2026, 12, 3)))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press(*"TEAMRUNDE")
+        await settle(app, pilot)
+        hits_list = app.screen.query_one("#hits", OptionList)
+        assert hits_list.option_count == 1
+        assert "09.12.2026 14:00  Teamrunde" in str(hits_list.get_option_at_index(0).prompt)
+        await pilot.press("enter")
+        await pilot.pause()
+    [found] = app.results
+    assert found is not None
+    assert (found.event_id, found.day) == ("weekly", date(2026, 12, 9))
+    assert found.key.startswith("weekly/2026-12-09")
+
+
+async def test_a_coachs_dialog_searches_her_plan_only(db: Path) -> None:
+    app = Host(Session.at(db, today=date(2026, 12, 3), as_coach="anna"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press(*"geheimes")
+        await settle(app, pilot)
+        assert app.screen.query_one("#hits", OptionList).option_count == 0
+        assert "Nichts gefunden" in str(app.screen.query_one("#count", Static).render())
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.results == [None]

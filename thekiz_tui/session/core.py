@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from ..planning.overview import KitaRow
     from ..planning.permissions import Actor
     from ..planning.report import Report
+    from ..planning.search import Hit, SearchIndex
     from ..planning.window import Filters, Window
     from .form import FormRights
 
@@ -119,6 +120,22 @@ class Session:
     def events(self, start: date | None = None, end: date | None = None) -> list[Event]:
         """The events she sees that may touch the days ``[start, end)``."""
         return self.store.events(start, end)
+
+    def search_index(self) -> SearchIndex:
+        """Her events of every year, ready to be searched as she types."""
+        from ..planning.search import SearchIndex, names
+
+        kita_names, coach_names = names(self.store)
+        return SearchIndex(self.store.events(), kita_names=kita_names,
+                           coach_names=coach_names)
+
+    def search_hits(self, found: Sequence[Event]) -> list[Hit]:
+        """The events found, each at the occurrence to show (``planning.search.hits``)."""
+        from store import DEFAULT_TZ
+
+        from ..planning.search import hits
+
+        return hits(found, today=self.today, tz=DEFAULT_TZ)
 
     def event(self, event_id: str) -> Event:
         """One event she sees (NotFound for any other, as for one that does not exist)."""
