@@ -67,10 +67,10 @@ def occurrences(events: list[Event]) -> list[tuple[Event, datetime | date, datet
 # -- khal ---------------------------------------------------------------------------------
 
 
-def test_khal_shows_every_occurrence_at_the_planned_time(tmp_path: Path) -> None:
+def khal_command(tmp_path: Path, cal_dir: Path) -> list[str]:
+    """khal with a configuration of its own in ``tmp_path`` that reads the calendar in
+    ``cal_dir`` (a folder of .ics files, as vdirsyncer writes it) in Berlin time."""
     khal = need_program("khal")
-    cal_dir = tmp_path / "calendar"
-    cal_dir.mkdir()
     config = tmp_path / "khal.conf"
     config.write_text(
         "[calendars]\n"
@@ -89,9 +89,15 @@ def test_khal_shows_every_occurrence_at_the_planned_time(tmp_path: Path) -> None
         f"path = {tmp_path / 'khal.db'}\n",
         encoding="utf-8",
     )
+    return [khal, "-c", str(config)]
+
+
+def test_khal_shows_every_occurrence_at_the_planned_time(tmp_path: Path) -> None:
+    cal_dir = tmp_path / "calendar"
+    cal_dir.mkdir()
+    base = khal_command(tmp_path, cal_dir)
     ics = tmp_path / "thekiz.ics"
     ics.write_bytes(export())
-    base = [khal, "-c", str(config)]
     imported = subprocess.run(
         [*base, "import", "--batch", "-a", "thekiz", str(ics)],
         capture_output=True, text=True, env=env(), timeout=120,
@@ -130,18 +136,24 @@ def test_khal_shows_every_occurrence_at_the_planned_time(tmp_path: Path) -> None
 _HEADER = re.compile(r"^(\d\d)/(\d\d)/(\d\d):$")
 
 
-def test_calcurse_shows_every_occurrence_at_the_planned_time(tmp_path: Path) -> None:
+def calcurse_import(tmp_path: Path, data: bytes) -> tuple[str, Path]:
+    """calcurse and its data folder after importing ``data``, with nothing skipped."""
     calcurse = need_program("calcurse")
     data_dir = tmp_path / "calcurse"
     data_dir.mkdir()
     ics = tmp_path / "thekiz.ics"
-    ics.write_bytes(export())
+    ics.write_bytes(data)
     imported = subprocess.run(
         [calcurse, "-D", str(data_dir), "-i", str(ics)],
         capture_output=True, text=True, env=env(), timeout=120,
     )
     assert imported.returncode == 0, imported.stderr
     assert " 0 skipped" in imported.stdout, imported.stdout + imported.stderr
+    return calcurse, data_dir
+
+
+def test_calcurse_shows_every_occurrence_at_the_planned_time(tmp_path: Path) -> None:
+    calcurse, data_dir = calcurse_import(tmp_path, export())
     days = (WINDOW[1] - WINDOW[0]).days
     query = subprocess.run(
         [calcurse, "-D", str(data_dir), "--input-datefmt", "4", "-Q",

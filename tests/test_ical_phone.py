@@ -4,15 +4,14 @@ and a re-import that stores exactly what was exported. khal and calcurse read it
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import need_program
 from icalendar import Calendar
+from test_ical_clients import calcurse_import, env, khal_command
 
 from store import Coach, Event, Kita, Store
 from thekiz_tui.ical import apply_import, export_calendar, parse_calendar, plan_import
@@ -143,35 +142,24 @@ def test_reimport_stores_what_was_exported(tmp_path: Path) -> None:
 # -- the clients ----------------------------------------------------------------------------
 
 
-def env() -> dict[str, str]:
-    return {**os.environ, "TZ": "Europe/Berlin", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
-
-
 @pytest.mark.external
 def test_khal_shows_kita_address_and_reminder(tmp_path: Path) -> None:
-    khal = need_program("khal")
     cal_dir = tmp_path / "calendar"
     cal_dir.mkdir()
-    config = tmp_path / "khal.conf"
-    config.write_text(
-        f"[calendars]\n[[thekiz]]\npath = {cal_dir}\ntype = calendar\n"
-        "[locale]\nlocal_timezone = Europe/Berlin\ndefault_timezone = Europe/Berlin\n"
-        "timeformat = %H:%M\ndateformat = %Y-%m-%d\nlongdateformat = %Y-%m-%d\n"
-        "datetimeformat = %Y-%m-%dT%H:%M\nlongdatetimeformat = %Y-%m-%dT%H:%M\n"
-        f"[sqlite]\npath = {tmp_path / 'khal.db'}\n", encoding="utf-8")
+    base = khal_command(tmp_path, cal_dir)
     ics = tmp_path / "thekiz.ics"
     ics.write_bytes(export(reminder_minutes=30, refresh_minutes=60))
-    base = [khal, "-c", str(config)]
     imported = subprocess.run([*base, "import", "--batch", "-a", "thekiz", str(ics)],
                               capture_output=True, text=True, env=env(), timeout=120)
     assert imported.returncode == 0, imported.stderr
     listed = subprocess.run(
         [*base, "list", "--day-format", "", "--format",
-         "{start}|{title}|{location}|{alarm-symbol}|{description}", "2025-03-01",
+         "{start-long}|{title}|{location}|{alarm-symbol}|{description}",
+         "2025-03-01",
          "2025-03-31"], capture_output=True, text=True, env=env(), timeout=120)
     assert listed.returncode == 0, listed.stderr
     lines = [line for line in listed.stdout.splitlines() if "|" in line]
-    visit = next(line for line in lines if line.startswith("2025-03-04T09:30|"))
+    visit = next(line for line in lines if line.startswith("2025-03-04T09:30:00+0100|"))
     _start, title, location, alarm, _description = visit.split("|", 4)
     assert title == "Prozessbegleitung – Kita Sonnenblume"
     assert location == "Blumenweg 3, 99423 Weimar"
@@ -186,15 +174,8 @@ APT = re.compile(r"(\S+ @ \d\d:\d\d -> \S+ @ \d\d:\d\d)(?: \{[^}]*\})? ?(?:>(\w+
 
 @pytest.mark.external
 def test_calcurse_keeps_the_reminder_and_the_text(tmp_path: Path) -> None:
-    calcurse = need_program("calcurse")
-    data_dir = tmp_path / "calcurse"
-    data_dir.mkdir()
-    ics = tmp_path / "thekiz.ics"
-    ics.write_bytes(export(reminder_minutes=30, refresh_minutes=60))
-    imported = subprocess.run([calcurse, "-D", str(data_dir), "-i", str(ics)],
-                              capture_output=True, text=True, env=env(), timeout=120)
-    assert imported.returncode == 0, imported.stderr
-    assert " 0 skipped" in imported.stdout, imported.stdout + imported.stderr
+    _calcurse, data_dir = calcurse_import(tmp_path, export(reminder_minutes=30,
+                                                           refresh_minutes=60))
     # calcurse's own file: "WHEN>NOTE !TITLE", "!" a reminder ("|" none), the note holds
     # DESCRIPTION
     apts = {}
