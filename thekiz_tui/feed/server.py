@@ -163,6 +163,7 @@ class FeedServer(ThreadingHTTPServer):
 
     def _build(self, feed: Feed) -> tuple[bytes, str]:
         from ..ical.export import export_calendar
+        from ..planning.select import select
         from ..planning.settings import Settings
         from ..session import Session
 
@@ -172,8 +173,11 @@ class FeedServer(ThreadingHTTPServer):
         today = self.today()
         back = today.year * 12 + today.month - 1 - settings.feed_past_months
         start = date(back // 12, back % 12 + 1, 1)
-        events = [e for e in session.export_scope(start=start)
-                  if feed.coach in e.coaches or feed.coach in e.participants]
+        # hers first: a coordinator's session sees every event of the store
+        events = select([e for e in session.events(start, None)
+                         if feed.coach in e.coaches or feed.coach in e.participants],
+                        start=start)
+        events.sort(key=lambda e: (e.start, e.id))
         coaches = {c.id: c for c in store.coaches()}
         her = coaches.get(feed.coach)
         moment = datetime.now(UTC).replace(microsecond=0)
