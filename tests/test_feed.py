@@ -176,7 +176,8 @@ def get(url: str, method: str = "GET", source: str = "", **headers: str) -> Answ
         parts.hostname or "", parts.port, timeout=60,
         source_address=(source, 0) if source else None)
     try:
-        connection.request(method, parts.path, headers=headers)
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        connection.request(method, path, headers=headers)
         response = connection.getresponse()
         return Answer(response.status, {k.lower(): v for k, v in response.getheaders()},
                       response.read())
@@ -364,6 +365,8 @@ def test_no_token_in_the_log(server: Server) -> None:
     get(url)
     get(url.replace(token, guess))
     get(url, "POST")
+    get(url.replace("/feed/", "//feed/"))  # not a feed path, but its token is still secret
+    get(url + "?" + token)
     # a broken request line: the standard library's own error path
     with socket.create_connection(("127.0.0.1", server.port), 30) as raw:
         raw.sendall(f"GET /feed/{token}.ics HTTP/7.0\r\n\r\n".encode())
@@ -392,6 +395,36 @@ def test_rate_limit_per_address(tmp_path: Path) -> None:
         assert b"BEGIN:VCALENDAR" not in limited.body
         # another address has its own bucket
         assert get(url, source="127.0.0.2").status == 200
+
+
+def test_idle_connections_cannot_take_every_thread(tmp_path: Path) -> None:
+    from thekiz_tui.feed.server import MAX_CONNECTIONS
+
+    db = tmp_path / "plan.json"
+    build_store(db)
+    with running(db) as srv:
+        url = srv.grant("c-anna")
+        idle = [socket.create_connection(("127.0.0.1", srv.port), 30)
+                for _ in range(MAX_CONNECTIONS)]
+        try:
+            with socket.create_connection(("127.0.0.1", srv.port), 30) as extra:
+                # closed at once, unanswered (a reset, if our request was still unread)
+                try:
+                    extra.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+                    answer = extra.recv(4096)
+                except ConnectionResetError:
+                    answer = b""
+                assert answer == b""
+        finally:
+            for each in idle:
+                each.close()
+        deadline = time.monotonic() + 60
+        while True:  # their threads end as their clients went away
+            with contextlib.suppress(OSError, http.client.HTTPException):
+                if get(url).status == 200:
+                    break
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
 
 
 # -- the command line -----------------------------------------------------------------------

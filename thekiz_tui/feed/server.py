@@ -49,14 +49,17 @@ FEED_PATH = re.compile(r"/feed/([A-Za-z0-9_-]{1,128})\.ics")
 NOT_FOUND = b"Nicht gefunden.\n"
 TOUCH_SECONDS = 60.0  # "last fetched" is written at most this often per link
 MAX_ADDRESSES = 10_000  # buckets kept; beyond, full ones are dropped
+MAX_CONNECTIONS = 64
 
 
-def redact(path: str) -> str:
-    """A request's path as the log may hold it: any feed token (and any query) hidden."""
-    path = path.split("?", 1)[0]
-    if path.startswith("/feed/"):
-        return "/feed/TOKEN.ics"
-    return path[:80]
+# anything that could be a token, wherever it stands (``//feed/…``, a query, a typo)
+_TOKENISH = re.compile(r"[A-Za-z0-9_-]{16,}")
+
+
+def redact(text: str) -> str:
+    """A request's path (or a line quoting it) as the log may hold it: every run of
+    characters that could be a token hidden."""
+    return _TOKENISH.sub("TOKEN", text)[:200]
 
 
 @dataclass
@@ -117,6 +120,7 @@ class FeedServer(ThreadingHTTPServer):
     request_queue_size = 64
 
     def __init__(self, options: FeedOptions, log: ConnectionLog) -> None:
+        self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
         self.options = options
         self.log = log
         self.book = FeedBook(options.db)
@@ -128,6 +132,24 @@ class FeedServer(ThreadingHTTPServer):
         if ":" in options.host:
             self.address_family = socket.AF_INET6
         super().__init__((options.host, options.port), FeedHandler)
+
+    # A thread per connection, but not without end: beyond MAX_CONNECTIONS open at once
+    # (a flood, or clients that connect and say nothing) a new one is closed at once.
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self._slots.acquire(blocking=False):
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
 
     # -- the calendar ----------------------------------------------------------------------
 
@@ -337,8 +359,7 @@ class FeedHandler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         # the standard library's other lines (errors) may quote the request line
         text = format % args if args else format
-        text = re.sub(r"/feed/\S*", "/feed/TOKEN.ics", text)
-        self.server.log.event("feed-error", reason=text, **{"from": self._address()})
+        self.server.log.event("feed-error", reason=redact(text), **{"from": self._address()})
 
 
 def _accepts_gzip(header: str) -> bool:
