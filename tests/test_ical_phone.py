@@ -38,6 +38,9 @@ def events() -> list[Event]:
               start="2025-03-06T09:00:00+01:00", end="2025-03-06T10:00:00+01:00",
               coaches=["c-ben"], kita="k-regen", location="Gotha, Am Markt 1",
               uid="e-named@thekiz"),
+        Event(id="e-cafe", kind="begleitung", title="Elterncafé Sonnenblume",
+              start="2025-03-07T15:00:00+01:00", end="2025-03-07T17:00:00+01:00",
+              coaches=["c-anna"], kita="k-sonne", uid="e-cafe@thekiz"),
         Event(id="e-ak", kind="arbeitskreis", title="Arbeitskreis",
               start="2025-03-10T13:00:00+01:00", end="2025-03-10T15:00:00+01:00",
               coaches=["c-anna"], location="Erfurt", uid="e-ak@thekiz",
@@ -82,6 +85,9 @@ def test_a_visit_names_its_kita_and_goes_to_its_address() -> None:
     assert str(named["SUMMARY"]) == "Kita Regenbogen: Auswertung"  # type: ignore[index]
     assert str(named["LOCATION"]) == "Gotha, Am Markt 1"  # type: ignore[index]
     assert "X-THEKIZ-TITLE" not in named and "X-THEKIZ-LOCATION" not in named  # type: ignore[operator]
+    # so is one that names it without the word "Kita"
+    cafe = found["e-cafe@thekiz"]
+    assert str(cafe["SUMMARY"]) == "Elterncafé Sonnenblume"  # type: ignore[index]
 
 
 def test_colour_per_kind() -> None:

@@ -120,6 +120,18 @@ def _utc_stamp(text: str) -> str | None:
     return f"{moment.astimezone(UTC):%Y%m%dT%H%M%SZ}"
 
 
+_GENERIC = re.compile(r"(kita|kindertagesstätte|kindergarten|kinderhaus|krippe|hort)\b\W*",
+                      re.IGNORECASE)
+
+
+def _names(title: str, kita: str) -> bool:
+    """``title`` names the Kita already: its name, or its name without the word that
+    says what it is ("Elterncafé Apfelbaum" names "Kita Apfelbaum")."""
+    title = title.casefold()
+    own = _GENERIC.sub("", kita, count=1).strip().casefold() if _GENERIC.match(kita) else ""
+    return kita.casefold() in title or (len(own) >= 3 and own in title)
+
+
 def _duration(minutes: int) -> str:
     """``PT15M``, ``PT1H``, ``P1D`` (RFC 5545 3.3.6)."""
     if minutes % 1440 == 0:
@@ -203,7 +215,7 @@ class _Writer:
         if not event.title:
             kind = KIND_NAMES.get(event.kind, event.kind)
             return f"{kind} – {name}" if name else kind
-        if name and name.casefold() not in event.title.casefold():
+        if name and not _names(event.title, name):
             return f"{event.title} – {name}"
         return event.title
 
