@@ -379,6 +379,18 @@ def test_no_token_in_the_log(server: Server) -> None:
     assert "status=404" in log and "status=405" in log
 
 
+def test_the_window_is_a_setting(tmp_path: Path) -> None:
+    db = tmp_path / "plan.json"
+    build_store(db)
+    with running(db) as srv:
+        url = srv.grant("c-anna")
+        assert thekiz(db, "settings", "set", "feed_past_months", "0").returncode == 0
+        # from 1 March on: December's meeting is gone, March's series stays
+        assert uids(get(url).body) == ANNA_UIDS - {"e-dec"}
+        assert thekiz(db, "settings", "set", "feed_past_months", "100000").returncode == 0
+        assert uids(get(url).body) == ANNA_UIDS | {"e-old"}
+
+
 # -- a guesser is slowed down ---------------------------------------------------------------
 
 

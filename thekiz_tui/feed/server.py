@@ -194,7 +194,7 @@ class FeedServer(ThreadingHTTPServer):
         settings = Settings.from_store(store.settings())
         today = self.today()
         back = today.year * 12 + today.month - 1 - settings.feed_past_months
-        start = date(back // 12, back % 12 + 1, 1)
+        start = date(back // 12, back % 12 + 1, 1) if back >= 12 else None  # (all of it)
         # hers first: a coordinator's session sees every event of the store
         events = select([e for e in session.events(start, None)
                          if feed.coach in e.coaches or feed.coach in e.participants],
