@@ -159,7 +159,7 @@ def running(db: Path, *options: str) -> Iterator[Server]:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     db = tmp_path_factory.mktemp("feed") / "plan.json"
     build_store(db)
-    with running(db, "--burst", "10000", "--per-minute", "60000") as srv:
+    with running(db, "--burst", "10000", "--per-minute", "60000", "--behind-proxy") as srv:
         yield srv
 
 

@@ -151,6 +151,17 @@ class FeedServer(ThreadingHTTPServer):
         finally:
             self._slots.release()
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """One line in the log, not socketserver's traceback on stderr (a client that
+        hangs up mid-answer is no news)."""
+        import sys
+
+        error = sys.exc_info()[1]
+        if isinstance(error, (ConnectionError, TimeoutError)):
+            return
+        self.log.event("feed-error", reason=redact(f"{type(error).__name__}: {error}"),
+                       **{"from": str(client_address[0])})
+
     # -- the calendar ----------------------------------------------------------------------
 
     def today(self) -> date:
@@ -255,8 +266,9 @@ class FeedHandler(BaseHTTPRequestHandler):
 
     def _address(self) -> str:
         address = str(self.client_address[0])
-        if self.server.options.behind_proxy and address in ("127.0.0.1", "::1"):
-            forwarded = self.headers.get("X-Forwarded-For", "")
+        headers = getattr(self, "headers", None)  # (none yet: a broken request line)
+        if self.server.options.behind_proxy and headers and address in ("127.0.0.1", "::1"):
+            forwarded = headers.get("X-Forwarded-For", "")
             if forwarded.strip():
                 return forwarded.split(",")[-1].strip()[:64]
         return address
