@@ -268,7 +268,7 @@ class FeedHandler(BaseHTTPRequestHandler):
         address = str(self.client_address[0])
         headers = getattr(self, "headers", None)  # (none yet: a broken request line)
         if self.server.options.behind_proxy and headers and address in ("127.0.0.1", "::1"):
-            forwarded = headers.get("X-Forwarded-For", "")
+            forwarded = str(headers.get("X-Forwarded-For", ""))
             if forwarded.strip():
                 return forwarded.split(",")[-1].strip()[:64]
         return address
