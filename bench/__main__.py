@@ -30,6 +30,7 @@ import orjson
 from store import Event, Store
 
 from . import data
+from .feed import bench_feed
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results.md"
@@ -430,7 +431,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-write", action="store_true", help=f"do not write {RESULTS}")
     parser.add_argument("--dir", help="build the store here (default: a temporary folder)")
     parser.add_argument("--only", help="run only these steps, comma-separated "
-                        "(edits, open, conflicts, ical, memory, baselines, planner)")
+                        "(edits, open, conflicts, ical, memory, baselines, planner, feed)")
     parser.add_argument("--generator", choices=("demo", "bench"), default="demo",
                         help="thekiz_tui.demo (default, when present) or bench/data.py")
     args = parser.parse_args(argv)
@@ -458,6 +459,7 @@ def main(argv: list[str] | None = None) -> int:
             ("memory", lambda: bench_memory(path, span, rows, args.quick)),
             ("baselines", lambda: bench_baselines(store, tmp, rows, args.quick)),
             ("planner", lambda: bench_ui(store, path, span, rows, args.quick)),
+            ("feed", lambda: bench_feed(store, path, rows, args.quick)),
         ]
         only = set(args.only.split(",")) if args.only else None
         for name, step in steps:

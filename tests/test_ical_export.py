@@ -213,7 +213,10 @@ def test_vtimezone_other_zones() -> None:
 def test_event_properties() -> None:
     cal = parsed(export())
     ev = vevent(cal, "e-visit@thekiz")
-    assert str(ev["SUMMARY"]) == "Begleitung, Team; Konzept"  # type: ignore[index]
+    # a phone shows only SUMMARY: the Kita of a visit is in it, the title stays beside it
+    summary = "Begleitung, Team; Konzept – Kita Sonnenschein"
+    assert str(ev["SUMMARY"]) == summary  # type: ignore[index]
+    assert ev["X-THEKIZ-TITLE"] == "Begleitung\\, Team\\; Konzept"  # type: ignore[index]
     assert ev["SEQUENCE"] == 3  # type: ignore[index]
     assert ev["DTSTAMP"].dt == NOW  # type: ignore[index]
     assert ev["CREATED"].dt == datetime(2025, 1, 10, 8, 0, tzinfo=UTC)  # type: ignore[index]
@@ -224,7 +227,8 @@ def test_event_properties() -> None:
     assert ev["DTEND"].dt == datetime(2025, 3, 4, 11, 0, tzinfo=BERLIN)  # type: ignore[index]
     assert str(ev["LOCATION"]) == "Erfurt, Sonnenweg 1"  # type: ignore[index]
     description = str(ev["DESCRIPTION"])  # type: ignore[index]
-    assert "Kita Sonnenschein" in description
+    assert "Kita: Kita Sonnenschein" in description
+    assert "Landkreis: Erfurt" in description
     assert "Anna Beispiel" in description
     assert "Elterncafé planen" in description
     assert ev["CATEGORIES"].cats == ["Prozessbegleitung"]  # type: ignore[index]

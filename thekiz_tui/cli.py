@@ -276,6 +276,28 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--max-unauthenticated-per-address", type=int, default=10,
                      metavar="N", help="davon je Absenderadresse (Standard: 10)")
     sub.add_argument("--log", metavar="PFAD", help="Verbindungsprotokoll (sonst stderr)")
+
+    # -- her plan on her phone --
+    sub = command("feed", "feed:cmd_feed",
+                  "private Kalender-Links fürs Handy: serve, grant, revoke, list, reminder")
+    sub.add_argument("action", choices=("serve", "grant", "revoke", "list", "reminder"))
+    sub.add_argument("coach", nargs="?", metavar="ID", help="die Prozessbegleiter*in")
+    sub.add_argument("minutes", nargs="?", metavar="MINUTEN",
+                     help="reminder: Minuten vorher, „aus“ oder „standard“")
+    sub.add_argument("--host", default="127.0.0.1", metavar="ADRESSE")
+    sub.add_argument("--port", type=int, default=8080)
+    sub.add_argument("--base-url", metavar="URL",
+                     help="grant: Adresse des Servers von außen, z. B. "
+                          "https://kalender.example.org (sonst Einstellung feed_base_url, "
+                          "sonst http://HOST:PORT)")
+    sub.add_argument("--burst", type=int, default=20, metavar="N",
+                     help="serve: Anfragen je Adresse auf einmal (Standard: 20)")
+    sub.add_argument("--per-minute", type=float, default=12.0, metavar="N",
+                     help="serve: danach Anfragen je Adresse und Minute (Standard: 12)")
+    sub.add_argument("--behind-proxy", action="store_true",
+                     help="serve: hinter einem Proxy auf diesem Rechner (X-Forwarded-For)")
+    sub.add_argument("--log", metavar="PFAD", help="serve: Protokoll (sonst stderr)")
+    sub.add_argument("--format", choices=("table", "json"), default="table")
     return parser
 
 

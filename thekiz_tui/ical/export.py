@@ -22,6 +22,18 @@ Mapping of thekiz's fields:
   A series keeps its TZID start, as its rule must run in local time.
 - Per-occurrence changes (``overrides``) become extra VEVENTs with the series' UID and a
   ``RECURRENCE-ID``.
+
+For a phone (which shows SUMMARY, LOCATION and DESCRIPTION and nothing else):
+
+- an event at a Kita says so in its SUMMARY ("Prozessbegleitung – Kita Sonnenblume", or
+  the title and the Kita), its LOCATION is the Kita's address (else the event's place),
+  and its DESCRIPTION names the Kita, the district, the coaches and the notes. The stored
+  title and place go to ``X-THEKIZ-TITLE``/``X-THEKIZ-LOCATION`` where they differ, so
+  that a re-import stores what was exported.
+- ``COLOR`` (RFC 7986, a CSS3 colour name) per kind;
+- a reminder (``VALARM``, ``ACTION:DISPLAY``, relative ``TRIGGER``) only when asked for
+  (her feed: the setting ``reminder_minutes``; never in files);
+- a feed says how often to fetch it again (``REFRESH-INTERVAL``, ``X-PUBLISHED-TTL``).
 """
 
 from __future__ import annotations
@@ -42,6 +54,15 @@ PRODID = "-//ThEKiZ//thekiz 0.1//DE"
 
 KIND_NAMES = KIND_LABELS["de"]
 SUBTYPE_NAMES = SUBTYPE_LABELS
+# RFC 7986 COLOR takes a CSS3 colour name; the kinds as the planner tells them apart.
+KIND_COLORS: dict[str, str] = {
+    "begleitung": "seagreen",
+    "fortbildung": "royalblue",
+    "arbeitskreis": "darkorange",
+    "fachtag": "mediumpurple",
+    "einrichtungsbesuch": "teal",
+    "sonstiges": "slategray",
+}
 STATUS_TO_ICAL: dict[str, str] = {
     "geplant": "TENTATIVE",
     "bestaetigt": "CONFIRMED",
@@ -99,11 +120,34 @@ def _utc_stamp(text: str) -> str | None:
     return f"{moment.astimezone(UTC):%Y%m%dT%H%M%SZ}"
 
 
+_GENERIC = re.compile(r"(kita|kindertagesstätte|kindergarten|kinderhaus|krippe|hort)\b\W*",
+                      re.IGNORECASE)
+
+
+def _names(title: str, kita: str) -> bool:
+    """``title`` names the Kita already: its name, or its name without the word that
+    says what it is ("Elterncafé Apfelbaum" names "Kita Apfelbaum")."""
+    title = title.casefold()
+    own = _GENERIC.sub("", kita, count=1).strip().casefold() if _GENERIC.match(kita) else ""
+    return kita.casefold() in title or (len(own) >= 3 and own in title)
+
+
+def _duration(minutes: int) -> str:
+    """``PT15M``, ``PT1H``, ``P1D`` (RFC 5545 3.3.6)."""
+    if minutes % 1440 == 0:
+        return f"P{minutes // 1440}D"
+    if minutes % 60 == 0:
+        return f"PT{minutes // 60}H"
+    return f"PT{minutes}M"
+
+
 class _Writer:
-    def __init__(self, coaches: dict[str, Coach], kitas: dict[str, Kita], stamp: str) -> None:
+    def __init__(self, coaches: dict[str, Coach], kitas: dict[str, Kita], stamp: str,
+                 reminder_minutes: int | None = None) -> None:
         self.coaches = coaches
         self.kitas = kitas
         self.stamp = stamp
+        self.reminder = reminder_minutes if reminder_minutes else None
         self.tzids: list[str] = []
         self.lines: list[str] = []
 
@@ -161,11 +205,31 @@ class _Writer:
 
     # -- events --------------------------------------------------------------------
 
+    def kita_of(self, event: Event) -> Kita | None:
+        return self.kitas.get(event.kita) if event.kita else None
+
+    def summary(self, event: Event) -> str:
+        """What a phone shows as the event's name: the Kita of a visit is in it."""
+        kita = self.kita_of(event)
+        name = kita.name if kita else (event.kita or "")
+        if not event.title:
+            kind = KIND_NAMES.get(event.kind, event.kind)
+            return f"{kind} – {name}" if name else kind
+        if name and not _names(event.title, name):
+            return f"{event.title} – {name}"
+        return event.title
+
+    def location(self, event: Event) -> str:
+        kita = self.kita_of(event)
+        return kita.address if kita and kita.address else event.location
+
     def description(self, event: Event) -> str:
         lines = []
+        kita = self.kita_of(event)
         if event.kita:
-            kita = self.kitas.get(event.kita)
             lines.append(f"Kita: {kita.name if kita else event.kita}")
+            if kita and kita.district:
+                lines.append(f"Landkreis: {kita.district}")
         others = [k for k in event.participants if k != event.kita]
         if others:
             names = [self.kitas[k].name if k in self.kitas else k for k in others]
@@ -173,11 +237,23 @@ class _Writer:
         if event.coaches:
             names = [self.coaches[c].name if c in self.coaches else c for c in event.coaches]
             lines.append("Prozessbegleitung: " + ", ".join(names))
+        if event.location and event.location != self.location(event):
+            lines.append(f"Ort: {event.location}")
         if event.notes:
             if lines:
                 lines.append("")
             lines.append(event.notes)
         return "\n".join(lines)
+
+    def alarm(self, event: Event, summary: str) -> None:
+        """Her reminder, ``self.reminder`` minutes before a timed event she attends."""
+        if self.reminder is None or event.all_day or event.status == "abgesagt":
+            return
+        self.add("BEGIN:VALARM")
+        self.add("ACTION:DISPLAY")
+        self.text("DESCRIPTION", summary)
+        self.add(f"TRIGGER;RELATED=START:-{_duration(self.reminder)}")
+        self.add("END:VALARM")
 
     def vevent(self, event: Event, master: Event, rid: str | None) -> None:
         add = self.add
@@ -197,11 +273,16 @@ class _Writer:
             add(f"RRULE:{self.rrule(event)}")
             for text in event.exdates:
                 add(self.moment("EXDATE", text, event))
-        summary = event.title or KIND_NAMES.get(event.kind, event.kind)
+        summary = self.summary(event)
         self.text("SUMMARY", summary)
         if not event.title:
             add("X-THEKIZ-NOTITLE:TRUE")
-        self.text("LOCATION", event.location)
+        elif summary != event.title:
+            add(f"X-THEKIZ-TITLE:{escape_text(event.title)}")
+        location = self.location(event)
+        self.text("LOCATION", location)
+        if location != event.location:  # (an empty value: the event has no place)
+            add(f"X-THEKIZ-LOCATION:{escape_text(event.location)}")
         self.text("DESCRIPTION", self.description(event))
         categories = [KIND_NAMES.get(event.kind, event.kind)]
         if event.subtype:
@@ -209,6 +290,8 @@ class _Writer:
         add("CATEGORIES:" + ",".join(escape_text(c) for c in categories))
         add(f"STATUS:{STATUS_TO_ICAL.get(event.status, 'TENTATIVE')}")
         add(f"TRANSP:{'TRANSPARENT' if event.free else 'OPAQUE'}")
+        if event.kind in KIND_COLORS:
+            add(f"COLOR:{KIND_COLORS[event.kind]}")
         add(f"X-THEKIZ-ID:{escape_text(master.id)}")
         add(f"X-THEKIZ-KIND:{escape_text(event.kind)}")
         if event.subtype:
@@ -223,6 +306,7 @@ class _Writer:
         if event.tz:
             add(f"X-THEKIZ-TZ:{escape_text(event.tz)}")
         self.text("X-THEKIZ-NOTES", event.notes)
+        self.alarm(event, summary)
         add("END:VEVENT")
 
     def series_override(self, master: Event, rid: str, changes: dict[str, Any]) -> Event:
@@ -264,10 +348,15 @@ def export_calendar(
     kitas: dict[str, Kita],
     name: str,
     now: datetime | None = None,
+    reminder_minutes: int | None = None,
+    refresh_minutes: int | None = None,
 ) -> bytes:
-    """The events as one VCALENDAR (``METHOD:PUBLISH``), UTF-8 with CRLF line ends."""
+    """The events as one VCALENDAR (``METHOD:PUBLISH``), UTF-8 with CRLF line ends.
+
+    ``reminder_minutes``: a reminder that long before each timed event (None or 0: none).
+    ``refresh_minutes``: a feed, which a client should fetch again after that long."""
     moment = (now or datetime.now(UTC)).astimezone(UTC)
-    writer = _Writer(coaches, kitas, f"{moment:%Y%m%dT%H%M%SZ}")
+    writer = _Writer(coaches, kitas, f"{moment:%Y%m%dT%H%M%SZ}", reminder_minutes)
     for event in events:
         writer.vevent(event, event, None)
         if event.rrule:
@@ -282,6 +371,9 @@ def export_calendar(
         fold(f"NAME:{escape_text(name)}"),
         fold(f"X-WR-CALNAME:{escape_text(name)}"),
     ]
+    if refresh_minutes:
+        every = _duration(refresh_minutes)
+        head += [f"REFRESH-INTERVAL;VALUE=DURATION:{every}", f"X-PUBLISHED-TTL:{every}"]
     year = moment.year
     for tzid in writer.tzids:
         head.extend(fold(line) for line in vtimezone_lines(tzid, year))

@@ -630,6 +630,7 @@ class _Reader:
         participants: list[str] = []
         coaches = [self.coach] if self.coach else []
         notes = _text(comp.value("DESCRIPTION") or "")
+        location = _text(comp.value("LOCATION") or "")
         event_id = None
         if thekiz:
             raw_kind = _text(comp.value("X-THEKIZ-KIND") or "").strip()
@@ -642,6 +643,12 @@ class _Reader:
             xstatus = _text(comp.value("X-THEKIZ-STATUS") or "").strip()
             if xstatus in STATUSES:
                 status = xstatus
+            # SUMMARY and LOCATION were written for a phone (the Kita in the name, its
+            # address as the place); the stored ones are these
+            if comp.get("X-THEKIZ-TITLE") is not None:
+                title = _text(comp.value("X-THEKIZ-TITLE") or "")
+            if comp.get("X-THEKIZ-LOCATION") is not None:
+                location = _text(comp.value("X-THEKIZ-LOCATION") or "")
             if comp.get("X-THEKIZ-NOTITLE") is not None:
                 title = ""
             raw_id = _text(comp.value("X-THEKIZ-ID") or "").strip()
@@ -649,7 +656,7 @@ class _Reader:
                 event_id = raw_id
         texts = self.neutral_texts({
             "title": title, "subtype": subtype, "coaches": coaches, "kita": kita,
-            "participants": participants, "location": _text(comp.value("LOCATION") or ""),
+            "participants": participants, "location": location,
             "notes": notes, "uid": uid,
         })
         event = Event(

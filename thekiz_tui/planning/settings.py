@@ -33,6 +33,14 @@ class Settings:
     office_name: str = "Landeskoordinations- und Fachstelle ThEKiZ"
     ministry_name: str = "TMASGFF"
     calendar_name: str = "thekiz"
+    # her own calendar link (``thekiz feed``): a reminder this many minutes before each
+    # timed event (0: none; ``feed reminder`` sets her own), the months of the past it
+    # holds (with everything ahead), how often a client should fetch it, and the address
+    # the office's HTTPS proxy serves it under ("": http://HOST:PORT of ``feed serve``)
+    reminder_minutes: int = 30
+    feed_past_months: int = 3
+    feed_refresh_minutes: int = 60
+    feed_base_url: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod

@@ -1,0 +1,183 @@
+"""``thekiz feed serve|grant|revoke|list|reminder``: each coach's calendar on her phone
+through a private link (``thekiz_tui.feed``).
+
+Only the coordination office grants, revokes and lists links and runs the server (with
+``--as``, a coordinator); a coach may set her own reminder.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from .common import EXIT_OK, bad, check_text, emit, err, out, read_store
+
+if TYPE_CHECKING:
+    import argparse
+
+    from store import Store
+
+    from ..config import Config
+    from ..feed.book import Feed
+
+DEFAULT_PORT = 8080
+MAX_REMINDER = 7 * 24 * 60
+
+
+def cmd_feed(config: Config, args: argparse.Namespace) -> int:
+    from ..feed.book import FeedBook
+
+    _check_options(args)
+    if not config.db.exists():
+        bad(f"Die Datenbank {config.db} gibt es nicht (zuerst z. B. „thekiz coach add“).")
+    store = read_store(config)
+    action = args.action
+    if config.as_coach and not (action == "reminder" and args.coach == config.as_coach):
+        from ..planning.permissions import actor
+
+        actor(store).check_coordinator("Die Kalender-Links")
+    if action == "serve":
+        if args.coach is not None:
+            bad("„thekiz feed serve“ nimmt keine Prozessbegleiter*in; die Links bestimmen, "
+                "wer was sieht.")
+        return _serve(config, args)
+    book = FeedBook(config.db)
+    if action == "list":
+        return _list(store, book, args)
+    if not args.coach:
+        bad(f"Bitte die Prozessbegleiter*in angeben: thekiz feed {action} ID")
+    check_text("Die ID", args.coach, word=True)
+    if action == "grant":
+        coach = store.coach(args.coach)  # a German NotFound for an unknown coach
+        token = book.grant(coach.id, _now())
+        out(f"{_base_url(store, args)}/feed/{token}.ics")
+        err(f"Kalender-Link für {coach.name} ({coach.id}). Der Link ist geheim: wer ihn "
+            "kennt, sieht ihren Kalender. „thekiz feed revoke "
+            f"{coach.id}“ sperrt ihn sofort, ein neues „feed grant“ ersetzt ihn.")
+        return EXIT_OK
+    if action == "revoke":
+        if not book.revoke(args.coach):
+            bad(f"„{args.coach}“ hat keinen Kalender-Link (siehe „thekiz feed list“).")
+        out(f"Kalender-Link von {args.coach} gesperrt.")
+        return EXIT_OK
+    minutes = _minutes(args.minutes)
+    if not book.set_reminder(args.coach, minutes):
+        bad(f"„{args.coach}“ hat keinen Kalender-Link (zuerst „thekiz feed grant "
+            f"{args.coach}“).")
+    out(f"Erinnerung für {args.coach}: {_reminder_text(minutes, store)}")
+    return EXIT_OK
+
+
+def _check_options(args: argparse.Namespace) -> None:
+    low = 0 if args.action == "serve" else 1  # (serve: 0 lets the system choose)
+    if not low <= args.port <= 65535:
+        bad(f"--port {args.port}: ein Port liegt zwischen 1 und 65535.")
+    if args.burst < 1 or not args.per_minute > 0:
+        bad("--burst muss mindestens 1 und --per-minute größer als 0 sein.")
+    if args.action != "reminder" and args.minutes is not None:
+        bad(f"„thekiz feed {args.action}“ nimmt nur eine Prozessbegleiter*in.")
+    if args.base_url is not None:
+        _checked_url(args.base_url, "--base-url")
+
+
+def _checked_url(text: str, what: str) -> str:
+    from urllib.parse import urlsplit
+
+    check_text(what, text, word=True)
+    url = text.strip().rstrip("/")
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises for a port that is no number)
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or (
+            parts.query or parts.fragment):
+        bad(f"{what} „{text}“ ist keine Adresse der Form https://server.example/pfad.")
+    return url
+
+
+def _base_url(store: Store, args: argparse.Namespace) -> str:
+    from ..planning.settings import Settings
+
+    if args.base_url is not None:
+        return _checked_url(args.base_url, "--base-url")
+    stored = Settings.from_store(store.settings()).feed_base_url
+    if stored:
+        return _checked_url(stored, "Die Einstellung feed_base_url")
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    return f"http://{host}:{args.port}"
+
+
+def _minutes(text: str | None) -> int | None:
+    """``feed reminder``'s value: minutes, ``aus`` (none) or ``standard`` (the setting)."""
+    raw = (text or "").strip().lower()
+    if raw in ("standard", "default"):
+        return None
+    if raw in ("aus", "off", "0"):
+        return 0
+    if raw.isdigit() and 0 < int(raw) <= MAX_REMINDER:
+        return int(raw)
+    bad(f"Die Erinnerung „{text or ''}“ ist keine Minutenzahl von 1 bis {MAX_REMINDER}, "
+        "„aus“ oder „standard“.")
+
+
+def _reminder_text(minutes: int | None, store: Store) -> str:
+    from ..planning.settings import Settings
+
+    if minutes is None:
+        default = Settings.from_store(store.settings()).reminder_minutes
+        return f"{default} min vorher (Standard)" if default else "aus (Standard)"
+    return f"{minutes} min vorher" if minutes else "aus"
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _when(text: str) -> str:
+    if not text:
+        return "nie"
+    return datetime.fromisoformat(text).astimezone().strftime("%d.%m.%Y %H:%M")
+
+
+def _list(store: Store, book: object, args: argparse.Namespace) -> int:
+    from store.text import neutral
+
+    from ..feed.book import FeedBook
+
+    assert isinstance(book, FeedBook)
+    feeds: list[Feed] = sorted(book.feeds().values(), key=lambda f: f.coach)
+    names = {c.id: c.name for c in store.coaches()}
+    if args.format == "json":
+        from ..output import dumps
+
+        emit(dumps([{"coach": f.coach, "name": names.get(f.coach, ""),
+                     "created": f.created, "fetched": f.fetched or None,
+                     "reminder": f.reminder} for f in feeds]))
+        return EXIT_OK
+    if not feeds:
+        out("Keine Kalender-Links.")
+        return EXIT_OK
+    from ..output import table
+
+    emit(table(("ID", "Name", "angelegt", "zuletzt abgerufen", "Erinnerung"),
+               [(neutral(f.coach), names.get(f.coach, "(unbekannt)"), _when(f.created),
+                 _when(f.fetched), _reminder_text(f.reminder, store)) for f in feeds]))
+    return EXIT_OK
+
+
+def _serve(config: Config, args: argparse.Namespace) -> int:
+    from ..feed.server import FeedOptions, serve
+    from ..remote.serverlog import ConnectionLog
+    from .common import today
+    from .serve import _log_file
+
+    options = FeedOptions(db=config.db.absolute(), host=args.host, port=args.port,
+                          burst=args.burst, per_minute=args.per_minute,
+                          behind_proxy=args.behind_proxy, today=today)
+    with _log_file(args.log) as stream:
+        try:
+            return serve(options, ConnectionLog(stream))
+        except OSError as error:
+            bad(f"Der Server lässt sich nicht an {args.host}:{args.port} binden: "
+                f"{error.strerror or error}.")
