@@ -305,9 +305,8 @@ def test_export_and_reimport_keep_the_occurrences(name: str, folder: Path) -> No
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "wartet auf die Zonen-Arbeit im Import: thekiz_tui/ical/importer.py _Context._custom "
-    "nimmt icalendars prozessweit gemerkte Zone gleichen Namens (to_tz(lookup_tzid=False) "
-    "behebt es)"))
+    "wartet auf die Zonen-Arbeit im Import: eine Serie in einer eigenen VTIMEZONE läuft "
+    "noch in Berliner Zeit"))
 def test_same_custom_tzid_in_two_files_keeps_each_files_rules(tmp_path: Path) -> None:
     """Outlook names every custom zone "Customized Time Zone". Read one after the other in
     one process (a coach imports two invitations), each file keeps its own rules."""

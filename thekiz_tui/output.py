@@ -8,9 +8,12 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from store.text import neutral
+
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 from .planning.labels import KIND_LABELS, ROLE_LABELS, STAGE_LABELS, STATUS_LABELS
 from .planning.timeutil import fmt_date, fmt_money
@@ -27,7 +30,7 @@ HEADINGS = {
 }
 
 
-def fmt_number(value: float, digits: int = 2) -> str:
+def fmt_number(value: Decimal | float, digits: int = 2) -> str:
     """German decimal comma, no thousands separator: ``1234,50``."""
     return f"{value:.{digits}f}".replace(".", ",")
 
@@ -180,6 +183,10 @@ def _default(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, (set, frozenset, tuple)):
         return list(value)
+    from decimal import Decimal
+
+    if isinstance(value, Decimal):  # money and hours, to the cent: 203.13
+        return float(value)
     if hasattr(value, "to_dict"):
         return value.to_dict()
     raise TypeError(f"nicht serialisierbar: {type(value).__name__}")

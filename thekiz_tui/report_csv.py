@@ -10,6 +10,7 @@ import csv
 import io
 import os
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -93,7 +94,7 @@ def _csv_cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "ja" if value else "nein"
-    if isinstance(value, float):
+    if isinstance(value, float | Decimal):  # money and hours: 203,13
         return f"{value:.2f}".replace(".", ",")
     if isinstance(value, (list, tuple)):
         return ", ".join(str(v) for v in value)

@@ -376,7 +376,9 @@ class _Context:
             parsed = Timezone.from_ical(text)
             if parsed.errors:
                 raise ValueError(parsed.errors[0][1])
-            tz: tzinfo = parsed.to_tz()  # type: ignore[attr-defined]
+            # (lookup_tzid=False: icalendar remembers zones by TZID for the whole
+            # process, and two files' "Customized Time Zone" differ)
+            tz: tzinfo = parsed.to_tz(lookup_tzid=False)  # type: ignore[attr-defined]
         except Exception as error:  # icalendar raises many kinds here
             raise IcalError(
                 f"VTIMEZONE „{tzid}“ (Zeile {comp.line}) ist ungültig: {error}", line=comp.line

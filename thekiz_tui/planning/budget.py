@@ -13,10 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from store import Coach, Event, Kita
 
 from .cadence import local_day, since_of
+from .money import ZERO, euros, hours_of, line_fee
 from .occurrences import Occurrence, expand
 from .settings import Settings
 from .timeutil import day_start, epoch
@@ -24,10 +26,10 @@ from .timeutil import day_start, epoch
 PREVIOUS_STAGE = {"basis": "basis", "vertiefung": "basis", "konsultation": "vertiefung"}
 
 
-def budget_for_year(kita: Kita, year: int, settings: Settings) -> float | None:
+def budget_for_year(kita: Kita, year: int, settings: Settings) -> Decimal | None:
     """The Kita's budget for a calendar year, or None (no budget: not checked)."""
     if kita.budget is not None:
-        return float(kita.budget)
+        return euros(kita.budget)
     current = settings.budget_for(kita.stage)
     since = since_of(kita)
     if since is None or year > since.year:
@@ -40,16 +42,23 @@ def budget_for_year(kita: Kita, year: int, settings: Settings) -> float | None:
     return max(current, before)
 
 
-def occurrence_hours(occ: Occurrence) -> float:
+def occurrence_hours(occ: Occurrence) -> Decimal:
+    """A visit's hours to the hundredth (all-day: none)."""
     if occ.event.all_day:
-        return 0.0
-    return max(0, occ.end_ts - occ.start_ts) / 3600.0
+        return ZERO
+    return hours_of(occ.end_ts - occ.start_ts)
 
 
-def occurrence_cost(occ: Occurrence, rates: dict[str, float]) -> float:
-    """Hours × rate, for every coach attending."""
+def rates_of(coaches: Iterable[Coach]) -> dict[str, Decimal]:
+    """Each coach's hourly rate, exactly."""
+    return {c.id: euros(c.rate or 0) for c in coaches}
+
+
+def occurrence_cost(occ: Occurrence, rates: dict[str, Decimal]) -> Decimal:
+    """Hours × rate for every coach attending, each line to the cent."""
     hours = occurrence_hours(occ)
-    return sum(hours * rates.get(c, 0.0) for c in dict.fromkeys(occ.event.coaches))
+    return sum((line_fee(hours, rates.get(c, ZERO)) for c in dict.fromkeys(occ.event.coaches)),
+               ZERO)
 
 
 def is_visit(event: Event, kita_id: str) -> bool:
@@ -73,17 +82,17 @@ def _year_occurrences(
 class YearCost:
     kita: str
     year: int
-    hours: float
-    used: float
-    budget: float | None
+    hours: Decimal
+    used: Decimal
+    budget: Decimal | None
 
     @property
-    def left(self) -> float | None:
+    def left(self) -> Decimal | None:
         return None if self.budget is None else self.budget - self.used
 
     @property
     def over(self) -> bool:
-        return self.budget is not None and self.used > self.budget + 0.005
+        return self.budget is not None and self.used > self.budget
 
 
 def kita_year_cost(
@@ -97,30 +106,29 @@ def kita_year_cost(
 ) -> YearCost:
     """Used, budget and left for one Kita and calendar year. With ``coach``, only that
     coach's share is counted in ``used`` and ``hours``."""
-    rates = {c.id: float(c.rate) for c in coaches}
+    rates = rates_of(coaches)
     if coach is not None:
-        rates = {coach: rates.get(coach, 0.0)}
-    hours = used = 0.0
+        rates = {coach: rates.get(coach, ZERO)}
+    hours = used = ZERO
     for occ in _year_occurrences(kita.id, events, year, settings.timezone):
         if coach is not None and coach not in occ.event.coaches:
             continue
         hours += occurrence_hours(occ)
         used += occurrence_cost(occ, rates)
-    return YearCost(kita.id, year, round(hours, 4), round(used, 2),
-                    budget_for_year(kita, year, settings))
+    return YearCost(kita.id, year, hours, used, budget_for_year(kita, year, settings))
 
 
 @dataclass(frozen=True, slots=True)
 class MonthHours:
     month: int
-    hours: float
+    hours: Decimal
     status: str  # "below" | "within" | "above" the recommended 2–5 hours
 
 
-def hours_status(hours: float, settings: Settings) -> str:
-    if hours < settings.recommended_hours_min - 1e-9:
+def hours_status(hours: Decimal, settings: Settings) -> str:
+    if hours < euros(settings.recommended_hours_min):
         return "below"
-    if hours > settings.recommended_hours_max + 1e-9:
+    if hours > euros(settings.recommended_hours_max):
         return "above"
     return "within"
 
@@ -131,11 +139,8 @@ def kita_month_hours(
     """Coaching hours per month of a year against the recommended 2–5 hours.
 
     Hours are the visits' durations (per visit, not per attending coach)."""
-    per_month = [0.0] * 12
+    per_month = [ZERO] * 12
     tz = settings.timezone
     for occ in _year_occurrences(kita.id, events, year, tz):
         per_month[int(local_day(occ, tz)[5:7]) - 1] += occurrence_hours(occ)
-    return [
-        MonthHours(m + 1, round(h, 4), hours_status(h, settings))
-        for m, h in enumerate(per_month)
-    ]
+    return [MonthHours(m + 1, h, hours_status(h, settings)) for m, h in enumerate(per_month)]

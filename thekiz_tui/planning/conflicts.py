@@ -27,6 +27,7 @@ import threading
 import weakref
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from store import Ack, Coach, Event, Kita, Store
@@ -36,6 +37,7 @@ from .budget import budget_for_year
 from .cadence import cadence_kind, horizon_end, period_of, required_periods
 from .findings import Finding, summary_exit_code
 from .incremental import Full, full_update, no_gc
+from .money import ZERO
 from .occurrences import expand
 from .rows import DAY, Context, Row, cached_single_row, make_row
 from .rules import Out, budget_finding, budget_over, cadence_finding, per_event, visited
@@ -258,17 +260,17 @@ class Checker:
         self, visits: list[Row], ctx: Context, out: Out, start: date | None,
         end: date | None, today: date, only_kita: str | None,
     ) -> None:
-        totals: dict[str, float] = {}
+        totals: dict[str, Decimal] = {}
         seen: set[str] = set()
         add = seen.add
         get = totals.get
         for r in visits:
-            totals[r.ykey] = get(r.ykey, 0.0) + r.cost
+            totals[r.ykey] = get(r.ykey, ZERO) + r.cost
             add(r.mkey)
             add(r.qkey)
         first_year = None if start is None else start.year
         last_year = None if end is None else date.fromordinal(end.toordinal() - 1).year
-        over: dict[str, tuple[Kita, int, float, float]] = {}
+        over: dict[str, tuple[Kita, int, Decimal, Decimal]] = {}
         for ykey, used in totals.items():
             kita_id, _, year_text = ykey.rpartition("\x1f")
             year = int(year_text)
@@ -282,8 +284,8 @@ class Checker:
             ):
                 continue
             budget = budget_for_year(kita, year, ctx.settings)
-            if budget is not None and round(used, 2) > budget + 0.005:
-                over[ykey] = (kita, year, round(used, 2), budget)
+            if budget is not None and used > budget:
+                over[ykey] = (kita, year, used, budget)
         if over:
             groups: dict[str, list[Row]] = {key: [] for key in over}
             for r in visits:

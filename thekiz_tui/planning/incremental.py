@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 from itertools import compress, count
 from operator import is_not
 
@@ -22,6 +23,7 @@ from store import Event, Kita
 
 from .budget import budget_for_year
 from .cadence import horizon_end, required_periods
+from .money import ZERO
 from .occurrences import expand
 from .rows import ORDER, Context, Item, Row, cached_single_row, make_row
 from .rules import Out, budget_over, cadence_finding, overlap_finding, per_event, travel_finding
@@ -55,7 +57,7 @@ class Full:
         self.kita_items: dict[str, list[Item]] = {}
         self.issues: dict[int, Row] = {}
         self.visits: dict[str, list[Row]] = {}  # per Kita and year, in event order
-        self.totals: dict[str, float] = {}
+        self.totals: dict[str, Decimal] = {}
         self.kita_years: dict[str, set[str]] = {}
         self.seen: Counter[str] = Counter()
         self.agg: dict[str, tuple[Kita, date, list[Item]]] = {}
@@ -177,10 +179,7 @@ class Full:
             if resort:
                 # Single events first, then the occurrences of series (as ``_rows_of``).
                 visits.sort(key=_visit_order)
-            used = 0.0
-            for r in visits:
-                used += r.cost
-            self.totals[ykey] = used
+            self.totals[ykey] = sum((r.cost for r in visits), ZERO)
         self.dirty_years.clear()
         buffer = ctx.buffer
         for who in self.dirty_coaches:
@@ -234,8 +233,8 @@ class Full:
         for ykey in sorted(self.kita_years.get(kita.id, ())):
             year = int(ykey.rpartition("\x1f")[2])
             budget = budget_for_year(kita, year, ctx.settings)
-            used = round(self.totals[ykey], 2)
-            if budget is not None and used > budget + 0.005:
+            used = self.totals[ykey]
+            if budget is not None and used > budget:
                 budget_over(kita, year, used, budget, self.visits[ykey], ctx, out)
         seen = self.seen
         for period in required_periods(kita, ctx.settings, start=None, end=stop):

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from store import Coach, Event, Kita, Store
 
@@ -42,18 +43,18 @@ class KitaRow:
     next_visit: date | None  # the first coaching visit after today
     cadence: str | None  # "month", "quarter" or None (no cadence for the stage)
     without_visit: tuple[Period, ...]  # required periods of the year up to the horizon
-    budget: float | None  # None: the stage has no budget
-    used: float
-    hours: float
+    budget: Decimal | None  # None: the stage has no budget
+    used: Decimal
+    hours: Decimal
     checklist: tuple[Item, ...]
 
     @property
-    def left(self) -> float | None:
-        return None if self.budget is None else round(self.budget - self.used, 2)
+    def left(self) -> Decimal | None:
+        return None if self.budget is None else self.budget - self.used
 
     @property
     def over(self) -> bool:
-        return self.budget is not None and self.used > self.budget + 0.005
+        return self.budget is not None and self.used > self.budget
 
     @property
     def share(self) -> float | None:
@@ -62,7 +63,7 @@ class KitaRow:
             return None
         if self.budget <= 0:
             return 1.0 if self.used > 0 else 0.0
-        return max(0.0, min(1.0, self.used / self.budget))
+        return max(0.0, min(1.0, float(self.used / self.budget)))
 
     @property
     def done(self) -> int:

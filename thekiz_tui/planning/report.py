@@ -21,18 +21,20 @@ returns, whose hidden parts are absent (``None``), so that none of them can show
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from store import Coach, Event, Kita, Store
 
-from .budget import budget_for_year, hours_status, occurrence_cost, occurrence_hours
+from .budget import budget_for_year, hours_status, occurrence_cost, occurrence_hours, rates_of
 from .checklist import kita_checklist
+from .money import ZERO, line_fee
 from .occurrences import expand
 from .permissions import Actor, GuardedStore, actor
 from .settings import Settings
-from .timeutil import MONTHS_DE, day_start, epoch, fmt_money, month_range
+from .timeutil import MONTHS_DE, day_start, epoch, fmt_money, from_epoch, month_range
 
 HIDDEN = "–"
 """How a table or screen shows a value the person may not see."""
@@ -48,19 +50,19 @@ Kita she accompanies)."""
 class KitaBudget:
     """The Kita's yearly budget and what all coaches together used of it in the year."""
 
-    budget: float | None  # None: the Kita has no budget (not checked)
-    used: float
+    budget: Decimal | None  # None: the Kita has no budget (not checked)
+    used: Decimal
 
     @property
-    def left(self) -> float | None:
-        return None if self.budget is None else round(self.budget - self.used, 2)
+    def left(self) -> Decimal | None:
+        return None if self.budget is None else self.budget - self.used
 
 
 @dataclass(frozen=True, slots=True)
 class KitaHours:
     """The Kita's coaching hours in the month (every coach) against the recommended."""
 
-    hours: float
+    hours: Decimal
     recommendation: str  # "below" | "within" | "above"
 
 
@@ -81,8 +83,8 @@ class ReportRow:
     kita: str
     kita_name: str
     visits: int
-    hours: float
-    fee: float
+    hours: Decimal
+    fee: Decimal
     address: str | None = None
     budget: KitaBudget | None = None
     kita_hours: KitaHours | None = None
@@ -98,6 +100,20 @@ ROW_KEYS: dict[str, tuple[str, ...]] = {
 """The keys of a part in :meth:`Report.to_rows`, in the order of the columns."""
 
 
+@dataclass(frozen=True, slots=True)
+class VisitLine:
+    """One coaching visit of the statement: its day, Kita, times, hours and fee (the
+    report's coach's, or every attending coach's for all)."""
+
+    day: date
+    kita: str
+    kita_name: str
+    start: str  # "09:30", "" all day
+    end: str
+    hours: Decimal
+    fee: Decimal
+
+
 @dataclass(slots=True)
 class Report:
     year: int
@@ -108,14 +124,16 @@ class Report:
     recommended: tuple[float, float] = (2.0, 5.0)
     parts: frozenset[str] = FULL_PARTS
     """The Kita figures this report may have at all (a row may still lack them)."""
+    visits: list[VisitLine] = field(default_factory=list)
+    """The month's visits in time order, the lines the rows sum."""
 
     @property
-    def total_hours(self) -> float:
-        return round(sum(r.hours for r in self.rows), 4)
+    def total_hours(self) -> Decimal:
+        return sum((r.hours for r in self.rows), ZERO)
 
     @property
-    def total_fee(self) -> float:
-        return round(sum(r.fee for r in self.rows), 2)
+    def total_fee(self) -> Decimal:
+        return sum((r.fee for r in self.rows), ZERO)
 
     @property
     def total_visits(self) -> int:
@@ -147,13 +165,12 @@ class Report:
                                    "kita": r.kita, "kita_name": r.kita_name}
             if self.has("address") and r.address is not None:
                 row["address"] = r.address
-            row.update(visits=r.visits, hours=round(r.hours, 2), fee=round(r.fee, 2))
+            row.update(visits=r.visits, hours=r.hours, fee=r.fee)
             if self.has("budget") and r.budget is not None:
                 b = r.budget
-                row.update(budget=None if b.budget is None else round(b.budget, 2),
-                           used_year=round(b.used, 2), left_year=b.left)
+                row.update(budget=b.budget, used_year=b.used, left_year=b.left)
             if self.has("kita_hours") and r.kita_hours is not None:
-                row.update(kita_hours=round(r.kita_hours.hours, 2),
+                row.update(kita_hours=r.kita_hours.hours,
                            recommendation=r.kita_hours.recommendation)
             if self.has("checklist") and r.checklist is not None:
                 c = r.checklist
@@ -162,8 +179,7 @@ class Report:
             out.append(row)
         total: dict[str, Any] = dict.fromkeys(self.columns)
         total.update(month=month, coach=self.coach or "", kita="", kita_name="Summe",
-                     visits=self.total_visits, hours=round(self.total_hours, 2),
-                     fee=self.total_fee)
+                     visits=self.total_visits, hours=self.total_hours, fee=self.total_fee)
         if self.has("address"):
             total["address"] = ""
         out.append(total)
@@ -173,7 +189,7 @@ class Report:
 RECOMMENDATION_DE = {"below": "(unter)", "within": "(im Rahmen)", "above": "(über)"}
 
 
-def _hours_de(hours: float) -> str:
+def _hours_de(hours: Decimal) -> str:
     return f"{hours:.2f}".replace(".", ",")
 
 
@@ -215,7 +231,7 @@ def month_report(
         assert coach is not None
         viewer.check_view_of(coach)
     tz = settings.timezone
-    rates = {c.id: float(c.rate or 0.0) for c in coach_list}
+    rates = rates_of(coach_list)
     names = {c.id: c.name for c in coach_list}
     kita_by_id = {k.id: k for k in kita_list}
     first, nxt = month_range(year, month)
@@ -223,27 +239,31 @@ def month_report(
     y_lo = epoch(day_start(date(year, 1, 1), tz))
     y_hi = epoch(day_start(date(year + 1, 1, 1), tz))
     visits = [e for e in events if e.kind == "begleitung" and e.kita is not None]
-    per_kita: dict[str, list[float]] = {}  # visits, hours, fee, used_year, kita_hours
+    # per Kita: visits, hours, fee, used in the year, the Kita's hours of the month
+    per_kita: dict[str, list[Any]] = {}
+    lines: list[tuple[int, VisitLine]] = []
     for occ in expand(visits, y_lo, y_hi):
         ev = occ.event
         if ev.status == "abgesagt" or ev.kind != "begleitung" or ev.kita is None:
             continue
         if not y_lo <= occ.start_ts < y_hi:
             continue
-        acc = per_kita.setdefault(ev.kita, [0, 0.0, 0.0, 0.0, 0.0])
+        acc = per_kita.setdefault(ev.kita, [0, ZERO, ZERO, ZERO, ZERO])
         acc[3] += occurrence_cost(occ, rates)
         if not m_lo <= occ.start_ts < m_hi:
             continue
-        acc[4] += occurrence_hours(occ)
+        hours = occurrence_hours(occ)
+        acc[4] += hours
         if coach is not None:
             if coach not in ev.coaches:
                 continue
-            fee = occurrence_hours(occ) * rates.get(coach, 0.0)
+            fee = line_fee(hours, rates.get(coach, ZERO))
         else:
             fee = occurrence_cost(occ, rates)
         acc[0] += 1
-        acc[1] += occurrence_hours(occ)
+        acc[1] += hours
         acc[2] += fee
+        lines.append((occ.start_ts, _visit_line(occ, ev.kita, hours, fee, tz)))
     parts = FULL_PARTS if viewer.everything else COACH_PARTS
     seen = events if viewer.everything else [e for e in events if viewer.sees_event(e)]
     rows: list[ReportRow] = []
@@ -257,25 +277,35 @@ def month_report(
         # The Kita's own figures: for the office, the owner and the Kita's own coach.
         if viewer.everything or (kita is not None and viewer.sees_kita(kita)):
             budget = budget_for_year(kita, year, settings) if kita is not None else None
-            shown["budget"] = KitaBudget(budget, round(used, 2))
+            shown["budget"] = KitaBudget(budget, used)
             shown["checklist"] = _checklist_counts(kita, year, seen, settings, now)
         if "kita_hours" in parts:
-            shown["kita_hours"] = KitaHours(round(kita_hours, 4),
-                                            hours_status(kita_hours, settings))
+            shown["kita_hours"] = KitaHours(kita_hours, hours_status(kita_hours, settings))
         rows.append(ReportRow(
             kita=kita_id,
             kita_name=kita.name if kita is not None else kita_id,
             visits=int(count),
-            hours=round(hours, 4),
-            fee=round(fee, 2),
+            hours=hours,
+            fee=fee,
             **shown,
         ))
     rows.sort(key=lambda r: (r.kita_name.casefold(), r.kita))
     coach_name = names.get(coach, coach) if coach is not None else "alle"
+    kita_names = {r.kita: r.kita_name for r in rows}
     return Report(
         year, month, coach, coach_name or "", rows,
         (settings.recommended_hours_min, settings.recommended_hours_max), parts,
+        [replace(line, kita_name=kita_names.get(line.kita, line.kita))
+         for _, line in sorted(lines, key=lambda item: (item[0], item[1].kita))],
     )
+
+
+def _visit_line(occ: Any, kita: str, hours: Decimal, fee: Decimal, tz: str) -> VisitLine:
+    start = from_epoch(occ.start_ts, tz)
+    if occ.event.all_day:
+        return VisitLine(start.date(), kita, kita, "", "", hours, fee)
+    end = from_epoch(occ.end_ts, tz)
+    return VisitLine(start.date(), kita, kita, f"{start:%H:%M}", f"{end:%H:%M}", hours, fee)
 
 
 def _checklist_counts(

@@ -16,14 +16,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, timedelta
+from decimal import Decimal
 from operator import attrgetter
 from typing import Any
 
 from store import Ack, Coach, Event, Kita
 
+from .budget import rates_of
 from .findings import Finding
 from .holidays import HolidayLookup
 from .labels import KIND_LABELS
+from .money import ZERO, hours_of, line_fee
 from .occurrences import Occurrence, span
 from .settings import Settings
 from .timeutil import from_epoch, to_stored
@@ -100,7 +103,9 @@ class Context:
         self.holidays = HolidayLookup(settings.holiday_country, settings.holiday_subdiv, "de")
         self.coaches = {c.id: c for c in coaches}
         self.kitas = {k.id: k for k in kitas}
-        self.rates = {c.id: float(c.rate or 0.0) for c in self.coaches.values()}
+        self.rates = rates_of(self.coaches.values())
+        # a visit's cost by its length and coaches: few distinct ones in a whole store
+        self._costs: dict[tuple[int, tuple[str, ...]], Decimal] = {}
         self.addresses = {k.id: k.address.strip() for k in self.kitas.values()}
         self.acks = frozenset(a if isinstance(a, str) else a.finding for a in acks)
         self._iso: dict[int, str] = {}
@@ -146,6 +151,19 @@ class Context:
             out = (year, month, _quarter_key(day), str(year))
             self.period_keys[month] = out
         return out
+
+    def cost(self, seconds: int, coaches: tuple[str, ...]) -> Decimal:
+        """A visit's cost: its hours × each coach's rate, each line to the cent
+        (``budget.occurrence_cost``'s reckoning)."""
+        key = (seconds, coaches)
+        found = self._costs.get(key)
+        if found is None:
+            hours = hours_of(seconds)
+            rates = self.rates
+            found = sum((line_fee(hours, rates.get(c, ZERO)) for c in dict.fromkeys(coaches)),
+                        ZERO)
+            self._costs[key] = found
+        return found
 
     def row_key(self) -> tuple[Any, ...]:
         """What rows depend on besides the event: rebuild them when this changes."""
@@ -207,7 +225,7 @@ class Row:
     mkey: str  # Kita and month, Kita and quarter, Kita and year: hashable fast
     qkey: str
     ykey: str
-    cost: float
+    cost: Decimal
     found: list[Item] | None
     sub: int  # place among the occurrences of a series (0 for a single event)
     rank: int  # for unbounded checks: the event's place in the checked events
@@ -295,7 +313,7 @@ def _row(ev: Event, s: int, e: int, key: str, ctx: Context) -> Row | None:
         info = day_info.get(day0) or ctx.day(day0)
         days = _days(day0, last) if last > day0 else info[3]
         r.t0 = r.t1 = ""
-        r.hours = hours = 0.0
+        r.hours = 0.0
         late = False
     else:
         r.all_day = False
@@ -316,7 +334,7 @@ def _row(ev: Event, s: int, e: int, key: str, ctx: Context) -> Row | None:
             days = _days(day0, end_day) if e > s and end_day > day0 else info[3]
         else:
             days = info[3]
-        r.hours = hours = max(0, e - s) / 3600.0
+        r.hours = max(0, e - s) / 3600.0
     r.day0 = day0
     r.days = days
     if not blocks or kind == "sonstiges":
@@ -346,14 +364,7 @@ def _row(ev: Event, s: int, e: int, key: str, ctx: Context) -> Row | None:
     r.mkey = f"{kita}\x1f{month}"
     r.qkey = f"{kita}\x1f{quarter}"
     r.ykey = f"{kita}\x1f{year_text}"
-    if visit:
-        rates = ctx.rates
-        r.cost = hours * (
-            rates.get(coaches[0], 0.0) if len(r.coaches) == 1
-            else sum(rates.get(c, 0.0) for c in r.coaches)
-        )
-    else:
-        r.cost = 0.0
+    r.cost = ctx.cost(0 if r.all_day else e - s, r.coaches) if visit else ZERO
     r.found = None
     r.sub = 0
     r.rank = 0

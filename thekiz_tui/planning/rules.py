@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 
 from store import Kita
 
@@ -19,6 +20,7 @@ from .budget import budget_for_year
 from .cadence import Period
 from .findings import Finding, finding_id, severity_rank
 from .labels import STAGE_LABELS
+from .money import ZERO
 from .rows import ORDER, Context, Item, Row, de_date, weekday
 from .timeutil import day_start, epoch, fmt_money
 
@@ -172,17 +174,17 @@ def budget_finding(
     budget = budget_for_year(kita, year, ctx.settings)
     if budget is None:
         return
-    used = 0.0
-    for r in visits:
-        used += r.cost
-    budget_over(kita, year, round(used, 2), budget, visits, ctx, out)
+    used = sum((r.cost for r in visits), ZERO)
+    budget_over(kita, year, used, budget, visits, ctx, out)
 
 
 def budget_over(
-    kita: Kita, year: int, used: float, budget: float, visits: list[Row], ctx: Context,
+    kita: Kita, year: int, used: Decimal, budget: Decimal, visits: list[Row], ctx: Context,
     out: Out,
 ) -> None:
-    if used <= budget + 0.005:
+    """The finding when the year's visits cost more than the budget (exactly: one cent
+    over is over)."""
+    if used <= budget:
         return
     fid = finding_id("budget", kita.id, str(year))
     message = (

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field, fields
+from decimal import Decimal
 from typing import Any
 
+from .money import euros
 from .timeutil import BadInput, zone
 
 
@@ -64,12 +66,13 @@ class Settings:
         data["work_days"] = list(self.work_days)
         return data
 
-    def budget_for(self, stage: str) -> float | None:
-        return {
+    def budget_for(self, stage: str) -> Decimal | None:
+        amount = {
             "basis": self.budget_basis,
             "vertiefung": self.budget_vertiefung,
             "konsultation": self.budget_konsultation,
         }.get(stage)
+        return None if amount is None else euros(amount)
 
 
 def invalid(values: dict[str, Any]) -> dict[str, Any]:

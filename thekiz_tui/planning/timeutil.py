@@ -9,7 +9,11 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+if TYPE_CHECKING:  # (decimal is imported by the first amount formatted)
+    from decimal import Decimal
 
 DEFAULT_TZ = "Europe/Berlin"
 
@@ -193,7 +197,9 @@ def fmt_time(moment: datetime | time) -> str:
     return f"{moment.hour:02d}:{moment.minute:02d}"
 
 
-def fmt_money(amount: float) -> str:
-    """``1.234,50 €``."""
-    text = f"{amount:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
+def fmt_money(amount: Decimal | float) -> str:
+    """``1.234,50 €``: to the cent, half up (``planning.money``)."""
+    from .money import cents, euros
+
+    text = f"{cents(euros(amount)):,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
     return f"{text} €"

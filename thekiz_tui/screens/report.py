@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import ClassVar
 
@@ -62,7 +63,7 @@ def default_csv_name(year: int, month: int, coach: str | None) -> str:
     return f"bericht-{year:04d}-{month:02d}-{who or 'alle'}.csv"
 
 
-def hours_text(hours: float) -> str:
+def hours_text(hours: Decimal | float) -> str:
     return fmt_number(hours, 2)
 
 
