@@ -439,6 +439,7 @@ _WALLS: dict[tuple[str, datetime], _Walls] = {}
 _WALLS_KEPT = 200_000  # dates over all rules; beyond, the memory is cleared
 _WALLS_PER_RULE = 4 * MAX_PER_SERIES
 _walls_size = 0
+_MONTH = timedelta(days=31)
 
 
 def _rule_walls(text: str, dtstart: datetime, lo: datetime, hi: datetime) -> list[datetime]:
@@ -449,12 +450,14 @@ def _rule_walls(text: str, dtstart: datetime, lo: datetime, hi: datetime) -> lis
     known = _WALLS.get(key)
     if known is None or not (known.lo <= lo and hi <= known.hi):
         begin, until = lo, hi
-        if known is not None and known.lo <= lo <= known.hi:
+        if (known is not None and known.lo <= lo <= known.hi
+                and len(known.walls) < _WALLS_PER_RULE // 2):
             # Walking on: keep twice the stretch known, so that the walks of a window
-            # walked piece by piece add up to a few times the window.
+            # walked piece by piece add up to a few times the window (a stretch of
+            # many dates starts anew at ``lo`` instead).
             begin = known.lo
             try:
-                until = max(hi, known.hi + (known.hi - known.lo))
+                until = max(hi, known.hi + max(known.hi - known.lo, _MONTH))
             except OverflowError:
                 until = hi
         rule = _rebased(_parse(text, dtstart), text, dtstart, begin)
@@ -464,6 +467,8 @@ def _rule_walls(text: str, dtstart: datetime, lo: datetime, hi: datetime) -> lis
                 break
             walls.append(wall)
         covered = walls[-1] if len(walls) == _WALLS_PER_RULE else until
+        if known is not None:
+            _walls_size -= len(known.walls)
         known = _Walls(begin, covered, walls)
         if _walls_size + len(walls) > _WALLS_KEPT:
             _WALLS.clear()
@@ -495,7 +500,7 @@ def _series_walls(event: Event, dtstart: datetime, lo: datetime | None,
     texts = _rules(event)
     walls: set[datetime] = set()
     rule_lo = dtstart if lo is None else max(lo, dtstart)
-    for text in texts:
+    for text in texts if rule_lo <= hi else ():
         walls.update(_rule_walls(text, dtstart, rule_lo, hi))
     if not texts and rule_lo <= dtstart <= hi:
         walls.add(dtstart)
