@@ -293,11 +293,17 @@ def validate_rrule(text: str, start: datetime) -> None:
 
 
 def _series_start(event: Event) -> datetime:
-    if event.all_day:
-        return datetime.combine(date.fromisoformat(event.start[:10]), datetime.min.time())
+    return _wall_start(event.start, event.tz, event.all_day)
+
+
+@lru_cache(maxsize=8192)
+def _wall_start(start: str, tz: str, all_day: bool) -> datetime:
+    """(Cached: ``list`` expands each series once a month of its window.)"""
+    if all_day:
+        return datetime.combine(date.fromisoformat(start[:10]), datetime.min.time())
     # The rule runs on naive wall time; each result is localised on its own, so that a
     # weekly 09:30 stays 09:30 after the DST change.
-    return datetime.fromisoformat(event.start).astimezone(zone(event.tz)).replace(tzinfo=None)
+    return datetime.fromisoformat(start).astimezone(zone(tz)).replace(tzinfo=None)
 
 
 def _instant(wall: datetime, event: Event) -> int:
@@ -493,11 +499,10 @@ def _rules(event: Event) -> list[str]:
     return [t.removeprefix("RRULE:") for t in (event.rrule, *event.extra_rules) if t]
 
 
-def _series_walls(event: Event, dtstart: datetime, lo: datetime | None,
+def _series_walls(event: Event, texts: list[str], dtstart: datetime, lo: datetime | None,
                   hi: datetime) -> list[datetime]:
-    """The series' dates from ``lo`` to ``hi``: the union of its rules and its extra
-    dates (RDATE), each once, in order; without a rule DTSTART is the first date."""
-    texts = _rules(event)
+    """The series' dates from ``lo`` to ``hi``: the union of its rules (``texts``) and its
+    extra dates (RDATE), each once, in order; without a rule DTSTART is the first date."""
     walls: set[datetime] = set()
     rule_lo = dtstart if lo is None else max(lo, dtstart)
     for text in texts if rule_lo <= hi else ():
@@ -516,7 +521,8 @@ def _expand_series(event: Event, start_ts: int | None, end_ts: int | None) -> li
     first_s, first_e = span(event)
     duration = first_e - first_s
     dtstart = _series_start(event)
-    for text in _rules(event):
+    texts = _rules(event)
+    for text in texts:
         refusal = rule_refusal(text, dtstart)
         if refusal is not None:
             return _refused_series(event, text, refusal, start_ts, end_ts)
@@ -546,7 +552,7 @@ def _expand_series(event: Event, start_ts: int | None, end_ts: int | None) -> li
     out: list[Occurrence] = []
     # At most MAX_PER_SERIES, whatever the rule: the window's days bound a daily rule
     # already, this bounds the rest (and a rule changed on disk behind the checks).
-    for wall in _series_walls(event, dtstart, lo, hi):
+    for wall in _series_walls(event, texts, dtstart, lo, hi):
         s = _instant(wall, event)
         if s in excluded or (excluded_days and wall.date() in excluded_days):
             continue
