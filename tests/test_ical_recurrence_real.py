@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -376,3 +377,63 @@ def test_dates_kept_between_windows_are_the_dates_of_a_fresh_walk(rule: str) -> 
             occurrences._WALLS.clear()
             occurrences._WALLS.update(saved)  # the next window starts from what was kept
             assert kept == fresh, (rule, year, month)
+
+
+# -- the planner's edits keep extra dates and rules ------------------------------------
+
+def _starts(event: Event | None) -> list[str]:
+    return [berlin(o)[0] for o in expand([event])] if event is not None else []
+
+
+RDATE_SERIES = ics(*vevent(*WEEKLY, "RRULE:FREQ=WEEKLY;COUNT=3",
+                           "RRULE:FREQ=MONTHLY;BYMONTHDAY=20;COUNT=2",
+                           "RDATE;TZID=Europe/Berlin:20250312T090000",
+                           "RDATE;VALUE=DATE:20250327"))
+
+
+def test_a_whole_series_moves_with_its_extra_dates_and_rules() -> None:
+    from thekiz_tui.planning import edits
+
+    series = parse_calendar(RDATE_SERIES)[0]
+    assert _starts(series) == ["2025-03-03 09:00", "2025-03-10 09:00", "2025-03-12 09:00",
+                               "2025-03-17 09:00", "2025-03-20 09:00", "2025-03-27 09:00",
+                               "2025-04-20 09:00"]
+    moved = edits.shift(series, 1)
+    assert _starts(moved) == ["2025-03-04 09:00", "2025-03-11 09:00", "2025-03-13 09:00",
+                              "2025-03-18 09:00", "2025-03-21 09:00", "2025-03-28 09:00",
+                              "2025-04-21 09:00"]
+
+
+def test_an_extra_date_is_an_occurrence_the_planner_can_change_and_delete() -> None:
+    from thekiz_tui.planning import edits
+
+    series = parse_calendar(RDATE_SERIES)[0]
+    rid = "2025-03-12T09:00:00+01:00"
+    shown = edits.occurrence(series, rid)
+    assert (shown.start, shown.rdates, shown.rrule) == ("2025-03-12T09:00:00+01:00", [], None)
+    later = edits.change_this(series, rid, replace(shown, start="2025-03-12T11:00:00+01:00",
+                                                   end="2025-03-12T12:00:00+01:00"))
+    assert "2025-03-12 11:00" in _starts(later) and "2025-03-12 09:00" not in _starts(later)
+    gone = edits.delete_this(series, rid)
+    assert "2025-03-12 09:00" not in _starts(gone) and len(_starts(gone)) == 6
+
+
+def test_this_and_following_splits_rules_and_extra_dates() -> None:
+    from thekiz_tui.planning import edits
+
+    series = parse_calendar(RDATE_SERIES)[0]
+    rid = "2025-03-17T09:00:00+01:00"
+    shown = edits.occurrence(series, rid)
+    before, after = edits.change_following(series, rid, replace(shown, title="Neu"))
+    assert _starts(before) == ["2025-03-03 09:00", "2025-03-10 09:00", "2025-03-12 09:00"]
+    assert after is not None
+    assert _starts(after) == ["2025-03-17 09:00", "2025-03-20 09:00", "2025-03-27 09:00",
+                              "2025-04-20 09:00"]
+    assert {o.event.title for o in expand([after])} == {"Neu"}
+
+
+def test_a_series_of_extra_dates_only_moves_as_a_whole() -> None:
+    from thekiz_tui.planning import edits
+
+    series = parse_calendar(ics(*vevent(*WEEKLY, "RDATE;TZID=Europe/Berlin:20250404T090000")))[0]
+    assert _starts(edits.shift(series, 7)) == ["2025-03-10 09:00", "2025-04-11 09:00"]
