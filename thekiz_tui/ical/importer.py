@@ -93,6 +93,8 @@ LENIENT = {
     "continuation": "Fortsetzungszeile ohne führendes Leerzeichen an die vorige Zeile angefügt",
     "second_rrule": "mehrere Wiederholungsregeln (RRULE) in einem Termin – alle gelten "
                     "zusammen",
+    "until_count": "UNTIL und COUNT zugleich in einer RRULE – die Serie endet, wo das "
+                   "erste von beiden sie enden lässt",
     "same_rid": "dieselbe RECURRENCE-ID mehrmals – es gilt die mit der höheren SEQUENCE, "
                 "dann der späteren LAST-MODIFIED",
     "orphan_rule": "geänderter Einzeltermin (RECURRENCE-ID) mit eigener RRULE, aber ohne "
@@ -785,12 +787,15 @@ class _Reader:
                 part = f"UNTIL={value}"
             parts.append(part)
         text = ";".join(parts)
+        names = {part.partition("=")[0].strip().upper() for part in parts}
+        if {"UNTIL", "COUNT"} <= names:
+            _note(self.notes, "until_count")
         if all_day:
             dtstart = datetime.combine(date.fromisoformat(start[:10]), datetime.min.time())
         else:
             dtstart = datetime.fromisoformat(start).astimezone(zone(tz)).replace(tzinfo=None)
         try:
-            validate_rrule(text, dtstart)
+            validate_rrule(text, dtstart, strict=False)
         except BadInput as error:
             raise self.fail(comp, str(error), prop[3]) from None
         except Exception:  # dateutil raises several kinds on odd rules (English reasons)

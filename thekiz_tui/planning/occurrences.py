@@ -197,9 +197,11 @@ _RANGES: dict[str, tuple[int, int, bool]] = {
 }
 
 
-def rule_reason(text: str) -> str | None:
+def rule_reason(text: str, *, strict: bool = True) -> str | None:
     """Why dateutil would not read the rule ``text``, as a German sentence, found
-    before dateutil is asked (its reasons are English); None: nothing found."""
+    before dateutil is asked (its reasons are English); None: nothing found. ``strict``:
+    also UNTIL with COUNT, which RFC 5545 forbids but dateutil reads (both bound the
+    series); typed rules are strict, rules from files and the store are not."""
     if not text.strip():
         return "Die Regel ist leer."
     seen: dict[str, str] = {}
@@ -216,7 +218,7 @@ def rule_reason(text: str) -> str | None:
             return reason
     if "FREQ" not in seen:
         return "FREQ (wie oft: DAILY, WEEKLY, MONTHLY oder YEARLY) fehlt."
-    if "UNTIL" in seen and "COUNT" in seen:
+    if strict and "UNTIL" in seen and "COUNT" in seen:
         return "UNTIL und COUNT zugleich sind nicht erlaubt: nur eins von beiden (RFC 5545)."
     return None
 
@@ -266,7 +268,7 @@ def _unreadable(text: str, reason: str) -> NoReturn:
 def _parse(text: str, dtstart: datetime) -> rrule:
     from dateutil.rrule import rrule, rrulestr
 
-    reason = rule_reason(text)
+    reason = rule_reason(text, strict=False)
     if reason is not None:
         _unreadable(text, reason)
     try:
@@ -287,9 +289,13 @@ def _rule(text: str, dtstart: datetime) -> rrule:
     return _parse(text, dtstart)
 
 
-def validate_rrule(text: str, start: datetime) -> None:
-    """Raise BadInput with a German message if ``text`` is not a usable RRULE."""
-    _rule(text.removeprefix("RRULE:"), start)
+def validate_rrule(text: str, start: datetime, *, strict: bool = True) -> None:
+    """Raise BadInput with a German message if ``text`` is not a usable RRULE
+    (``strict``: see :func:`rule_reason`)."""
+    text = text.removeprefix("RRULE:")
+    if strict and (reason := rule_reason(text)) is not None:
+        _unreadable(text, reason)
+    _rule(text, start)
 
 
 def _series_start(event: Event) -> datetime:
