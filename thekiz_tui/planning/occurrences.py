@@ -271,14 +271,36 @@ def _parse(text: str, dtstart: datetime) -> rrule:
     reason = rule_reason(text, strict=False)
     if reason is not None:
         _unreadable(text, reason)
+    parts = _parts(text)
     try:
-        parsed = rrulestr(text, dtstart=dtstart, forceset=False, ignoretz=False)
+        if "UNTIL" in parts and "COUNT" in parts:
+            parsed = _until_and_count(text, parts["UNTIL"], dtstart)
+        else:
+            parsed = rrulestr(text, dtstart=dtstart, forceset=False, ignoretz=False)
     except (ValueError, TypeError, KeyError, OverflowError):
         # (dateutil's reason is English; what it found that rule_reason did not is rare)
         _unreadable(text, "thekiz kann die Regel nicht lesen.")
     if not isinstance(parsed, rrule):
         raise BadInput(f"Ungültige Wiederholungsregel „{neutral(text)}“.")
     return parsed
+
+
+def _until_and_count(text: str, until_text: str, dtstart: datetime) -> Any:
+    """A rule with UNTIL and COUNT (from a file) as the rule with the COUNT of its dates
+    up to UNTIL: it ends at whichever comes first. (dateutil reads both with a warning
+    that it will refuse them.)"""
+    from dateutil.rrule import rrule, rrulestr
+
+    counted = rrulestr(";".join(p for p in text.split(";")
+                                if p.strip().upper().partition("=")[0] != "UNTIL"),
+                       dtstart=dtstart, forceset=False, ignoretz=False)
+    if not isinstance(counted, rrule):
+        raise ValueError(text)
+    clean = until_text.rstrip("Z")
+    until = datetime.strptime(clean, "%Y%m%dT%H%M%S" if "T" in clean else "%Y%m%d")
+    if "T" not in clean:
+        until = until.replace(hour=23, minute=59, second=59)
+    return counted.replace(count=sum(1 for wall in counted if wall <= until))
 
 
 def _rule(text: str, dtstart: datetime) -> rrule:
