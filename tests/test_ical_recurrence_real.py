@@ -404,11 +404,11 @@ def test_a_whole_series_moves_with_its_extra_dates_and_rules() -> None:
 
     series = parse_calendar(RDATE_SERIES)[0]
     assert _starts(series) == ["2025-03-03 09:00", "2025-03-10 09:00", "2025-03-12 09:00",
-                               "2025-03-17 09:00", "2025-03-20 09:00", "2025-03-27 09:00",
+                               "2025-03-17 09:00", "2025-03-20 09:00", "2025-03-27 00:00",
                                "2025-04-20 09:00"]
     moved = edits.shift(series, 1)
     assert _starts(moved) == ["2025-03-04 09:00", "2025-03-11 09:00", "2025-03-13 09:00",
-                              "2025-03-18 09:00", "2025-03-21 09:00", "2025-03-28 09:00",
+                              "2025-03-18 09:00", "2025-03-21 09:00", "2025-03-28 00:00",
                               "2025-04-21 09:00"]
 
 
@@ -435,7 +435,7 @@ def test_this_and_following_splits_rules_and_extra_dates() -> None:
     before, after = edits.change_following(series, rid, replace(shown, title="Neu"))
     assert _starts(before) == ["2025-03-03 09:00", "2025-03-10 09:00", "2025-03-12 09:00"]
     assert after is not None
-    assert _starts(after) == ["2025-03-17 09:00", "2025-03-20 09:00", "2025-03-27 09:00",
+    assert _starts(after) == ["2025-03-17 09:00", "2025-03-20 09:00", "2025-03-27 00:00",
                               "2025-04-20 09:00"]
     assert {o.event.title for o in expand([after])} == {"Neu"}
 
@@ -445,3 +445,15 @@ def test_a_series_of_extra_dates_only_moves_as_a_whole() -> None:
 
     series = parse_calendar(ics(*vevent(*WEEKLY, "RDATE;TZID=Europe/Berlin:20250404T090000")))[0]
     assert _starts(edits.shift(series, 7)) == ["2025-03-10 09:00", "2025-04-11 09:00"]
+
+
+def test_dtstart_off_the_rule_and_a_date_rdate_of_a_timed_series_as_the_reference() -> None:
+    """A Saturday DTSTART with a Monday/Friday rule is the first occurrence (RFC 5545),
+    and a bare date among a timed series' RDATEs is that day's midnight in its zone."""
+    data = ics(*vevent("DTSTART:20250517T171500Z", "DURATION:PT1H",
+                       "RRULE:FREQ=WEEKLY;BYDAY=MO,FR;COUNT=2",
+                       "RDATE;VALUE=DATE:20250601"))
+    assert same_everywhere(data) == [
+        ("2025-05-17 19:15", "2025-05-17 20:15"), ("2025-05-19 19:15", "2025-05-19 20:15"),
+        ("2025-05-23 19:15", "2025-05-23 20:15"), ("2025-06-01 02:00", "2025-06-01 03:00"),
+    ]

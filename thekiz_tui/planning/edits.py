@@ -129,7 +129,8 @@ def _walls(event: Event) -> Iterator[datetime]:
     once, in order), without exdates or overrides."""
     _require_series(event)
     first = _wall(event.start, event)
-    sources: list[Any] = [_rule(text, first) for text in _rules(event)] or [[first]]
+    # DTSTART is the first occurrence, also where the rule alone would not give it.
+    sources: list[Any] = [[first], *(_rule(text, first) for text in _rules(event))]
     sources.append(sorted(_rdate_wall(text, event, first) for text in event.rdates))
     last = None
     for step, wall in enumerate(heapq.merge(*sources)):
@@ -166,9 +167,11 @@ def _moved_extras(old: Event, new: Event, start_at: datetime, first: datetime,
         wall = _rdate_wall(text, old, base)
         if not keep(_at(wall, old)):
             continue
-        moved = wall + delta
-        date_only = len(text) == 10 and not new.all_day
-        rdates.append(moved.date().isoformat() if date_only else _text(moved, new))
+        if len(text) == 10 and not new.all_day:  # a day: moves by the start's days
+            days = (start_at + delta).date() - start_at.date()
+            rdates.append((wall.date() + days).isoformat())
+        else:
+            rdates.append(_text(wall + delta, new))
     rules = []
     for rule in old.extra_rules:
         # The parts that name a day follow the rule's own first date, not DTSTART's.
@@ -335,8 +338,8 @@ def _check_first(event: Event) -> Event:
     """A series must begin with its start: a rule that no longer matches it would hide
     the first occurrence."""
     first = _wall(event.start, event)
-    walls = _walls_upto(event, 1)
-    if not walls or walls[0] != first:
+    if event.rrule and next(iter(_rule(event.rrule.removeprefix("RRULE:"), first)),
+                            None) != first:
         when = fmt_date(first.date()) if event.all_day else (
             f"{fmt_date(first.date())} {first:%H:%M}"
         )

@@ -364,12 +364,10 @@ def _exclusions(event: Event) -> tuple[set[int], set[date]]:
 
 
 def _rdate_wall(text: str, event: Event, dtstart: datetime) -> datetime:
-    """The wall time of a stored RDATE; a bare date in a timed series takes the series'
-    time of day."""
-    if event.all_day:
+    """The wall time of a stored RDATE; a bare date (also in a timed series, as
+    recurring-ical-events reads it) is its midnight."""
+    if event.all_day or len(text) == 10:
         return datetime.combine(date.fromisoformat(text[:10]), datetime.min.time())
-    if len(text) == 10:
-        return datetime.combine(date.fromisoformat(text), dtstart.time())
     return datetime.fromisoformat(text).astimezone(zone(event.tz)).replace(tzinfo=None)
 
 
@@ -529,13 +527,14 @@ def _rules(event: Event) -> list[str]:
 
 def _series_walls(event: Event, texts: list[str], dtstart: datetime, lo: datetime | None,
                   hi: datetime) -> list[datetime]:
-    """The series' dates from ``lo`` to ``hi``: the union of its rules (``texts``) and its
-    extra dates (RDATE), each once, in order; without a rule DTSTART is the first date."""
+    """The series' dates from ``lo`` to ``hi``: the union of DTSTART, its rules
+    (``texts``) and its extra dates (RDATE), each once, in order. DTSTART counts also
+    where the rule would not give it (RFC 5545 3.8.5.3: it is the first occurrence)."""
     walls: set[datetime] = set()
     rule_lo = dtstart if lo is None else max(lo, dtstart)
     for text in texts if rule_lo <= hi else ():
         walls.update(_rule_walls(text, dtstart, rule_lo, hi))
-    if not texts and rule_lo <= dtstart <= hi:
+    if rule_lo <= dtstart <= hi:
         walls.add(dtstart)
     for text in event.rdates:
         wall = _rdate_wall(text, event, dtstart)
