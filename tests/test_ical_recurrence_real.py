@@ -143,6 +143,30 @@ def test_rdate_is_kept_by_the_store_and_blocks_the_coach(tmp_path: Path) -> None
     assert any(series_id in f.events for f in findings), findings
 
 
+def test_a_store_written_before_rdates_opens_and_lists_its_series(tmp_path: Path) -> None:
+    db = tmp_path / "plan.json"
+    path = tmp_path / "s.ics"
+    path.write_bytes(ics(*vevent(*WEEKLY, "RRULE:FREQ=WEEKLY;COUNT=2")))
+    ok(db, "import", str(path))
+    # as the store of the version before wrote it: no rdates, no extra_rules
+    files = [db, *sorted((tmp_path).glob("**/*.json"))]
+    stripped = 0
+    for file in dict.fromkeys(files):
+        text = file.read_text(encoding="utf-8")
+        data = json.loads(text)
+        for table in data.values():
+            for doc in table.values() if isinstance(table, dict) else ():
+                if isinstance(doc, dict) and "rdates" in doc:
+                    del doc["rdates"], doc["extra_rules"]
+                    stripped += 1
+        file.write_text(json.dumps(data), encoding="utf-8")
+    assert stripped == 1
+    listed = json.loads(ok(db, "list", "--from", "2025-03-01", "--to", "2025-03-31",
+                           "--format", "json"))
+    assert [o["start"] for o in listed] == ["2025-03-03T09:00:00+01:00",
+                                            "2025-03-10T09:00:00+01:00"]
+
+
 def test_old_store_documents_without_rdates_still_open(tmp_path: Path) -> None:
     event = Event(id="e-1", kind="sonstiges", start="2025-03-03T09:00:00+01:00",
                   end="2025-03-03T10:00:00+01:00", rrule="FREQ=WEEKLY;COUNT=2")
