@@ -190,6 +190,14 @@ def test_two_rrules_are_their_union_and_said_so(tmp_path: Path) -> None:
         data, tmp_path)
 
 
+def test_thekiz_export_of_two_rules_reads_back_without_a_note(tmp_path: Path) -> None:
+    data = ics(*vevent(*WEEKLY, "RRULE:FREQ=WEEKLY;BYDAY=MO;COUNT=3",
+                       "RRULE:FREQ=WEEKLY;BYDAY=TH;COUNT=2"))
+    written = export_calendar(parse_calendar(data), coaches={}, kitas={}, name="t")
+    assert written.count(b"\r\nRRULE:FREQ=WEEKLY;BYDAY=") == 2
+    assert "Nachsichtig" not in dry_run(written, tmp_path)
+
+
 def test_a_second_rule_is_bounded_like_the_first() -> None:
     data = ics(*vevent(*WEEKLY, "RRULE:FREQ=WEEKLY;COUNT=3", "RRULE:FREQ=HOURLY"))
     with pytest.raises(IcalError, match="öfter als einmal am Tag"):

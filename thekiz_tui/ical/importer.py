@@ -527,7 +527,7 @@ class _Reader:
                 rrules.append(prop)
             else:
                 _note(self.notes, "empty_rrule")
-        if len(rrules) > 1:
+        if len(rrules) > 1 and not thekiz:  # (thekiz writes a series' further rules so)
             _note(self.notes, "second_rrule")
         rrule_prop = rrules[0] if rrules else None
         recurring = rrule_prop is not None or comp.get("RDATE") is not None
