@@ -328,6 +328,34 @@ def bench_memory(path: Path, span: Span, rows: list[Row], quick: bool) -> None:
         month.note = everything.note = str(error).splitlines()[-1][:80]
 
 
+def bench_long_list(tmp: Path, rows: list[Row], quick: bool) -> None:
+    """A whole ``thekiz list`` process over 41 years of a store imported from 36 yearly
+    series: each month of the window must not walk every rule from its start."""
+    row = Row("`thekiz list` 2000–2040 of 36 yearly series (whole process)", "≤ 1 s", 1000)
+    rows.append(row)
+    exe = Path(sys.executable).with_name("thekiz")
+    if not exe.exists():
+        row.note = "no thekiz command"
+        return
+    folder = tmp / "long-window"
+    folder.mkdir(exist_ok=True)
+    source = folder / "yearly.ics"
+    source.write_bytes(data.yearly_rules_ics(36))
+    db = str(folder / "plan.json")
+    subprocess.run([str(exe), "--db", db, "import", str(source)], check=True,
+                   capture_output=True)
+    cmd = [str(exe), "--db", db, "list", "--from", "2000-01-01", "--to", "2040-12-31"]
+    lines = 0
+
+    def once() -> None:
+        nonlocal lines
+        done = subprocess.run(cmd, check=True, capture_output=True, text=True)
+        lines = done.stdout.count("\n")
+
+    row.samples = timed(once, 3 if quick else 7)
+    row.note = f"{lines - 2:,} occurrences listed"
+
+
 def bench_ui(store: Store, path: Path, span: Span, rows: list[Row], quick: bool) -> None:
     """The planner in a real pseudo-terminal, on the busiest month of the store."""
     from . import ui
@@ -431,7 +459,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-write", action="store_true", help=f"do not write {RESULTS}")
     parser.add_argument("--dir", help="build the store here (default: a temporary folder)")
     parser.add_argument("--only", help="run only these steps, comma-separated "
-                        "(edits, open, conflicts, ical, memory, baselines, planner, feed)")
+                        "(edits, open, conflicts, ical, memory, longlist, baselines, "
+                        "planner, feed)")
     parser.add_argument("--generator", choices=("demo", "bench"), default="demo",
                         help="thekiz_tui.demo (default, when present) or bench/data.py")
     args = parser.parse_args(argv)
@@ -457,6 +486,7 @@ def main(argv: list[str] | None = None) -> int:
             ("conflicts", lambda: bench_conflicts(store, path, span, rows, args.quick)),
             ("ical", lambda: bench_ical(store, tmp, rows, args.quick)),
             ("memory", lambda: bench_memory(path, span, rows, args.quick)),
+            ("longlist", lambda: bench_long_list(tmp, rows, args.quick)),
             ("baselines", lambda: bench_baselines(store, tmp, rows, args.quick)),
             ("planner", lambda: bench_ui(store, path, span, rows, args.quick)),
             ("feed", lambda: bench_feed(store, path, rows, args.quick)),

@@ -135,3 +135,19 @@ def events(count: int = 50_000, seed: int = 1, first_year: int = 2020,
                 source="import",
             ))
     return out
+
+
+def yearly_rules_ics(count: int = 36) -> bytes:
+    """An iCalendar file of ``count`` yearly series (birthdays, Kita anniversaries) that
+    start in 2000–2004, as a calendar program exports them."""
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//thekiz bench//DE"]
+    for n in range(count):
+        day = date(2000 + n % 5, n % 12 + 1, n % 28 + 1)
+        lines += [
+            "BEGIN:VEVENT", f"UID:yearly-{n}@bench.thekiz", "DTSTAMP:20250101T000000Z",
+            f"DTSTART;TZID=Europe/Berlin:{day:%Y%m%d}T{9 + n % 8:02d}0000",
+            f"DTEND;TZID=Europe/Berlin:{day:%Y%m%d}T{10 + n % 8:02d}0000",
+            "RRULE:FREQ=YEARLY", f"SUMMARY:Jahrestag {n + 1}", "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return ("\r\n".join(lines) + "\r\n").encode()

@@ -134,13 +134,19 @@ class Event:
     created: str = ""
     updated: str = ""
     source: str = ""
+    # Extra dates of the series (RDATE; stored like ``exdates``): with or without a rule,
+    # an event that has them is a series. Their own length, if it differs, is an override.
+    rdates: list[str] = field(default_factory=list)
+    # Further rules beside ``rrule`` (a file's second RRULE): the series is their union.
+    extra_rules: list[str] = field(default_factory=list)
     # The UTC instants of start and end, computed once by the planning logic and kept
     # with this (cached, read-only) record; never written to disk.
     span: tuple[int, int] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def series(self) -> bool:
-        return self.rrule is not None
+        """Whether it recurs: a rule, or extra dates (RDATE) without one."""
+        return bool(self.rrule) or bool(self.rdates)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -152,8 +158,10 @@ class Event:
         """The event of a stored document. Its lists and dicts are copied, so that a
         caller never edits the store's cache; ``copy=False`` when the document is
         discarded right after (it then shares them with the event)."""
-        if tuple(data) == _EVENT_FIELDS:
-            # The store's own documents: exactly the fields, in order (``to_dict``).
+        keys = tuple(data)
+        if keys in (_EVENT_FIELDS, _EVENT_FIELDS_V2):
+            # The store's own documents: exactly the fields, in order (``to_dict``); a
+            # document written before rdates/extra_rules takes their defaults.
             event = cls(*data.values())
             coaches, participants, exdates = event.coaches, event.participants, event.exdates
             if copy or type(coaches) is not list:
@@ -162,6 +170,10 @@ class Event:
                 event.participants = list(participants)
             if copy or type(exdates) is not list:
                 event.exdates = list(exdates)
+            if copy or type(event.rdates) is not list:
+                event.rdates = list(event.rdates)
+            if copy or type(event.extra_rules) is not list:
+                event.extra_rules = list(event.extra_rules)
             overrides = event.overrides
             if copy or type(overrides) is not dict:
                 event.overrides = overrides = {k: dict(v) for k, v in overrides.items()}
@@ -179,7 +191,7 @@ class Event:
         known = _known(cls, data)
         known.pop("span", None)
         # Lists and dicts are copied, so that a caller never edits the store's cache.
-        for name in ("coaches", "participants", "exdates"):
+        for name in ("coaches", "participants", "exdates", "rdates", "extra_rules"):
             if name in known:
                 known[name] = list(known[name])
         if "overrides" in known:
@@ -191,6 +203,8 @@ class Event:
 
 # The fields a stored event document has, in the order ``Event.to_dict`` writes them.
 _EVENT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Event) if f.init)
+# Stores written before RDATE was kept lack the last two fields; the rest is in order.
+_EVENT_FIELDS_V2: tuple[str, ...] = _EVENT_FIELDS[:-2]
 # The text of an event read from a file (a store written before store.text, or by hand)
 # reaches terminals: each is neutralised when read (store/text.py says why). Ids and the
 # ids an event names are not: they are the keys of the store's documents (a changed id

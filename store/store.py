@@ -95,7 +95,7 @@ def _prev_month(key: str) -> str:
 
 def partition_of(event: Event) -> str:
     """Where an event lives: its start month, or ``series`` (recurring or long)."""
-    if event.rrule:
+    if event.series:
         return SERIES
     start, end = event.start[:7], event.end[:7]
     if end > start and _prev_month(end) != start:

@@ -104,10 +104,9 @@ def test_floating_utc_exdate_lists_and_cancelled_recurrence() -> None:
     assert events["floating-1@example.org"].start == "2025-07-10T09:00:00+02:00"
     assert events["utc-1@example.org"].start == "2025-01-10T14:00:00+01:00"
     daily = events["cancelled-rid@example.org"]
-    assert daily.exdates == [
-        "2025-01-07T08:00:00+01:00", "2025-01-08T08:00:00+01:00", "2025-01-10T08:00:00+01:00",
-    ]
-    assert len(expand([daily])) == 2
+    assert daily.exdates == ["2025-01-07T08:00:00+01:00", "2025-01-08T08:00:00+01:00"]
+    # the cancelled occurrence stays, as abgesagt (issue 10)
+    assert [o.event.status for o in expand([daily])] == ["geplant", "geplant", "abgesagt"]
 
 
 def test_custom_and_mozilla_zone_names() -> None:
@@ -189,8 +188,9 @@ def _bad_cases() -> list[tuple[str, bytes, str]]:
         ("bad duration", load("thunderbird.ics").replace(b"PT1H30M", b"PT1X"), "DURATION"),
         ("unknown zone", GOOD.replace(b"TZID=Europe/Berlin:20250317T180000",
                                       b"TZID=Mars/Olympus:20250317T180000"), "Zeitzone"),
-        ("rdate", GOOD.replace(b"SEQUENCE:1\r\n", b"SEQUENCE:1\r\nRDATE:20250501T100000Z\r\n"),
-         "RDATE"),
+        ("rdate period ends before it starts",
+         GOOD.replace(b"SEQUENCE:1\r\n", b"SEQUENCE:1\r\nRDATE;VALUE=PERIOD:"
+                      b"20250501T100000Z/20250501T090000Z\r\n"), "RDATE"),
         ("end mismatch", GOOD.replace(b"END:VALARM", b"END:VEVENT"), "passt nicht"),
     ]
 

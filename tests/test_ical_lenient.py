@@ -115,15 +115,14 @@ def test_continuation_without_its_space_is_joined(tmp_path: Path) -> None:
     assert "Fortsetzungszeile ohne führendes Leerzeichen" in text
 
 
-def test_second_rrule_is_left_out_and_said_so(tmp_path: Path) -> None:
+def test_second_rrule_joins_the_first_and_said_so(tmp_path: Path) -> None:
     data = ics(*event("DTSTART;TZID=Europe/Berlin:20251006T100000",
                       "DTEND;TZID=Europe/Berlin:20251006T110000", "SUMMARY:Serie",
                       "RRULE:FREQ=WEEKLY;COUNT=3", "RRULE:FREQ=MONTHLY;COUNT=2"))
     events, text = read(data, tmp_path)
-    assert [(e.title, e.start, e.rrule) for e in events] == [
-        ("Serie", "2025-10-06T10:00:00+02:00", "FREQ=WEEKLY;COUNT=3")]
-    assert ("zweite Wiederholungsregel (RRULE) eines Termins weggelassen – "
-            "nur die erste gilt") in text
+    assert [(e.title, e.start, e.rrule, e.extra_rules) for e in events] == [
+        ("Serie", "2025-10-06T10:00:00+02:00", "FREQ=WEEKLY;COUNT=3", ["FREQ=MONTHLY;COUNT=2"])]
+    assert "mehrere Wiederholungsregeln (RRULE) in einem Termin – alle gelten zusammen" in text
 
 
 def test_cli_dry_run_lists_the_leniency_and_import_writes(tmp_path: Path) -> None:

@@ -174,15 +174,16 @@ class _Writer:
             moment = localize(moment, event.tz)
         local = moment.astimezone(zone(event.tz))
         wall = local.replace(tzinfo=None)
-        if not event.rrule and local.utcoffset() != local.replace(fold=1 - local.fold).utcoffset():
+        if not event.series and local.utcoffset() != local.replace(fold=1 - local.fold).utcoffset():
             # Inside the repeated hour local time is ambiguous: RFC 5545 means the first
             # pass, but clients differ (khal takes the second), so only UTC is safe.
             return f"{name}:{moment.astimezone(UTC):%Y%m%dT%H%M%SZ}"
         self._use(event.tz)
         return f"{name};TZID={_param(event.tz)}:{wall:%Y%m%dT%H%M%S}"
 
-    def rrule(self, event: Event) -> str:
-        rule = (event.rrule or "").removeprefix("RRULE:")
+    def rrule(self, event: Event, text: str | None = None) -> str:
+        """``event``'s rule (or ``text``, one of its further rules) with UNTIL in UTC."""
+        rule = (text or event.rrule or "").removeprefix("RRULE:")
         if event.all_day:
             return rule
         parts = []
@@ -269,8 +270,12 @@ class _Writer:
             add(self.moment("RECURRENCE-ID", rid, master))
         add(self.moment("DTSTART", event.start, event))
         add(self.moment("DTEND", event.end, event))
-        if rid is None and event.rrule:
-            add(f"RRULE:{self.rrule(event)}")
+        if rid is None and event.series:
+            for rule in (event.rrule, *event.extra_rules):
+                if rule:
+                    add(f"RRULE:{self.rrule(event, rule)}")
+            for text in event.rdates:
+                add(self.moment("RDATE", text, event))
             for text in event.exdates:
                 add(self.moment("EXDATE", text, event))
         summary = self.summary(event)
@@ -317,7 +322,7 @@ class _Writer:
             values.setdefault("end", end)
         data = master.to_dict()
         data.update(values)
-        data.update(rrule=None, exdates=[], overrides={})
+        data.update(rrule=None, exdates=[], overrides={}, rdates=[], extra_rules=[])
         return Event.from_dict(data)
 
 
@@ -359,7 +364,7 @@ def export_calendar(
     writer = _Writer(coaches, kitas, f"{moment:%Y%m%dT%H%M%SZ}", reminder_minutes)
     for event in events:
         writer.vevent(event, event, None)
-        if event.rrule:
+        if event.series:
             for rid, changes in event.overrides.items():
                 writer.vevent(writer.series_override(event, rid, changes), event, rid)
     head = [

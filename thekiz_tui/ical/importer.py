@@ -28,18 +28,21 @@ Rules, in short:
 - ``RRULE`` with ``UNTIL`` in UTC is stored with ``UNTIL`` as local wall time (the form
   thekiz's recurrence expansion works with); the export turns it back into UTC.
 - ``RECURRENCE-ID`` components become ``overrides`` (only the fields that differ from the
-  series); a cancelled one from a foreign file becomes an ``EXDATE``. ``RANGE`` is ignored.
+  series); a cancelled one stays as a cancelled (abgesagt) occurrence. ``RANGE`` is ignored.
   A ``RECURRENCE-ID`` component without its series in the file is imported as an event
   of its own with the UID ``<UID>/<recurrence id>``.
 - Lenient where real clients are, each case counted in :data:`LENIENT` and listed in
   the summary: an empty ``RRULE:`` (ignored), lines after ``END:VCALENDAR`` (ignored),
   DTEND with DURATION (DTEND wins), a date-time in a ``VALUE=DATE`` property (its
   date), a continuation line without its leading space where the line cannot be a
-  property, a second RRULE (left out: thekiz keeps one rule per event). An escaped
+  property, several RRULEs (their union: ``extra_rules``), the same RECURRENCE-ID twice
+  (the higher SEQUENCE, then the later LAST-MODIFIED, then DTSTAMP wins), an override
+  with its own RRULE but without its series (one occurrence). An escaped
   ``TZID`` in a VTIMEZONE (Outlook) matches its unescaped use as a parameter, and
   parameter values may hold backslash escapes such as an escaped semicolon (iPhone).
-- ``RDATE`` cannot be kept and is refused. ``VALARM``, ``VTODO``, ``VJOURNAL``,
-  ``VFREEBUSY`` and ``X-`` components are skipped.
+- ``RDATE`` (``DATE``, ``DATE-TIME`` in any zone, ``PERIOD``) becomes ``rdates``; a period
+  whose length differs from the series' is an override of its end. ``VALARM``,
+  ``VTODO``, ``VJOURNAL``, ``VFREEBUSY`` and ``X-`` components are skipped.
 - Status: ``CANCELLED`` → abgesagt, ``CONFIRMED`` → bestaetigt, anything else → geplant
   (a thekiz export's ``X-THEKIZ-STATUS`` wins). ``TRANSP:TRANSPARENT`` → free.
 """
@@ -88,8 +91,14 @@ LENIENT = {
     "dtend_duration": "DTEND und DURATION zugleich – DTEND gilt",
     "date_time": "Uhrzeit in einem Datumswert (VALUE=DATE) – nur das Datum gilt",
     "continuation": "Fortsetzungszeile ohne führendes Leerzeichen an die vorige Zeile angefügt",
-    "second_rrule": "zweite Wiederholungsregel (RRULE) eines Termins weggelassen – "
-                    "nur die erste gilt",
+    "second_rrule": "mehrere Wiederholungsregeln (RRULE) in einem Termin – alle gelten "
+                    "zusammen",
+    "until_count": "UNTIL und COUNT zugleich in einer RRULE – die Serie endet, wo das "
+                   "erste von beiden sie enden lässt",
+    "same_rid": "dieselbe RECURRENCE-ID mehrmals – es gilt die mit der höheren SEQUENCE, "
+                "dann der späteren LAST-MODIFIED",
+    "orphan_rule": "geänderter Einzeltermin (RECURRENCE-ID) mit eigener RRULE, aber ohne "
+                   "seine Serie – als ein Termin gelesen",
 }
 """Where the reader is lenient, as German text for the import's summary."""
 
@@ -508,13 +517,6 @@ class _Reader:
             found = comp.all(name)
             if len(found) > 1:
                 raise self.fail(comp, f"{name} kommt mehrfach vor.", found[1][3])
-        if comp.get("RDATE") is not None:
-            raise self.fail(
-                comp,
-                "RDATE (zusätzliche Einzeltermine einer Serie) unterstützt thekiz nicht. "
-                "Bitte im Kalenderprogramm als einzelne Termine anlegen.",
-                comp.all("RDATE")[0][3],
-            )
         start_prop = comp.get("DTSTART")
         if start_prop is None:
             raise self.fail(comp, "DTSTART (Beginn) fehlt.")
@@ -527,16 +529,17 @@ class _Reader:
                 rrules.append(prop)
             else:
                 _note(self.notes, "empty_rrule")
-        if len(rrules) > 1:
+        if len(rrules) > 1 and not thekiz:  # (thekiz writes a series' further rules so)
             _note(self.notes, "second_rrule")
         rrule_prop = rrules[0] if rrules else None
+        recurring = rrule_prop is not None or comp.get("RDATE") is not None
         all_day = start.day is not None
 
         # the zone to keep
         if thekiz and xtz and _iana(_text(xtz)) == _text(xtz):
             tz = _text(xtz)
         elif start.zone_name == "UTC":
-            tz = "UTC" if rrule_prop is not None else DEFAULT_TZ
+            tz = "UTC" if recurring else DEFAULT_TZ
         else:
             tz = start.zone_name or DEFAULT_TZ
 
@@ -589,8 +592,14 @@ class _Reader:
             end_text = to_stored(finish.astimezone(local))
 
         rrule = None
+        extra_rules: list[str] = []
         if rrule_prop is not None:
             rrule = self.rrule(comp, rrule_prop, tz, all_day, start_text)
+            for prop in rrules[1:]:
+                more = self.rrule(comp, prop, tz, all_day, start_text)
+                if more != rrule and more not in extra_rules:
+                    extra_rules.append(more)
+        rdates, periods = self.rdates(comp, tz, all_day, start_text, end_text)
         exdates: list[str] = []
         for prop in comp.all("EXDATE"):
             for part in prop[2].split(","):
@@ -672,6 +681,9 @@ class _Reader:
             free=free,
             rrule=rrule,
             exdates=exdates,
+            rdates=rdates,
+            extra_rules=extra_rules,
+            overrides=periods,
             sequence=sequence,
             created=_stamp(comp.value("CREATED")),
             updated=_stamp(comp.value("LAST-MODIFIED")),
@@ -709,6 +721,54 @@ class _Reader:
             return value.day.isoformat()
         return to_stored(value.moment.astimezone(zone(tz)))
 
+    def rdates(self, comp: _Component, tz: str, all_day: bool, start: str,
+               end: str) -> tuple[list[str], dict[str, dict[str, Any]]]:
+        """The extra dates (RDATE) as stored, and the end of each period (``VALUE=PERIOD``)
+        whose length differs from the series', as overrides."""
+        rdates: list[str] = []
+        periods: dict[str, dict[str, Any]] = {}
+        length = stored_span(start, end, all_day, tz)
+        length_s = length[1] - length[0]
+        for prop in comp.all("RDATE"):
+            name, params, value, line = prop
+            period = params.get("VALUE", "").upper() == "PERIOD"
+            for part in value.split(","):
+                part = part.strip()
+                if not part:
+                    continue
+                if not period and "/" not in part:
+                    when = self.when(comp, (name, params, part, line))
+                    text = self.stored(when, tz, all_day)
+                    if when.day is not None and not all_day:
+                        text = when.day.isoformat()  # that day, at the series' time
+                    if text not in rdates:
+                        rdates.append(text)
+                    continue
+                first, _, last = part.partition("/")
+                begin = self.moment(comp, name, params, first.strip(), line)
+                assert begin.moment is not None
+                if last.strip()[:1] in ("P", "+", "-"):
+                    delta = self.duration(comp, (name, params, last.strip(), line))
+                    finish = begin.moment + delta
+                else:
+                    ending = self.moment(comp, name, params, last.strip(), line)
+                    assert ending.moment is not None
+                    finish = ending.moment
+                if finish.timestamp() < begin.moment.timestamp():
+                    raise self.fail(comp, f"RDATE „{part[:40]}“ endet vor seinem Beginn.", line)
+                text = self.stored(begin, tz, all_day)
+                if text not in rdates:
+                    rdates.append(text)
+                if all_day:
+                    days = max(1, (finish.date() - begin.moment.date()).days)
+                    own_end = (date.fromisoformat(text) + timedelta(days=days)).isoformat()
+                else:
+                    own_end = to_stored(finish.astimezone(zone(tz)))
+                own = stored_span(text, own_end, all_day, tz)
+                if own[1] - own[0] != length_s:
+                    periods[text] = {"end": own_end}
+        return rdates, periods
+
     def rrule(self, comp: _Component, prop: Prop, tz: str, all_day: bool, start: str) -> str:
         rule = prop[2].strip().removeprefix("RRULE:")
         parts = []
@@ -736,17 +796,20 @@ class _Reader:
                 part = f"UNTIL={value}"
             parts.append(part)
         text = ";".join(parts)
+        names = {part.partition("=")[0].strip().upper() for part in parts}
+        if {"UNTIL", "COUNT"} <= names:
+            _note(self.notes, "until_count")
         if all_day:
             dtstart = datetime.combine(date.fromisoformat(start[:10]), datetime.min.time())
         else:
             dtstart = datetime.fromisoformat(start).astimezone(zone(tz)).replace(tzinfo=None)
         try:
-            validate_rrule(text, dtstart)
+            validate_rrule(text, dtstart, strict=False)
         except BadInput as error:
             raise self.fail(comp, str(error), prop[3]) from None
-        except Exception as error:  # dateutil raises several kinds on odd rules
-            raise self.fail(comp, f"Ungültige Wiederholungsregel „{text}“: {error}",
-                            prop[3]) from None
+        except Exception:  # dateutil raises several kinds on odd rules (English reasons)
+            raise self.fail(comp, f"Ungültige Wiederholungsregel „{neutral(text)}“: thekiz "
+                            "kann die Regel nicht lesen.", prop[3]) from None
         return text
 
 
@@ -783,6 +846,12 @@ def _override(master: Event, rid: str, occurrence: Event, thekiz: bool) -> dict[
     if new_span[1] != old_span[1] or "start" in changes:
         changes["end"] = occurrence.end
     return changes
+
+
+def _version(occurrence: Event, comp: _Component) -> tuple[int, str, str]:
+    """Which of two versions of one occurrence is newer: SEQUENCE, then LAST-MODIFIED,
+    then DTSTAMP."""
+    return occurrence.sequence, occurrence.updated, _stamp(comp.value("DTSTAMP"))
 
 
 class ParsedEvents(list[Event]):
@@ -836,29 +905,38 @@ def parse_calendar(
             masters[event.uid] = (event, thekiz, comp.line)
             order.append(event.uid)
     extra: list[Event] = []
-    seen_rids: set[tuple[str, str]] = set()
+    chosen: dict[tuple[str, str], tuple[Event, bool, _Component, _Reader]] = {}
     for occurrence, thekiz, rid_when, comp, reader in instances:
         found = masters.get(occurrence.uid)
-        if found is None or not found[0].rrule:
+        if found is None or not found[0].series:
             rid_text = reader.stored(rid_when, occurrence.tz, occurrence.all_day)
+        else:
+            rid_text = reader.stored(rid_when, found[0].tz, found[0].all_day)
+        before = chosen.get((occurrence.uid, rid_text))
+        if before is not None:
+            # Clients resend a changed occurrence; the newest version counts.
+            _note(reader.notes, "same_rid")
+            if _version(before[0], before[2]) > _version(occurrence, comp):
+                continue
+        chosen[(occurrence.uid, rid_text)] = (occurrence, thekiz, comp, reader)
+    for (uid, rid_text), (occurrence, thekiz, comp, reader) in chosen.items():
+        found = masters.get(uid)
+        if found is None or not found[0].series:
+            if occurrence.series:
+                # Without its series the rule has no meaning: the occurrence it names.
+                _note(reader.notes, "orphan_rule")
+                occurrence = replace(occurrence, rrule=None, extra_rules=[], rdates=[],
+                                     exdates=[], overrides={})
             own = replace(occurrence, uid=f"{occurrence.uid}/{rid_text}")
             if thekiz:
                 own.id = new_id("e")
             extra.append(own)
             continue
         master = found[0]
-        rid_text = reader.stored(rid_when, master.tz, master.all_day)
-        if (master.uid, rid_text) in seen_rids:
-            raise reader.fail(comp, f"RECURRENCE-ID {rid_text} kommt mehrfach vor.")
-        seen_rids.add((master.uid, rid_text))
         if occurrence.all_day != master.all_day:
             raise reader.fail(comp, "ganztägig und mit Uhrzeit passen nicht zur Serie.")
-        if occurrence.status == "abgesagt" and not thekiz:
-            if rid_text not in master.exdates:
-                master.exdates.append(rid_text)
-            continue
-        changes = _override(master, rid_text, occurrence, thekiz)
-        master.overrides[rid_text] = changes
+        # A cancelled occurrence stays, as abgesagt (a cancelled single event does too).
+        master.overrides[rid_text] = _override(master, rid_text, occurrence, thekiz)
     out = ParsedEvents(
         [masters[uid][0] for uid in order] + extra,
         {uid for uid, (_e, thekiz, _l) in masters.items() if thekiz},

@@ -171,7 +171,7 @@ class Checker:
         hi_ = 1 << 62 if hi is None else hi
         unbounded = lo is None and hi is None
         for ev in events:
-            if ev.rrule:
+            if ev.series:
                 series.append(ev)
                 continue
             row = cached_single_row(ev, ctx, cache)

@@ -4,7 +4,9 @@ Pure functions: each returns new :class:`~store.Event` objects and never changes
 inputs. Saving (sequence, ``updated``) is the store's job, undo the history's
 (``planning.history``).
 
-A series is a master event with an RRULE. Its occurrences are named by their recurrence
+A series is a master event with an RRULE, further rules (``extra_rules``) and extra
+dates (``rdates``), or extra dates only; its occurrences are the union of them all, in
+order (the n-th occurrence counts in that union). Its occurrences are named by their recurrence
 id (``Occurrence.recurrence_id``: the stored text of the original start, or the date of an
 all-day series). A changed occurrence is an override (``master.overrides[rid]``, only the
 fields in which it differs), a deleted one an exdate. Both are matched by instant, as
@@ -23,6 +25,7 @@ occurrence's change stays with the n-th occurrence.
 from __future__ import annotations
 
 import calendar
+import heapq
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -31,7 +34,7 @@ from typing import Any
 
 from store import Event, new_id
 
-from .occurrences import OVERRIDABLE, _rule, recurrence_id, span
+from .occurrences import OVERRIDABLE, _rdate_wall, _rule, _rules, recurrence_id, span
 from .timeutil import BadInput, day_start, epoch, fmt_date, localize, to_stored, zone
 
 # The fields of an occurrence besides its times: what a series and an override share.
@@ -94,9 +97,10 @@ def _times(first: datetime, duration: int, event: Event) -> tuple[str, str]:
 
 
 def _require_series(event: Event) -> str:
-    if not event.rrule:
+    """The series' rule ("" for a series of extra dates only)."""
+    if not event.series:
         raise BadInput(f"„{event.title or event.id}“ ist kein wiederkehrender Termin.")
-    return event.rrule.removeprefix("RRULE:")
+    return (event.rrule or "").removeprefix("RRULE:")
 
 
 def _copy_changes(changes: dict[str, Any]) -> dict[str, Any]:
@@ -109,6 +113,8 @@ def _copy(event: Event, **changes: Any) -> Event:
         "coaches": list(event.coaches),
         "participants": list(event.participants),
         "exdates": list(event.exdates),
+        "rdates": list(event.rdates),
+        "extra_rules": list(event.extra_rules),
         "overrides": {k: _copy_changes(v) for k, v in event.overrides.items()},
     }
     values.update(changes)
@@ -119,13 +125,63 @@ def _copy(event: Event, **changes: Any) -> Event:
 
 
 def _walls(event: Event) -> Iterator[datetime]:
-    """The rule's occurrences as naive wall times, without exdates or overrides."""
-    rule = _require_series(event)
+    """The series' occurrences as naive wall times (its rules and extra dates, each
+    once, in order), without exdates or overrides."""
+    _require_series(event)
     first = _wall(event.start, event)
-    for step, wall in enumerate(_rule(rule, first)):
+    # DTSTART is the first occurrence, also where the rule alone would not give it.
+    sources: list[Any] = [[first], *(_rule(text, first) for text in _rules(event))]
+    sources.append(sorted(_rdate_wall(text, event, first) for text in event.rdates))
+    last = None
+    for step, wall in enumerate(heapq.merge(*sources)):
         if step >= _MAX_STEPS:
             return
-        yield wall
+        if wall != last:
+            last = wall
+            yield wall
+
+
+def _rule_skip(event: Event, rule: str, wall: datetime) -> int:
+    """How many dates of one of the series' rules come before ``wall``."""
+    if "COUNT" not in rule.upper():
+        return 0  # (only COUNT needs it)
+    count = 0
+    for step, date_ in enumerate(_rule(rule, _wall(event.start, event))):
+        if date_ >= wall or step >= _MAX_STEPS:
+            break
+        count += 1
+    return count
+
+
+def _moved_extras(old: Event, new: Event, start_at: datetime, first: datetime,
+                  keep: Callable[[int], bool] = lambda _at: True,
+                  skip_at: datetime | None = None) -> dict[str, Any]:
+    """The further rules and extra dates of ``old`` for ``new``, whose occurrence at
+    ``start_at`` moves to ``first`` (the series begins there): extra dates move by as
+    much (those whose instant ``keep`` takes), and rules as the main rule does, counting
+    only their dates from ``skip_at`` on. A rule with no date left goes."""
+    delta = first - start_at
+    base = _wall(old.start, old)
+    rdates = []
+    for text in old.rdates:
+        wall = _rdate_wall(text, old, base)
+        if not keep(_at(wall, old)):
+            continue
+        if len(text) == 10 and not new.all_day:  # a day: moves by the start's days
+            days = (start_at + delta).date() - start_at.date()
+            rdates.append((wall.date() + days).isoformat())
+        else:
+            rdates.append(_text(wall + delta, new))
+    rules = []
+    for rule in old.extra_rules:
+        # The parts that name a day follow the rule's own first date, not DTSTART's.
+        own = next((w for w in _rule(rule, base) if skip_at is None or w >= skip_at), None)
+        if own is None:
+            continue
+        skip = _rule_skip(old, rule, skip_at) if skip_at is not None else 0
+        rules.append(_rebase_rule(rule, own, own + delta, all_day=new.all_day, tz=new.tz,
+                                  skip=skip))
+    return {"rdates": rdates, "extra_rules": rules}
 
 
 def _walls_upto(event: Event, count: int) -> list[datetime]:
@@ -282,8 +338,8 @@ def _check_first(event: Event) -> Event:
     """A series must begin with its start: a rule that no longer matches it would hide
     the first occurrence."""
     first = _wall(event.start, event)
-    walls = _walls_upto(event, 1)
-    if not walls or walls[0] != first:
+    if event.rrule and next(iter(_rule(event.rrule.removeprefix("RRULE:"), first)),
+                            None) != first:
         when = fmt_date(first.date()) if event.all_day else (
             f"{fmt_date(first.date())} {first:%H:%M}"
         )
@@ -297,16 +353,31 @@ def _check_first(event: Event) -> Event:
 def _truncated(master: Event, slot: _Slot) -> Event:
     """The series with the occurrences before ``slot`` only (UNTIL at the last of them)."""
     assert slot.index is not None and slot.index > 0
-    last = _walls_upto(master, slot.index)[-1]
-    rule = [(k, v) for k, v in _parts(master.rrule or "") if k not in ("COUNT", "UNTIL")]
-    rule.append(("UNTIL", _until_text(last, master.all_day)))
+    rules = [_ended(master, rule, slot.wall) for rule in _rules(master)]
+    base = _wall(master.start, master)
     keep = _keys_before(master, slot)
     return _copy(
         master,
-        rrule=_join(rule),
+        rrule=rules[0] if master.rrule else None,
+        extra_rules=[r for r in rules[1 if master.rrule else 0:] if r],
+        rdates=[x for x in master.rdates if _at(_rdate_wall(x, master, base), master) < slot.at],
         exdates=[x for x in master.exdates if keep(x)],
         overrides={k: _copy_changes(v) for k, v in master.overrides.items() if keep(k)},
     )
+
+
+def _ended(master: Event, rule: str, before: datetime) -> str:
+    """``rule`` ending with its last date before ``before`` (UNTIL there); "" when it
+    has none."""
+    last = None
+    for step, wall in enumerate(_rule(rule, _wall(master.start, master))):
+        if wall >= before or step >= _MAX_STEPS:
+            break
+        last = wall
+    if last is None:
+        return ""
+    parts = [(k, v) for k, v in _parts(rule) if k not in ("COUNT", "UNTIL")]
+    return _join([*parts, ("UNTIL", _until_text(last, master.all_day))])
 
 
 def _keys_before(master: Event, slot: _Slot) -> Callable[[str], bool]:
@@ -412,13 +483,14 @@ def shift(event: Event, days: int) -> Event:
     step = timedelta(days=days)
     start = _text(_wall(event.start, event) + step, event)
     end = _text(_wall(event.end, event) + step, event)
-    if not event.rrule:
+    if not event.series:
         return _copy(event, start=start, end=end)
     first = _wall(event.start, event)
-    rule = _rebase_rule(event.rrule.removeprefix("RRULE:"), first, first + step,
-                        all_day=event.all_day, tz=event.tz)
-    moved = _check_first(_copy(event, start=start, end=end, rrule=rule, exdates=[],
-                               overrides={}))
+    rule = event.rrule and _rebase_rule(event.rrule.removeprefix("RRULE:"), first,
+                                        first + step, all_day=event.all_day, tz=event.tz)
+    moved = _check_first(_copy(event, start=start, end=end, rrule=rule or None, exdates=[],
+                               overrides={}, **_moved_extras(event, event, first,
+                                                             first + step)))
     return _carry(event, moved, take=lambda _key: True, delta=step)
 
 
@@ -446,7 +518,8 @@ def _shown(master: Event, slot: _Slot) -> Event:
     }
     if "start" not in changes:
         changes.update(start=start, end=end)
-    return _copy(master, rrule=None, exdates=[], overrides={}, **changes)
+    return _copy(master, rrule=None, exdates=[], overrides={}, rdates=[], extra_rules=[],
+                 **changes)
 
 
 def _diff(edited: Event, shown: Event) -> dict[str, Any]:
@@ -519,13 +592,13 @@ def delete_following(master: Event, rid: str) -> Event | None:
 
 
 def _changed_series(
-    master: Event, slot: _Slot, edited: Event, *, start_at: datetime, skip: int
+    master: Event, slot: _Slot, edited: Event, *, start_at: datetime, split: bool
 ) -> tuple[Event, timedelta, frozenset[str], bool]:
-    """The series (fields, start, end, rule; no exdates or overrides yet) that the edit
-    of occurrence ``slot`` makes, beginning with the occurrence at wall time ``start_at``
-    (the series' first, or ``slot`` itself for "this and the following"), which is the
-    ``skip``-th of the rule. Also: the shift of the start, the changed fields, and whether
-    the edit brought a new rule."""
+    """The series (fields, start, end, rules, extra dates; no exdates or overrides yet)
+    that the edit of occurrence ``slot`` makes, beginning with the occurrence at wall time
+    ``start_at``: the series' first, or ``slot`` itself for "this and the following"
+    (``split``: then only the dates from there on count). Also: the shift of the start,
+    the changed fields, and whether the edit brought a new rule."""
     shown = _shown(master, slot)
     changes = _diff(edited, shown)
     edit_start, shown_start = _wall(edited.start, edited), _wall(shown.start, shown)
@@ -540,12 +613,21 @@ def _changed_series(
     new_rule = bool(edited.rrule) and (edited.rrule or "").removeprefix("RRULE:") != old_rule
     base = _copy(master, all_day=edited.all_day, exdates=[], overrides={}, **changes)
     start, end = _times(first, duration, base)
+    skip_at = slot.wall if split else None
+    extras = _moved_extras(master, base, start_at, first, skip_at=skip_at,
+                           keep=(lambda at: at >= slot.at) if split else (lambda _at: True))
+    rule = ""
     if new_rule:
         rule = (edited.rrule or "").removeprefix("RRULE:")
-    else:
-        rule = _rebase_rule(old_rule, start_at, first, all_day=edited.all_day, tz=master.tz,
-                            skip=skip)
-    series = _check_first(replace(base, start=start, end=end, rrule=rule))
+    elif old_rule:
+        skip = _rule_skip(master, old_rule, skip_at) if skip_at is not None else 0
+        count = dict(_parts(old_rule)).get("COUNT", "")
+        if not (count.isdigit() and int(count) <= skip):
+            rule = _rebase_rule(old_rule, start_at, first, all_day=edited.all_day,
+                                tz=master.tz, skip=skip)
+    if not rule and extras["extra_rules"]:
+        rule = extras["extra_rules"].pop(0)
+    series = _check_first(replace(base, start=start, end=end, rrule=rule or None, **extras))
     return series, first - start_at, frozenset(changes), new_rule
 
 
@@ -556,7 +638,7 @@ def change_all(master: Event, rid: str, edited: Event) -> Event:
     keep their other changes and their place in the series."""
     slot = _slot(master, rid)
     series, delta, changed, new_rule = _changed_series(
-        master, slot, edited, start_at=_wall(master.start, master), skip=0
+        master, slot, edited, start_at=_wall(master.start, master), split=False
     )
     return _carry(master, series, take=lambda _key: True, delta=delta,
                   positional=not new_rule, drop=changed)
@@ -573,7 +655,7 @@ def change_following(
     if slot.index == 0:
         return change_all(master, rid, edited), None
     series, delta, changed, new_rule = _changed_series(
-        master, slot, edited, start_at=slot.wall, skip=slot.index or 0
+        master, slot, edited, start_at=slot.wall, split=True
     )
     fresh = new_id(ID_PREFIX)
     series = replace(series, id=fresh, uid=f"{fresh}@thekiz", sequence=0, created="",

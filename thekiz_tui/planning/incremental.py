@@ -268,7 +268,7 @@ def _event_rows(
         hit = known.get(id(ev))
         if hit is not None and hit[0] is ev:
             return hit[1]
-    if ev.rrule:
+    if ev.series:
         rows: list[Row] = []
         for occ in expand((ev,)):
             row = make_row(occ, ctx)
@@ -323,7 +323,7 @@ def _full_build_(
     rank = 0
     for ev in events:
         rank += _GAP
-        if known is None and not ev.rrule:
+        if known is None and not ev.series:
             row = cached_single_row(ev, ctx, cache)
             if row is None:
                 evs[id(ev)] = (ev, (), rank)
@@ -336,7 +336,7 @@ def _full_build_(
         evs[id(ev)] = (ev, rows, rank)
         for r in rows:
             r.rank = rank
-        if ev.rrule:
+        if ev.series:
             series.extend(rows)
         else:
             single.extend(rows)
@@ -424,7 +424,7 @@ def full_update(
             prev = gone.pop(ev.id, None)
             if prev is not None and prev[0] == ev:
                 entry = prev  # re-read, unchanged: keeps its rows
-                if not ev.rrule:
+                if not ev.series:
                     for r in prev[1]:
                         r.ev = ev  # let the old copy go
             else:

@@ -6,13 +6,15 @@ event's zone, and each occurrence is turned into UTC instants on its own.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from store import Event
 from store.text import neutral
@@ -179,17 +181,126 @@ def rule_refusal(text: str, dtstart: datetime) -> str | None:
     return RULE_NEVER if never else None
 
 
+class RuleError(ValueError):
+    """Why a rule cannot be read, as a German sentence (the cause of the BadInput)."""
+
+
+_FREQS = ("YEARLY", "MONTHLY", "WEEKLY", "DAILY", "HOURLY", "MINUTELY", "SECONDLY")
+_WEEKDAY = re.compile(r"(?:MO|TU|WE|TH|FR|SA|SU)")
+_BYDAY = re.compile(r"[+-]?(?:[1-9]|[1-4][0-9]|5[0-3])?(?:MO|TU|WE|TH|FR|SA|SU)")
+_UNTIL = re.compile(r"\d{8}(?:T\d{6}Z?)?")
+# The numeric parts: (lowest, highest, whether negative values count from the end).
+_RANGES: dict[str, tuple[int, int, bool]] = {
+    "BYMONTH": (1, 12, False), "BYMONTHDAY": (1, 31, True), "BYYEARDAY": (1, 366, True),
+    "BYWEEKNO": (1, 53, True), "BYSETPOS": (1, 366, True), "BYHOUR": (0, 23, False),
+    "BYMINUTE": (0, 59, False), "BYSECOND": (0, 60, False), "BYEASTER": (-366, 366, False),
+}
+
+
+def rule_reason(text: str, *, strict: bool = True) -> str | None:
+    """Why dateutil would not read the rule ``text``, as a German sentence, found
+    before dateutil is asked (its reasons are English); None: nothing found. ``strict``:
+    also UNTIL with COUNT, which RFC 5545 forbids but dateutil reads (both bound the
+    series); typed rules are strict, rules from files and the store are not."""
+    if not text.strip():
+        return "Die Regel ist leer."
+    seen: dict[str, str] = {}
+    for part in text.upper().split(";"):
+        name, sep, value = part.partition("=")
+        name, value = name.strip(), value.strip()
+        if not sep or not value:
+            return f"„{neutral(part)}“ hat keinen Wert (Form NAME=WERT)."
+        if name in seen:
+            return f"{neutral(name)} kommt zweimal vor."
+        seen[name] = value
+        reason = _part_reason(name, value)
+        if reason is not None:
+            return reason
+    if "FREQ" not in seen:
+        return "FREQ (wie oft: DAILY, WEEKLY, MONTHLY oder YEARLY) fehlt."
+    if strict and "UNTIL" in seen and "COUNT" in seen:
+        return "UNTIL und COUNT zugleich sind nicht erlaubt: nur eins von beiden (RFC 5545)."
+    return None
+
+
+def _part_reason(name: str, value: str) -> str | None:
+    shown = neutral(value[:40])
+    if name == "FREQ":
+        return None if value in _FREQS else (
+            f"„{shown}“ ist für FREQ kein Wert (möglich: DAILY, WEEKLY, MONTHLY, YEARLY).")
+    if name in ("COUNT", "INTERVAL"):
+        return None if value.isdigit() and int(value) >= 1 else (
+            f"„{shown}“ ist für {name} keine ganze Zahl ab 1.")
+    if name == "UNTIL":
+        return None if _UNTIL.fullmatch(value) else (
+            f"„{shown}“ ist für UNTIL kein Datum (JJJJMMTT oder JJJJMMTTThhmmss).")
+    if name == "WKST":
+        return None if _WEEKDAY.fullmatch(value) else (
+            f"„{shown}“ ist für WKST kein Wochentag (MO, TU, WE, TH, FR, SA, SU).")
+    if name == "BYDAY":
+        for item in value.split(","):
+            if _BYDAY.fullmatch(item.strip()) is None:
+                return (f"„{neutral(item[:20])}“ ist für BYDAY kein Wochentag (etwa MO, "
+                        "TU, -1FR oder 2WE).")
+        return None
+    limits = _RANGES.get(name)
+    if limits is None:
+        return f"„{neutral(name[:30])}“ ist kein Teil einer Wiederholungsregel."
+    low, high, from_end = limits
+    for item in value.split(","):
+        item = item.strip()
+        number = int(item) if re.fullmatch(r"[+-]?\d{1,4}", item) else None
+        if number is None or not (
+            low <= number <= high or (from_end and -high <= number <= -low)
+        ):
+            span = f"{low} bis {high}" + (f" oder -{high} bis -{low}" if from_end else "")
+            return f"„{neutral(item[:20])}“ ist für {name} kein Wert (möglich: {span})."
+    return None
+
+
+def _unreadable(text: str, reason: str) -> NoReturn:
+    """Refuse ``text`` in German; the cause carries the reason alone (for the form)."""
+    raise BadInput(f"Ungültige Wiederholungsregel „{neutral(text)}“: {reason}") \
+        from RuleError(reason)
+
+
 @lru_cache(maxsize=4096)
 def _parse(text: str, dtstart: datetime) -> rrule:
     from dateutil.rrule import rrule, rrulestr
 
+    reason = rule_reason(text, strict=False)
+    if reason is not None:
+        _unreadable(text, reason)
+    parts = _parts(text)
     try:
-        parsed = rrulestr(text, dtstart=dtstart, forceset=False, ignoretz=False)
-    except (ValueError, TypeError) as error:
-        raise BadInput(f"Ungültige Wiederholungsregel „{neutral(text)}“: {error}") from error
+        if "UNTIL" in parts and "COUNT" in parts:
+            parsed = _until_and_count(text, parts["UNTIL"], dtstart)
+        else:
+            parsed = rrulestr(text, dtstart=dtstart, forceset=False, ignoretz=False)
+    except (ValueError, TypeError, KeyError, OverflowError):
+        # (dateutil's reason is English; what it found that rule_reason did not is rare)
+        _unreadable(text, "thekiz kann die Regel nicht lesen.")
     if not isinstance(parsed, rrule):
         raise BadInput(f"Ungültige Wiederholungsregel „{neutral(text)}“.")
     return parsed
+
+
+def _until_and_count(text: str, until_text: str, dtstart: datetime) -> Any:
+    """A rule with UNTIL and COUNT (from a file) as the rule with the COUNT of its dates
+    up to UNTIL: it ends at whichever comes first. (dateutil reads both with a warning
+    that it will refuse them.)"""
+    from dateutil.rrule import rrule, rrulestr
+
+    counted = rrulestr(";".join(p for p in text.split(";")
+                                if p.strip().upper().partition("=")[0] != "UNTIL"),
+                       dtstart=dtstart, forceset=False, ignoretz=False)
+    if not isinstance(counted, rrule):
+        raise ValueError(text)
+    clean = until_text.rstrip("Z")
+    until = datetime.strptime(clean, "%Y%m%dT%H%M%S" if "T" in clean else "%Y%m%d")
+    if "T" not in clean:
+        until = until.replace(hour=23, minute=59, second=59)
+    return counted.replace(count=sum(1 for wall in counted if wall <= until))
 
 
 def _rule(text: str, dtstart: datetime) -> rrule:
@@ -200,17 +311,27 @@ def _rule(text: str, dtstart: datetime) -> rrule:
     return _parse(text, dtstart)
 
 
-def validate_rrule(text: str, start: datetime) -> None:
-    """Raise BadInput with a German message if ``text`` is not a usable RRULE."""
-    _rule(text.removeprefix("RRULE:"), start)
+def validate_rrule(text: str, start: datetime, *, strict: bool = True) -> None:
+    """Raise BadInput with a German message if ``text`` is not a usable RRULE
+    (``strict``: see :func:`rule_reason`)."""
+    text = text.removeprefix("RRULE:")
+    if strict and (reason := rule_reason(text)) is not None:
+        _unreadable(text, reason)
+    _rule(text, start)
 
 
 def _series_start(event: Event) -> datetime:
-    if event.all_day:
-        return datetime.combine(date.fromisoformat(event.start[:10]), datetime.min.time())
+    return _wall_start(event.start, event.tz, event.all_day)
+
+
+@lru_cache(maxsize=8192)
+def _wall_start(start: str, tz: str, all_day: bool) -> datetime:
+    """(Cached: ``list`` expands each series once a month of its window.)"""
+    if all_day:
+        return datetime.combine(date.fromisoformat(start[:10]), datetime.min.time())
     # The rule runs on naive wall time; each result is localised on its own, so that a
     # weekly 09:30 stays 09:30 after the DST change.
-    return datetime.fromisoformat(event.start).astimezone(zone(event.tz)).replace(tzinfo=None)
+    return datetime.fromisoformat(start).astimezone(zone(tz)).replace(tzinfo=None)
 
 
 def _instant(wall: datetime, event: Event) -> int:
@@ -226,19 +347,34 @@ def recurrence_id(wall: datetime, event: Event) -> str:
     return to_stored(localize(wall, event.tz))
 
 
-def _exdate_instants(event: Event) -> set[int]:
-    out = set()
+def _exclusions(event: Event) -> tuple[set[int], set[date]]:
+    """The instants EXDATE removes, and for a timed series the days a date EXDATE
+    (``VALUE=DATE``) removes whole: its occurrence that day, at whatever time."""
+    instants: set[int] = set()
+    days: set[date] = set()
     for text in event.exdates:
         if event.all_day or len(text) == 10:
-            out.add(epoch(day_start(date.fromisoformat(text[:10]), event.tz)))
+            day = date.fromisoformat(text[:10])
+            instants.add(epoch(day_start(day, event.tz)))
+            if not event.all_day:
+                days.add(day)
         else:
-            out.add(int(datetime.fromisoformat(text).timestamp()))
-    return out
+            instants.add(int(datetime.fromisoformat(text).timestamp()))
+    return instants, days
+
+
+def _rdate_wall(text: str, event: Event, dtstart: datetime) -> datetime:
+    """The wall time of a stored RDATE; a bare date (also in a timed series, as
+    recurring-ical-events reads it) is its midnight."""
+    if event.all_day or len(text) == 10:
+        return datetime.combine(date.fromisoformat(text[:10]), datetime.min.time())
+    return datetime.fromisoformat(text).astimezone(zone(event.tz)).replace(tzinfo=None)
 
 
 def _apply_override(event: Event, rid: str, changes: dict[str, Any]) -> Event:
     values = {k: v for k, v in changes.items() if k in OVERRIDABLE}
-    return replace(event, rrule=None, exdates=[], overrides={}, **values)
+    return replace(event, rrule=None, exdates=[], overrides={}, rdates=[], extra_rules=[],
+                   **values)
 
 
 def expand(
@@ -251,7 +387,7 @@ def expand(
     """
     out: list[Occurrence] = []
     for event in events:
-        if not event.rrule:
+        if not event.rrule and not event.rdates:
             s, e = span(event)
             if _overlaps(s, e, start_ts, end_ts):
                 out.append(Occurrence(event, s, e))
@@ -319,28 +455,119 @@ def _refused_series(event: Event, text: str, refusal: str, start_ts: int | None,
     return [Occurrence(event, s, e)] if _overlaps(s, e, start_ts, end_ts) else []
 
 
+@dataclass(slots=True, frozen=True)
+class _Walls:
+    """The dates of one rule from ``lo`` to ``hi`` (naive wall times), all of them."""
+
+    lo: datetime
+    hi: datetime
+    walls: list[datetime]
+
+
+# The dates of recent rules, so that a window walked month by month (``list`` over forty
+# years) does not walk each rule from its start again each month: dateutil can only
+# start at the rule's start, and a yearly rule costs it ~70 µs a year.
+_WALLS: dict[tuple[str, datetime], _Walls] = {}
+_WALLS_KEPT = 200_000  # dates over all rules; beyond, the memory is cleared
+_WALLS_PER_RULE = 4 * MAX_PER_SERIES
+_walls_size = 0
+_MONTH = timedelta(days=31)
+
+
+def _rule_walls(text: str, dtstart: datetime, lo: datetime, hi: datetime) -> list[datetime]:
+    """The dates of the rule from ``lo`` to ``hi`` (both included), at most
+    MAX_PER_SERIES."""
+    global _walls_size
+    key = (text, dtstart)
+    known = _WALLS.get(key)
+    if known is None or not (known.lo <= lo and hi <= known.hi):
+        begin, until = lo, hi
+        if (known is not None and known.lo <= lo <= known.hi
+                and len(known.walls) < _WALLS_PER_RULE // 2):
+            # Walking on: keep twice the stretch known, so that the walks of a window
+            # walked piece by piece add up to a few times the window (a stretch of
+            # many dates starts anew at ``lo`` instead).
+            begin = known.lo
+            try:
+                until = max(hi, known.hi + max(known.hi - known.lo, _MONTH))
+            except OverflowError:
+                until = hi
+        rule = _rebased(_parse(text, dtstart), text, dtstart, begin)
+        walls: list[datetime] = []
+        for wall in rule.xafter(begin, count=_WALLS_PER_RULE, inc=True):
+            if wall > until:
+                break
+            walls.append(wall)
+        covered = walls[-1] if len(walls) == _WALLS_PER_RULE else until
+        if known is not None:
+            _walls_size -= len(known.walls)
+        known = _Walls(begin, covered, walls)
+        if _walls_size + len(walls) > _WALLS_KEPT:
+            _WALLS.clear()
+            _walls_size = 0
+        _walls_size += len(walls)
+        _WALLS[key] = known
+    if hi > known.hi:  # more dates than kept: this window's own walk
+        out: list[datetime] = []
+        for wall in _rebased(_parse(text, dtstart), text, dtstart, lo).xafter(
+            lo, count=MAX_PER_SERIES, inc=True
+        ):
+            if wall > hi:
+                break
+            out.append(wall)
+        return out
+    first = bisect.bisect_left(known.walls, lo)
+    return known.walls[first : min(bisect.bisect_right(known.walls, hi),
+                                   first + MAX_PER_SERIES)]
+
+
+def _rules(event: Event) -> list[str]:
+    return [t.removeprefix("RRULE:") for t in (event.rrule, *event.extra_rules) if t]
+
+
+def _series_walls(event: Event, texts: list[str], dtstart: datetime, lo: datetime | None,
+                  hi: datetime) -> list[datetime]:
+    """The series' dates from ``lo`` to ``hi``: the union of DTSTART, its rules
+    (``texts``) and its extra dates (RDATE), each once, in order. DTSTART counts also
+    where the rule would not give it (RFC 5545 3.8.5.3: it is the first occurrence)."""
+    walls: set[datetime] = set()
+    rule_lo = dtstart if lo is None else max(lo, dtstart)
+    for text in texts if rule_lo <= hi else ():
+        walls.update(_rule_walls(text, dtstart, rule_lo, hi))
+    if rule_lo <= dtstart <= hi:
+        walls.add(dtstart)
+    for text in event.rdates:
+        wall = _rdate_wall(text, event, dtstart)
+        if (lo is None or lo <= wall) and wall <= hi:
+            walls.add(wall)
+    ordered = sorted(walls)
+    return ordered[:MAX_PER_SERIES] if len(ordered) > MAX_PER_SERIES else ordered
+
+
 def _expand_series(event: Event, start_ts: int | None, end_ts: int | None) -> list[Occurrence]:
     first_s, first_e = span(event)
     duration = first_e - first_s
     dtstart = _series_start(event)
-    text = event.rrule.removeprefix("RRULE:") if event.rrule else ""
-    refusal = rule_refusal(text, dtstart)
-    if refusal is not None:
-        return _refused_series(event, text, refusal, start_ts, end_ts)
-    rule = _rule(text, dtstart)
-    lo_ts = first_s if start_ts is None else max(first_s, start_ts - duration)
+    texts = _rules(event)
+    for text in texts:
+        refusal = rule_refusal(text, dtstart)
+        if refusal is not None:
+            return _refused_series(event, text, refusal, start_ts, end_ts)
+        _rule(text, dtstart)  # unreadable: BadInput
     # Naive wall-time bounds in the event's zone, with a day's slack on both sides;
     # the exact filtering on instants follows below.
     tz = zone(event.tz)
-    lo = datetime.fromtimestamp(lo_ts, tz).replace(tzinfo=None) - timedelta(days=1)
-    lo = max(lo, dtstart)
-    rule = _rebased(rule, text, dtstart, lo)
+    lo = (
+        None if start_ts is None
+        else datetime.fromtimestamp(start_ts - duration, tz).replace(tzinfo=None)
+        - timedelta(days=1)
+    )
     hi = (
         datetime.fromtimestamp(end_ts, tz).replace(tzinfo=None) + timedelta(days=1)
         if end_ts is not None
         else dtstart + timedelta(days=3660)
     )
-    excluded = _exdate_instants(event) if event.exdates else set()
+    excluded, excluded_days = _exclusions(event) if event.exdates else (set(), set())
     overrides = {}
     for rid, changes in event.overrides.items():
         rid_ts = (
@@ -352,11 +579,9 @@ def _expand_series(event: Event, start_ts: int | None, end_ts: int | None) -> li
     out: list[Occurrence] = []
     # At most MAX_PER_SERIES, whatever the rule: the window's days bound a daily rule
     # already, this bounds the rest (and a rule changed on disk behind the checks).
-    for wall in rule.xafter(lo, count=MAX_PER_SERIES, inc=True):
-        if wall > hi:
-            break
+    for wall in _series_walls(event, texts, dtstart, lo, hi):
         s = _instant(wall, event)
-        if s in excluded:
+        if s in excluded or (excluded_days and wall.date() in excluded_days):
             continue
         if s in overrides:
             continue  # added below with its own times
@@ -368,18 +593,22 @@ def _expand_series(event: Event, start_ts: int | None, end_ts: int | None) -> li
             rid = recurrence_id(wall, event)
             start_text, end_text = _occurrence_texts(event, wall, duration)
             occ_event = replace(
-                event, start=start_text, end=end_text, rrule=None, exdates=[], overrides={}
+                event, start=start_text, end=end_text, rrule=None, exdates=[], overrides={},
+                rdates=[], extra_rules=[],
             )
             occ_event.span = (s, e)
             out.append(Occurrence(occ_event, s, e, rid))
     for rid_ts, (rid, changes) in overrides.items():
         if rid_ts in excluded:
             continue
+        wall = datetime.fromtimestamp(rid_ts, tz).replace(tzinfo=None)
+        if excluded_days and wall.date() in excluded_days:
+            continue
         changed = _apply_override(event, rid, changes)
         if "start" not in changes:
-            wall = datetime.fromtimestamp(rid_ts, zone(event.tz)).replace(tzinfo=None)
             start_text, end_text = _occurrence_texts(event, wall, duration)
-            changed = replace(changed, start=start_text, end=end_text)
+            # An override that changes only the end keeps its own (a longer visit).
+            changed = replace(changed, start=start_text, end=changes.get("end", end_text))
         s, e = span(changed)
         if _overlaps(s, e, start_ts, end_ts):
             out.append(Occurrence(changed, s, e, rid))

@@ -197,7 +197,7 @@ def _relevant_events(store: Store, kitas: list[Kita], year: int, today: date) ->
             if (
                 event.kind == "begleitung" and event.kita in wanted
                 and event.status != "abgesagt" and event.start[:10] < today_text
-                and event.rrule is None
+                and not event.series
             ):
                 wanted.discard(event.kita)
         if not wanted or cursor <= oldest:
