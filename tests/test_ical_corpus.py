@@ -96,38 +96,8 @@ THEKIZ_READS: dict[str, list[Occ]] = {
 # piece is merged the file reads like the reference, the xfail passes, the test fails, and
 # its line goes. Checked against a merge with i10-rec (8 commits, 3 Dec): every file of
 # the first block then reads exactly like the reference, and every round trip holds.
-_RDATE = "wartet auf RDATE (auch VALUE=PERIOD)"
-_CANCELLED = "wartet auf abgesagte Vorkommen (abgesagt statt EXDATE)"
-_END = "wartet auf Ausnahmen, die nur das Ende ändern"
-_EXDATE_DAY = "wartet auf EXDATE;VALUE=DATE an Serien mit Uhrzeit"
 _ZONE = "wartet auf Serien in eigener VTIMEZONE (in ihrer Zone erweitert)"
 AWAITING: dict[str, str] = {
-    # recurrence work (branch i10-rec)
-    "data-ical_podcast-rdate-list.ics": _RDATE,
-    "davx5-4_rdate-on-until.ics": _RDATE,
-    "fastmail-cyrus_rdate-all-day.ics": _RDATE,
-    "ios-17_rdate-extra-dates.ics": _RDATE,
-    "khal_rdate-period-tzid.ics": _RDATE,
-    "lotus-notes-9_rdate-list-custom-zone.ics": _RDATE,
-    "lotus-notes-9_rdate-period-utc.ics": _RDATE,
-    "nextcloud-calendar-4_rdate-extra-dates.ics": _RDATE,
-    "zimbra_recur-instances-rdate-period.ics": _RDATE,
-    "fastmail-cyrus_two-rrules.ics": "wartet auf zwei RRULEs (Vereinigung)",
-    "zimbra_multiple-rrules.ics": "wartet auf zwei RRULEs (Vereinigung)",
-    "google_cancelled-occurrence.ics": _CANCELLED,
-    "khal_rrule-recuid-cancelled.ics": _CANCELLED,
-    "thunderbird-115_cancelled-occurrence.ics": _CANCELLED,
-    "google_override-only-end-changed.ics": _END,
-    "macos-14_override-only-end-changed.ics": _END,
-    "thunderbird-115_override-only-end-changed.ics": _END,
-    "outlook-2016_monthly-first-monday-override.ics": _END,
-    "nextcloud-calendar-4_exdate-date-on-timed-series.ics": _EXDATE_DAY,
-    "zimbra_exdate-date-on-timed-series.ics": _EXDATE_DAY,
-    "calcurse-4.8_recurring-exdate-dates.ics": _EXDATE_DAY,
-    "nextcloud_duplicate-recurrence-id.ics": "wartet auf doppelte RECURRENCE-ID (höhere "
-                                             "SEQUENCE gilt)",
-    "nextcloud_orphan-override-with-rrule.ics": "wartet auf Ausnahme mit eigener RRULE ohne "
-                                                "Serie (ein Vorkommen)",
     # zone work (branch i10-tz)
     "exchange-2010_escaped-tzid-kuala-lumpur.ics": _ZONE,
     "lotus-notes-6_eastern-daily-count.ics": _ZONE,
