@@ -19,12 +19,16 @@ Rules, in short:
 - Encoding: UTF-8 (a BOM is allowed). Other bytes are refused with the line and the byte;
   thekiz does not guess a legacy code page, because a wrong guess silently garbles names.
 - Limits: 50 MB and 200,000 components per file.
-- Times: ``TZID`` (IANA, Windows or Mozilla-style ``/mozilla.org/.../Europe/Berlin``;
-  otherwise the file's VTIMEZONE), UTC (``Z``) and floating times. UTC and floating times
+- Times: ``TZID`` (IANA or Mozilla-style ``/mozilla.org/.../Europe/Berlin``; a Windows
+  id, a Windows display name or a custom VTIMEZONE is given its IANA zone by
+  :mod:`thekiz_tui.ical.zones`, and each such reading is listed in the summary),
+  UTC (``Z``) and floating times. UTC and floating times
   are stored as Europe/Berlin local time, or in the zone of ``X-WR-TIMEZONE`` if the file
   has one. A series whose DTSTART is in UTC (without ``X-WR-TIMEZONE``) keeps ``tz = UTC``
-  so that its occurrences follow UTC as RFC 5545 says. Times in a custom VTIMEZONE are
-  stored in Europe/Berlin.
+  so that its occurrences follow UTC as RFC 5545 says. Times in a custom VTIMEZONE keep
+  the file's instants and are stored in the IANA zone that follows it; if no real zone
+  does, a single event is stored in Europe/Berlin and a series is refused (its
+  occurrences could not be placed exactly).
 - ``RRULE`` with ``UNTIL`` in UTC is stored with ``UNTIL`` as local wall time (the form
   thekiz's recurrence expansion works with); the export turns it back into UTC.
 - ``RECURRENCE-ID`` components become ``overrides`` (only the fields that differ from the
@@ -100,9 +104,20 @@ def _note(notes: Notes, key: str) -> None:
     notes[key] = notes.get(key, 0) + 1
 
 
+ZONE_NOTE = "zone\x1f"
+"""Notes keys for a zone read by name mapping: ``ZONE_NOTE + tzid + "\x1f" + IANA name``."""
+
+
+def _lenient_text(key: str) -> str:
+    if key.startswith(ZONE_NOTE):
+        tzid, _sep, name = key.removeprefix(ZONE_NOTE).rpartition("\x1f")
+        return f"Zeitzone „{neutral(tzid[:80])}“ als {name} gelesen"
+    return LENIENT[key]
+
+
 def lenient_lines(notes: Notes) -> list[str]:
     """One German line per leniency the import used, with how often."""
-    return [f"Nachsichtig gelesen ({count}×): {LENIENT[key]}."
+    return [f"Nachsichtig gelesen ({count}×): {_lenient_text(key)}."
             for key, count in notes.items() if count]
 
 
@@ -335,7 +350,8 @@ class _Context:
             _text(c.value("TZID") or "").strip(): c
             for c in calendar.children if c.name == "VTIMEZONE"
         }
-        self.zones: dict[str, tuple[tzinfo, str]] = {}
+        self.zones: dict[tuple[str, int], tuple[tzinfo, str]] = {}
+        self.notes: Notes = {}  # zones read by mapping (ZONE_NOTE keys)
         self.walker: Any = None
         self.wr_name: str | None = None
         wr = calendar.value("X-WR-TIMEZONE")
@@ -350,25 +366,45 @@ class _Context:
                 self.walker = x_wr_timezone.UTCChangingWalker(resolved[0])
                 self.wr_name = resolved[1]
 
-    def resolve(self, tzid: str, where: str | None) -> tuple[tzinfo, str]:
-        """The zone of a TZID and the IANA name to store ("" for a custom zone)."""
-        cached = self.zones.get(tzid)
+    def resolve(
+        self, tzid: str, where: str | None, year: int | None = None
+    ) -> tuple[tzinfo, str]:
+        """The zone of a TZID and the IANA name to store ("" for a custom zone that no
+        real zone follows). ``year``: when the value is, for matching a VTIMEZONE."""
+        year = year or datetime.now(UTC).year
+        cached = self.zones.get((tzid, year))
         if cached is not None:
             return cached
         found = _iana(tzid)
         if found is not None:
             result = (zone(found), found)
         else:
+            from .zones import vtimezone_zone, windows_zone
+
+            mapped = windows_zone(_text(tzid).strip())
             comp = self.vtimezones.get(_text(tzid).strip())
-            if comp is None:
+            if comp is not None:
+                # the file's VTIMEZONE gives the instants; the IANA zone that follows it
+                # gives the series its days (in Berlin time a Sydney series lands late)
+                custom, parsed = self._custom(comp, tzid, where)
+                name = vtimezone_zone(parsed, year, prefer=mapped) or ""
+                result = (custom, name)
+            elif mapped is not None:
+                name = mapped
+                result = (zone(mapped), mapped)
+            else:
                 raise IcalError(
-                    f"{where or 'Datei'}: unbekannte Zeitzone „{tzid}“ ohne VTIMEZONE-Definition."
+                    f"{where or 'Datei'}: unbekannte Zeitzone „{neutral(tzid[:80])}“ "
+                    "ohne VTIMEZONE-Definition."
                 )
-            result = (self._custom(comp, tzid, where), "")
-        self.zones[tzid] = result
+            if name and name != tzid:
+                key = f"{ZONE_NOTE}{tzid}\x1f{name}"
+                self.notes[key] = 1
+        self.zones[(tzid, year)] = result
         return result
 
-    def _custom(self, comp: _Component, tzid: str, where: str | None) -> tzinfo:
+    def _custom(self, comp: _Component, tzid: str, where: str | None) -> tuple[tzinfo, Any]:
+        """The VTIMEZONE as a tzinfo, and as icalendar's Timezone."""
         from icalendar import Timezone
 
         text = "\r\n".join(line for _n, line in self.lines[comp.first : comp.last + 1])
@@ -379,17 +415,23 @@ class _Context:
             tz: tzinfo = parsed.to_tz()  # type: ignore[attr-defined]
         except Exception as error:  # icalendar raises many kinds here
             raise IcalError(
-                f"VTIMEZONE „{tzid}“ (Zeile {comp.line}) ist ungültig: {error}", line=comp.line
+                f"VTIMEZONE „{neutral(tzid[:80])}“ (Zeile {comp.line}) ist ungültig: {error}",
+                line=comp.line,
             ) from None
-        return tz
+        return tz, parsed
+
+    def unmatched(self, tzid: str) -> str:
+        """Why a series in a custom zone that no real zone follows is refused."""
+        return (
+            f"die Zeitzone „{neutral(tzid[:80])}“ der Datei folgt keiner bekannten Zeitzone, "
+            "daher lassen sich die Termine dieser Serie nicht genau wiederholen – bitte im "
+            "Kalenderprogramm eine übliche Zeitzone (z. B. Europe/Berlin) wählen."
+        )
 
 
 def _iana(tzid: str) -> str | None:
-    from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
-
+    """An IANA name, also inside a Mozilla-style path, or None."""
     candidates = [tzid]
-    if tzid in WINDOWS_TO_OLSON:
-        candidates.insert(0, str(WINDOWS_TO_OLSON[tzid]))
     if "/" in tzid:
         parts = [p for p in tzid.split("/") if p]
         candidates += ["/".join(parts[i:]) for i in range(1, len(parts))]
@@ -427,7 +469,7 @@ class _Reader:
         self.source = source
         self.removed_chars = 0  # characters that would control a terminal, removed
         self.removed_entries = 0  # entries that had such characters
-        self.notes: Notes = {}  # leniencies used (LENIENT keys)
+        self.notes: Notes = ctx.notes  # leniencies used (LENIENT and ZONE_NOTE keys)
 
     # errors
 
@@ -481,7 +523,9 @@ class _Reader:
             return _When(None, moment, "UTC")
         tzid = params.get("TZID")
         if tzid:
-            tz, iana = self.ctx.resolve(tzid.strip(), f"{self.label(comp)}, Zeile {line}")
+            tz, iana = self.ctx.resolve(
+                tzid.strip(), f"{self.label(comp)}, Zeile {line}", wall.year
+            )
             return _When(None, wall.replace(tzinfo=tz), iana)
         if self.ctx.walker is not None:
             assert self.ctx.wr_name is not None
@@ -529,6 +573,9 @@ class _Reader:
             _note(self.notes, "second_rrule")
         rrule_prop = rrules[0] if rrules else None
         all_day = start.day is not None
+        start_tzid = start_prop[1].get("TZID")
+        if rrule_prop is not None and start_tzid and start.moment and not start.zone_name:
+            raise self.fail(comp, self.ctx.unmatched(start_tzid.strip()), start_prop[3])
 
         # the zone to keep
         if thekiz and xtz and _iana(_text(xtz)) == _text(xtz):
@@ -859,6 +906,7 @@ def parse_calendar(
         for key, count in reader.notes.items():
             notes[key] = notes.get(key, 0) + count
     out.lenient = {key: notes[key] for key in LENIENT if notes.get(key)}
+    out.lenient.update({k: n for k, n in notes.items() if n and k.startswith(ZONE_NOTE)})
     return out
 
 
