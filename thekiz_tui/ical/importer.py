@@ -63,6 +63,7 @@ from thekiz_tui.planning.occurrences import validate_rrule
 from thekiz_tui.planning.timeutil import BadInput, stored_span, to_stored, zone
 
 from .export import _occurrence_times
+from .zones import Offsets, vtimezone_zone, windows_zone
 
 MAX_BYTES = 50 * 1024 * 1024
 MAX_COMPONENTS = 200_000
@@ -379,17 +380,22 @@ class _Context:
         if found is not None:
             result = (zone(found), found)
         else:
-            from .zones import vtimezone_zone, windows_zone
-
             mapped = windows_zone(_text(tzid).strip())
             comp = self.vtimezones.get(_text(tzid).strip())
-            if comp is not None:
+            try:
+                custom = None if comp is None else self._custom(comp, tzid, where)
+            except IcalError:
+                if mapped is None:
+                    raise
+                custom = None  # a broken VTIMEZONE of a Windows zone: its name holds
+            name = "" if custom is None else vtimezone_zone(custom[1], year, prefer=mapped) or ""
+            if custom is not None and (name or mapped is None):
                 # the file's VTIMEZONE gives the instants; the IANA zone that follows it
                 # gives the series its days (in Berlin time a Sydney series lands late)
-                custom, parsed = self._custom(comp, tzid, where)
-                name = vtimezone_zone(parsed, year, prefer=mapped) or ""
-                result = (custom, name)
+                result = (custom[0], name)
             elif mapped is not None:
+                # no VTIMEZONE, or one with today's rules for a year that had others
+                # (Outlook writes only the current rules): the zone the name stands for
                 name = mapped
                 result = (zone(mapped), mapped)
             else:
@@ -403,8 +409,10 @@ class _Context:
         self.zones[(tzid, year)] = result
         return result
 
-    def _custom(self, comp: _Component, tzid: str, where: str | None) -> tuple[tzinfo, Any]:
-        """The VTIMEZONE as a tzinfo, and as icalendar's Timezone."""
+    def _custom(
+        self, comp: _Component, tzid: str, where: str | None
+    ) -> tuple[tzinfo, Offsets]:
+        """The VTIMEZONE as a tzinfo, and its offsets over the years."""
         from icalendar import Timezone
 
         text = "\r\n".join(line for _n, line in self.lines[comp.first : comp.last + 1])
@@ -412,13 +420,16 @@ class _Context:
             parsed = Timezone.from_ical(text)
             if parsed.errors:
                 raise ValueError(parsed.errors[0][1])
-            tz: tzinfo = parsed.to_tz()  # type: ignore[attr-defined]
+            # icalendar caches VTIMEZONEs by TZID for the whole process: without
+            # lookup_tzid=False a second file's "Customized Time Zone" got the first one's
+            tz: tzinfo = parsed.to_tz(lookup_tzid=False)  # type: ignore[attr-defined]
+            offsets = Offsets(parsed)
         except Exception as error:  # icalendar raises many kinds here
             raise IcalError(
                 f"VTIMEZONE „{neutral(tzid[:80])}“ (Zeile {comp.line}) ist ungültig: {error}",
                 line=comp.line,
             ) from None
-        return tz, parsed
+        return tz, offsets
 
     def unmatched(self, tzid: str) -> str:
         """Why a series in a custom zone that no real zone follows is refused."""

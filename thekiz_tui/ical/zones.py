@@ -205,8 +205,9 @@ def _rank() -> dict[str, int]:
 # -- VTIMEZONE definitions ------------------------------------------------------------
 
 
-class _Offsets:
-    """The UTC offsets (seconds) a VTIMEZONE gives, from icalendar's expansion."""
+class Offsets:
+    """The UTC offsets (seconds) a VTIMEZONE gives, from icalendar's expansion
+    (which raises many kinds of errors for a broken one)."""
 
     def __init__(self, component: Any) -> None:
         times, infos = component.get_transitions()
@@ -230,10 +231,9 @@ def _agrees(name: str, points: Iterable[float], expected: list[int]) -> bool:
     return True
 
 
-def vtimezone_zone(component: Any, year: int, prefer: str | None = None) -> str | None:
-    """The IANA zone that follows a parsed VTIMEZONE (an ``icalendar.Timezone``) from
-    ``year`` on for :data:`SPAN_YEARS` years, ``prefer`` first; None if none does."""
-    given = _Offsets(component)
+def vtimezone_zone(given: Offsets, year: int, prefer: str | None = None) -> str | None:
+    """The IANA zone that follows a VTIMEZONE's offsets from ``year`` on for
+    :data:`SPAN_YEARS` years, ``prefer`` first; None if none does."""
     if not given.offsets:
         return None
     first = max(1970, min(year, LAST_YEAR - SPAN_YEARS))
