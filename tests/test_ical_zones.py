@@ -150,6 +150,7 @@ def test_display_names_without_vtimezone(tmp_path: Path, tzid: str, name: str,
     ("AUS Eastern Standard Time", "Australia/Sydney"),
     ("India Standard Time", "Asia/Kolkata"),  # CLDR's Asia/Calcutta, by its current name
     ("eastern standard time", "America/New_York"),
+    ("W. Europe Standard Time 1", "Europe/Berlin"),  # Outlook's second definition
 ])
 def test_windows_ids(tmp_path: Path, tzid: str, name: str) -> None:
     data = outlook(*vevent(tzid, "20250303T090000", "20250303T100000"))
@@ -261,3 +262,33 @@ def test_named_zone_with_todays_rules_for_an_older_year_keeps_its_name(
     assert {d.strftime("%a %H:%M") for d in local} == {
         f"{day} 08:00" for day in ("Mon", "Tue", "Wed", "Thu", "Fri")}
     assert f"Zeitzone „{tzid}“ als Australia/Sydney gelesen" in text
+
+
+@pytest.mark.parametrize("zone", [SYDNEY, [
+    "BEGIN:VTIMEZONE", "TZID:Customized Time Zone", "BEGIN:STANDARD",
+    "DTSTART:16010101T000000", "TZOFFSETFROM:+0300", "TZOFFSETTO:+0300",
+    "END:STANDARD", "END:VTIMEZONE"]])
+def test_export_writes_the_zone_it_was_read_as(zone: list[str]) -> None:
+    from thekiz_tui.ical.export import export_calendar
+
+    data = outlook(*zone, *vevent("Customized Time Zone", "20250324T080000",
+                                  "20250324T090000", *WEEKDAYS))
+    (event,) = parse_calendar(data)
+    exported = export_calendar([event], coaches={}, kitas={}, name="Plan")
+    assert f"TZID:{event.tz}".encode() in exported
+    (again,) = parse_calendar(exported)
+    assert (again.tz, again.start, again.rrule) == (event.tz, event.start, event.rrule)
+    assert ours(again) == ours(event) == theirs(exported) == theirs(data)
+
+
+def test_every_display_name_in_the_table_leads_to_its_windows_zone() -> None:
+    from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
+
+    from thekiz_tui.ical import zones
+
+    table = Path(zones.__file__).with_name("windows_zone_names.tsv").read_text("utf-8")
+    rows = [line.split("\t") for line in table.splitlines() if line and line[0] != "#"]
+    assert len(rows) > 150
+    wrong = [(name, ident) for name, ident in rows
+             if zones.windows_zone(name) != zones.canonical(str(WINDOWS_TO_OLSON[ident]))]
+    assert wrong == []

@@ -173,7 +173,8 @@ def _standard_minutes(name: str) -> int:
 def windows_zone(tzid: str) -> str | None:
     """The IANA zone of a Windows zone id or display name, or None."""
     key = " ".join(tzid.split()).casefold()
-    found = _windows_ids().get(key)
+    # Outlook numbers a second definition of a zone in one file: "W. Europe Standard Time 1"
+    found = _windows_ids().get(key) or _windows_ids().get(re.sub(r"\s+\d+$", "", key))
     if found is not None:
         return found
     offset, place = split_display(tzid)
