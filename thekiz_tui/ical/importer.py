@@ -591,9 +591,6 @@ class _Reader:
             _note(self.notes, "second_rrule")
         rrule_prop = rrules[0] if rrules else None
         all_day = start.day is not None
-        start_tzid = start_prop[1].get("TZID")
-        if rrule_prop is not None and start_tzid and start.moment and not start.zone_name:
-            raise self.fail(comp, self.ctx.unmatched(start_tzid.strip()), start_prop[3])
 
         # the zone to keep
         if thekiz and xtz and _iana(_text(xtz)) == _text(xtz):
@@ -603,6 +600,12 @@ class _Reader:
         else:
             tz = start.zone_name or DEFAULT_TZ
 
+        # a series in a custom zone that no real zone follows cannot be repeated exactly
+        start_tzid = start_prop[1].get("TZID")
+        if start_tzid and start.moment and not start.zone_name and (
+            rrule_prop is not None or comp.get("RDATE") is not None
+        ):
+            raise self.fail(comp, self.ctx.unmatched(start_tzid.strip()), start_prop[3])
         end_prop = comp.get("DTEND")
         dur_prop = comp.get("DURATION")
         if end_prop is not None and dur_prop is not None:
