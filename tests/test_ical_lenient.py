@@ -42,12 +42,14 @@ def test_outlook_escaped_tzid_resolves_to_its_vtimezone(tmp_path: Path) -> None:
                *event("DTSTART;TZID=Kuala Lumpur, Singapore:20250311T150000",
                       "DTEND;TZID=Kuala Lumpur, Singapore:20250311T160000",
                       "SUMMARY:Unquoted", uid="b@test"))
-    events, _ = read(data, tmp_path)
-    # 15:00 at UTC+8 is 08:00 in Berlin (UTC+1 in March)
-    assert [(e.title, e.start, e.end) for e in events] == [
-        ("Quoted", "2025-03-10T08:00:00+01:00", "2025-03-10T09:00:00+01:00"),
-        ("Unquoted", "2025-03-11T08:00:00+01:00", "2025-03-11T09:00:00+01:00"),
+    events, text = read(data, tmp_path)
+    # Outlook's display name without its offset is Singapore's zone (UTC+8)
+    assert [(e.title, e.start, e.end, e.tz) for e in events] == [
+        ("Quoted", "2025-03-10T15:00:00+08:00", "2025-03-10T16:00:00+08:00", "Asia/Singapore"),
+        ("Unquoted", "2025-03-11T15:00:00+08:00", "2025-03-11T16:00:00+08:00",
+         "Asia/Singapore"),
     ]
+    assert "Zeitzone „Kuala Lumpur, Singapore“ als Asia/Singapore gelesen" in text
 
 
 def test_iphone_structured_location_with_escaped_parameters(tmp_path: Path) -> None:

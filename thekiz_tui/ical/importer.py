@@ -19,12 +19,16 @@ Rules, in short:
 - Encoding: UTF-8 (a BOM is allowed). Other bytes are refused with the line and the byte;
   thekiz does not guess a legacy code page, because a wrong guess silently garbles names.
 - Limits: 50 MB and 200,000 components per file.
-- Times: ``TZID`` (IANA, Windows or Mozilla-style ``/mozilla.org/.../Europe/Berlin``;
-  otherwise the file's VTIMEZONE), UTC (``Z``) and floating times. UTC and floating times
+- Times: ``TZID`` (IANA or Mozilla-style ``/mozilla.org/.../Europe/Berlin``; a Windows
+  id, a Windows display name or a custom VTIMEZONE is given its IANA zone by
+  :mod:`thekiz_tui.ical.zones`, and each such reading is listed in the summary),
+  UTC (``Z``) and floating times. UTC and floating times
   are stored as Europe/Berlin local time, or in the zone of ``X-WR-TIMEZONE`` if the file
   has one. A series whose DTSTART is in UTC (without ``X-WR-TIMEZONE``) keeps ``tz = UTC``
-  so that its occurrences follow UTC as RFC 5545 says. Times in a custom VTIMEZONE are
-  stored in Europe/Berlin.
+  so that its occurrences follow UTC as RFC 5545 says. Times in a custom VTIMEZONE keep
+  the file's instants and are stored in the IANA zone that follows it; if no real zone
+  does, a single event is stored in Europe/Berlin and a series is refused (its
+  occurrences could not be placed exactly).
 - ``RRULE`` with ``UNTIL`` in UTC is stored with ``UNTIL`` as local wall time (the form
   thekiz's recurrence expansion works with); the export turns it back into UTC.
 - ``RECURRENCE-ID`` components become ``overrides`` (only the fields that differ from the
@@ -62,6 +66,7 @@ from thekiz_tui.planning.occurrences import validate_rrule
 from thekiz_tui.planning.timeutil import BadInput, stored_span, to_stored, zone
 
 from .export import _occurrence_times
+from .zones import Offsets, vtimezone_zone, windows_zone
 
 MAX_BYTES = 50 * 1024 * 1024
 MAX_COMPONENTS = 200_000
@@ -109,9 +114,20 @@ def _note(notes: Notes, key: str) -> None:
     notes[key] = notes.get(key, 0) + 1
 
 
+ZONE_NOTE = "zone\x1f"
+"""Notes keys for a zone read by name mapping: ``ZONE_NOTE + tzid + "\x1f" + IANA name``."""
+
+
+def _lenient_text(key: str) -> str:
+    if key.startswith(ZONE_NOTE):
+        tzid, _sep, name = key.removeprefix(ZONE_NOTE).rpartition("\x1f")
+        return f"Zeitzone „{neutral(tzid[:80])}“ als {name} gelesen"
+    return LENIENT[key]
+
+
 def lenient_lines(notes: Notes) -> list[str]:
     """One German line per leniency the import used, with how often."""
-    return [f"Nachsichtig gelesen ({count}×): {LENIENT[key]}."
+    return [f"Nachsichtig gelesen ({count}×): {_lenient_text(key)}."
             for key, count in notes.items() if count]
 
 
@@ -344,7 +360,9 @@ class _Context:
             _text(c.value("TZID") or "").strip(): c
             for c in calendar.children if c.name == "VTIMEZONE"
         }
-        self.zones: dict[str, tuple[tzinfo, str]] = {}
+        self.zones: dict[tuple[str, int], tuple[tzinfo, str]] = {}
+        self.notes: Notes = {}  # zones read by mapping (ZONE_NOTE keys)
+        self.parsed: dict[int, tuple[tzinfo, Offsets]] = {}  # VTIMEZONEs by line
         self.walker: Any = None
         self.wr_name: str | None = None
         wr = calendar.value("X-WR-TIMEZONE")
@@ -359,48 +377,88 @@ class _Context:
                 self.walker = x_wr_timezone.UTCChangingWalker(resolved[0])
                 self.wr_name = resolved[1]
 
-    def resolve(self, tzid: str, where: str | None) -> tuple[tzinfo, str]:
-        """The zone of a TZID and the IANA name to store ("" for a custom zone)."""
-        cached = self.zones.get(tzid)
+    def resolve(
+        self, tzid: str, where: str | None, year: int | None = None
+    ) -> tuple[tzinfo, str]:
+        """The zone of a TZID and the IANA name to store ("" for a custom zone that no
+        real zone follows). ``year``: when the value is, for matching a VTIMEZONE."""
+        year = year or datetime.now(UTC).year
+        cached = self.zones.get((tzid, year))
         if cached is not None:
             return cached
         found = _iana(tzid)
         if found is not None:
             result = (zone(found), found)
         else:
+            mapped = windows_zone(_text(tzid).strip())
             comp = self.vtimezones.get(_text(tzid).strip())
-            if comp is None:
+            try:
+                custom = None if comp is None else self._custom(comp, tzid, where)
+            except IcalError:
+                if mapped is None:
+                    raise
+                custom = None  # a broken VTIMEZONE of a Windows zone: its name holds
+            name = "" if custom is None else vtimezone_zone(custom[1], year, prefer=mapped) or ""
+            if custom is not None and (name or mapped is None):
+                # the IANA zone that follows the file's VTIMEZONE from this value's year
+                # on gives the same instants (and is 40 times faster than dateutil's
+                # reading of the VTIMEZONE), and gives a series its days: in Berlin
+                # time an Outlook Sydney series landed a day late
+                result = (zone(name), name) if name else (custom[0], "")
+            elif mapped is not None:
+                # no VTIMEZONE, or one with today's rules for a year that had others
+                # (Outlook writes only the current rules): the zone the name stands for
+                name = mapped
+                result = (zone(mapped), mapped)
+            else:
                 raise IcalError(
-                    f"{where or 'Datei'}: unbekannte Zeitzone „{tzid}“ ohne VTIMEZONE-Definition."
+                    f"{where or 'Datei'}: unbekannte Zeitzone „{neutral(tzid[:80])}“ "
+                    "ohne VTIMEZONE-Definition."
                 )
-            result = (self._custom(comp, tzid, where), "")
-        self.zones[tzid] = result
+            if name and name != tzid:
+                key = f"{ZONE_NOTE}{tzid}\x1f{name}"
+                self.notes[key] = 1
+        self.zones[(tzid, year)] = result
         return result
 
-    def _custom(self, comp: _Component, tzid: str, where: str | None) -> tzinfo:
+    def _custom(
+        self, comp: _Component, tzid: str, where: str | None
+    ) -> tuple[tzinfo, Offsets]:
+        """The VTIMEZONE as a tzinfo, and its offsets over the years."""
         from icalendar import Timezone
+
+        if comp.line in self.parsed:
+            return self.parsed[comp.line]
 
         text = "\r\n".join(line for _n, line in self.lines[comp.first : comp.last + 1])
         try:
             parsed = Timezone.from_ical(text)
             if parsed.errors:
                 raise ValueError(parsed.errors[0][1])
-            # (lookup_tzid=False: icalendar remembers zones by TZID for the whole
-            # process, and two files' "Customized Time Zone" differ)
+            # icalendar caches VTIMEZONEs by TZID for the whole process: without
+            # lookup_tzid=False a second file's "Customized Time Zone" got the first one's
             tz: tzinfo = parsed.to_tz(lookup_tzid=False)  # type: ignore[attr-defined]
+            offsets = Offsets(parsed)
         except Exception as error:  # icalendar raises many kinds here
             raise IcalError(
-                f"VTIMEZONE „{tzid}“ (Zeile {comp.line}) ist ungültig: {error}", line=comp.line
+                f"VTIMEZONE „{neutral(tzid[:80])}“ (Zeile {comp.line}) ist ungültig: {error}",
+                line=comp.line,
             ) from None
-        return tz
+        self.parsed[comp.line] = (tz, offsets)
+        return tz, offsets
+
+    def unmatched(self, tzid: str) -> str:
+        """Why a series in a custom zone that no real zone follows is refused."""
+        return (
+            f"die Zeitzone „{neutral(tzid[:80])}“ der Datei folgt keiner bekannten Zeitzone, "
+            "daher lassen sich die Termine dieser Serie nicht genau wiederholen – bitte im "
+            "Kalenderprogramm eine übliche Zeitzone (z. B. Europe/Berlin) wählen."
+        )
 
 
 def _iana(tzid: str) -> str | None:
-    from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
-
+    """An IANA name, also inside a Mozilla-style path, or None."""
     candidates = [tzid]
-    if tzid in WINDOWS_TO_OLSON:
-        candidates.insert(0, str(WINDOWS_TO_OLSON[tzid]))
     if "/" in tzid:
         parts = [p for p in tzid.split("/") if p]
         candidates += ["/".join(parts[i:]) for i in range(1, len(parts))]
@@ -438,7 +496,7 @@ class _Reader:
         self.source = source
         self.removed_chars = 0  # characters that would control a terminal, removed
         self.removed_entries = 0  # entries that had such characters
-        self.notes: Notes = {}  # leniencies used (LENIENT keys)
+        self.notes: Notes = ctx.notes  # leniencies used (LENIENT and ZONE_NOTE keys)
 
     # errors
 
@@ -492,7 +550,9 @@ class _Reader:
             return _When(None, moment, "UTC")
         tzid = params.get("TZID")
         if tzid:
-            tz, iana = self.ctx.resolve(tzid.strip(), f"{self.label(comp)}, Zeile {line}")
+            tz, iana = self.ctx.resolve(
+                tzid.strip(), f"{self.label(comp)}, Zeile {line}", wall.year
+            )
             return _When(None, wall.replace(tzinfo=tz), iana)
         if self.ctx.walker is not None:
             assert self.ctx.wr_name is not None
@@ -543,6 +603,12 @@ class _Reader:
         else:
             tz = start.zone_name or DEFAULT_TZ
 
+        # a series in a custom zone that no real zone follows cannot be repeated exactly
+        start_tzid = start_prop[1].get("TZID")
+        if start_tzid and start.moment and not start.zone_name and (
+            rrule_prop is not None or comp.get("RDATE") is not None
+        ):
+            raise self.fail(comp, self.ctx.unmatched(start_tzid.strip()), start_prop[3])
         end_prop = comp.get("DTEND")
         dur_prop = comp.get("DURATION")
         if end_prop is not None and dur_prop is not None:
@@ -946,6 +1012,7 @@ def parse_calendar(
         for key, count in reader.notes.items():
             notes[key] = notes.get(key, 0) + count
     out.lenient = {key: notes[key] for key in LENIENT if notes.get(key)}
+    out.lenient.update({k: n for k, n in notes.items() if n and k.startswith(ZONE_NOTE)})
     return out
 
 
