@@ -96,17 +96,7 @@ THEKIZ_READS: dict[str, list[Occ]] = {
 # piece is merged the file reads like the reference, the xfail passes, the test fails, and
 # its line goes. Checked against a merge with i10-rec (8 commits, 3 Dec): every file of
 # the first block then reads exactly like the reference, and every round trip holds.
-_ZONE = "wartet auf Serien in eigener VTIMEZONE (in ihrer Zone erweitert)"
 AWAITING: dict[str, str] = {
-    # zone work (branch i10-tz)
-    "exchange-2010_escaped-tzid-kuala-lumpur.ics": _ZONE,
-    "lotus-notes-6_eastern-daily-count.ics": _ZONE,
-    "office365_customized-time-zone-sydney.ics": _ZONE,
-    "outlook-2010_sydney-display-name-series.ics": _ZONE,
-    "outlook-2013_customized-time-zone-series.ics": _ZONE,
-    # listed above as read differently; on this branch still refused
-    "outlook-2016_display-name-without-vtimezone.ics": "wartet auf Outlooks Anzeigenamen "
-                                                       "(CLDR-Tabelle)",
 }
 
 
@@ -274,9 +264,6 @@ def test_export_and_reimport_keep_the_occurrences(name: str, folder: Path) -> No
         again, first.occurrences)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "wartet auf die Zonen-Arbeit im Import: eine Serie in einer eigenen VTIMEZONE läuft "
-    "noch in Berliner Zeit"))
 def test_same_custom_tzid_in_two_files_keeps_each_files_rules(tmp_path: Path) -> None:
     """Outlook names every custom zone "Customized Time Zone". Read one after the other in
     one process (a coach imports two invitations), each file keeps its own rules."""

@@ -5,6 +5,7 @@ summary; a zone that cannot be read is refused in one German sentence."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -189,11 +190,20 @@ def test_custom_zone_no_real_zone_follows(tmp_path: Path) -> None:
     assert datetime.fromisoformat(event.start) == datetime(2025, 3, 10, 9, 30, tzinfo=UTC)
     assert event.tz == "Europe/Berlin"
 
+    # A series that ends is kept as its exact instants; an endless one is refused.
     db = tmp_path / "plan.json"
     ok(db, "coach", "add", "--id", "x", "--name", "X")
     path = tmp_path / "serie.ics"
     path.write_bytes(outlook(*NOWHERE, *vevent("Customized Time Zone", "20250310T120000",
                                                "20250310T130000", "RRULE:FREQ=DAILY;COUNT=3")))
+    out = ok(db, "import", str(path))
+    assert "als feste Termine (UTC) gelesen" in out
+    listed = json.loads(ok(db, "list", "--from", "2025-03-09", "--to", "2025-03-14",
+                           "--format", "json"))
+    assert [datetime.fromisoformat(o["start"]).astimezone(UTC).strftime("%d %H:%M")
+            for o in listed] == ["10 09:30", "11 09:30", "12 09:30"]
+    path.write_bytes(outlook(*NOWHERE, *vevent("Customized Time Zone", "20250310T120000",
+                                               "20250310T130000", "RRULE:FREQ=DAILY")))
     before = db.read_bytes()
     line = bad(db, "import", str(path))
     assert "Zeitzone „Customized Time Zone“" in line and "Serie" in line

@@ -121,6 +121,9 @@ ZONE_NOTE = "zone\x1f"
 def _lenient_text(key: str) -> str:
     if key.startswith(ZONE_NOTE):
         tzid, _sep, name = key.removeprefix(ZONE_NOTE).rpartition("\x1f")
+        if not name:  # a bounded series in a zone no real zone follows
+            return (f"Serie in der Zeitzone „{neutral(tzid[:80])}“, der keine bekannte "
+                    "Zeitzone folgt, als feste Termine (UTC) gelesen")
         return f"Zeitzone „{neutral(tzid[:80])}“ als {name} gelesen"
     return LENIENT[key]
 
@@ -603,12 +606,17 @@ class _Reader:
         else:
             tz = start.zone_name or DEFAULT_TZ
 
-        # a series in a custom zone that no real zone follows cannot be repeated exactly
+        # A series in a custom zone that no real zone follows cannot be repeated in a
+        # stored zone: a bounded one is kept as its exact instants (fixed dates in UTC),
+        # an endless one is refused.
         start_tzid = start_prop[1].get("TZID")
-        if start_tzid and start.moment and not start.zone_name and (
-            rrule_prop is not None or comp.get("RDATE") is not None
-        ):
-            raise self.fail(comp, self.ctx.unmatched(start_tzid.strip()), start_prop[3])
+        fixed = bool(start_tzid and start.moment and not start.zone_name and recurring)
+        if fixed:
+            assert start_tzid is not None
+            if not all(_bounded(prop[2]) for prop in rrules):
+                raise self.fail(comp, self.ctx.unmatched(start_tzid.strip()), start_prop[3])
+            tz = "UTC"
+            _note(self.notes, f"{ZONE_NOTE}{start_tzid.strip()}\x1f")
         end_prop = comp.get("DTEND")
         dur_prop = comp.get("DURATION")
         if end_prop is not None and dur_prop is not None:
@@ -659,13 +667,20 @@ class _Reader:
 
         rrule = None
         extra_rules: list[str] = []
-        if rrule_prop is not None:
+        instants: list[str] = []
+        if fixed:
+            assert start.moment is not None
+            instants = self.fixed_dates(comp, rrules, start.moment, start_text)
+        elif rrule_prop is not None:
             rrule = self.rrule(comp, rrule_prop, tz, all_day, start_text)
             for prop in rrules[1:]:
                 more = self.rrule(comp, prop, tz, all_day, start_text)
                 if more != rrule and more not in extra_rules:
                     extra_rules.append(more)
         rdates, periods = self.rdates(comp, tz, all_day, start_text, end_text)
+        for text in instants:
+            if text != start_text and text not in rdates:
+                rdates.append(text)
         exdates: list[str] = []
         for prop in comp.all("EXDATE"):
             for part in prop[2].split(","):
@@ -835,7 +850,29 @@ class _Reader:
                     periods[text] = {"end": own_end}
         return rdates, periods
 
-    def rrule(self, comp: _Component, prop: Prop, tz: str, all_day: bool, start: str) -> str:
+    def fixed_dates(self, comp: _Component, rules: list[Prop], begin: datetime,
+                    start: str) -> list[str]:
+        """The instants (stored in UTC) of bounded rules run in the file's own zone,
+        ``begin``'s, as that zone's wall clock says."""
+        from dateutil.rrule import rrulestr
+
+        local = begin.tzinfo
+        assert local is not None
+        wall = begin.replace(tzinfo=None)
+        out: list[str] = []
+        for prop in rules:
+            text = self.rrule(comp, prop, "UTC", False, start, local=local)
+            for moment in rrulestr(text, dtstart=wall):  # bounded: COUNT ≤ 3660 or UNTIL
+                instant = to_stored(moment.replace(tzinfo=local).astimezone(UTC))
+                if instant not in out:
+                    out.append(instant)
+        return out
+
+    def rrule(self, comp: _Component, prop: Prop, tz: str, all_day: bool, start: str,
+              local: tzinfo | None = None) -> str:
+        """The rule as stored, its UNTIL in the wall time of ``tz`` (or of ``local``, a
+        file's own zone)."""
+        local = local or zone(tz)
         rule = prop[2].strip().removeprefix("RRULE:")
         parts = []
         for part in rule.split(";"):
@@ -854,7 +891,7 @@ class _Reader:
                             prop[3],
                         ) from None
                     if match[7]:
-                        wall = wall.replace(tzinfo=UTC).astimezone(zone(tz)).replace(tzinfo=None)
+                        wall = wall.replace(tzinfo=UTC).astimezone(local).replace(tzinfo=None)
                     value = f"{wall:%Y%m%d}" if all_day else f"{wall:%Y%m%dT%H%M%S}"
                 elif _D.fullmatch(value) is None:
                     raise self.fail(comp, f"UNTIL „{value[:30]}“ in RRULE ist kein Datum.",
@@ -868,7 +905,7 @@ class _Reader:
         if all_day:
             dtstart = datetime.combine(date.fromisoformat(start[:10]), datetime.min.time())
         else:
-            dtstart = datetime.fromisoformat(start).astimezone(zone(tz)).replace(tzinfo=None)
+            dtstart = datetime.fromisoformat(start).astimezone(local).replace(tzinfo=None)
         try:
             validate_rrule(text, dtstart, strict=False)
         except BadInput as error:
@@ -877,6 +914,13 @@ class _Reader:
             raise self.fail(comp, f"Ungültige Wiederholungsregel „{neutral(text)}“: thekiz "
                             "kann die Regel nicht lesen.", prop[3]) from None
         return text
+
+
+def _bounded(rule: str) -> bool:
+    """Whether a rule ends (COUNT or UNTIL)."""
+    names = {part.partition("=")[0].strip().upper()
+             for part in rule.strip().removeprefix("RRULE:").split(";")}
+    return bool(names & {"COUNT", "UNTIL"})
 
 
 def _stamp(value: str | None) -> str:

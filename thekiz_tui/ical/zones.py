@@ -260,4 +260,17 @@ def vtimezone_zone(given: Offsets, year: int, prefer: str | None = None) -> str 
     for name in _candidates():
         if _agrees(name, quick, quick_expected) and _agrees(name, full, full_expected):
             return name
+    # Outlook and Lotus Notes write both changes at 02:00 local, where Europe's zones
+    # fall back at 03:00: a zone that agrees at noon of every day changes on the same
+    # days, and only the hour of the night of the change differs.
+    days = full[: int((hi - lo) // 86400)]
+    days_expected = full_expected[: len(days)]
+    if prefer is not None and _agrees(prefer, days, days_expected):
+        return prefer
+    quick_days = days[:: max(1, len(days) // 48)]
+    quick_days_expected = [given.at(p) for p in quick_days]
+    for name in _candidates():
+        if _agrees(name, quick_days, quick_days_expected) and _agrees(name, days,
+                                                                      days_expected):
+            return name
     return None
