@@ -109,7 +109,8 @@ _PROCESS_MODULES = {
     "test_access.py", "test_e2e_tmux.py", "test_file_modes.py", "test_first_month.py",
     "test_grants_attacks.py", "test_ical_clients.py", "test_readme.py", "test_redraw.py",
     "test_reliability.py", "test_rrule_bounds.py", "test_serve.py", "test_serve_attacks.py",
-    "test_sshd.py", "test_text_safety.py", "test_feed.py",
+    "test_sshd.py", "test_text_safety.py", "test_feed.py", "test_statement_pdf.py",
+    "test_search.py", "test_money.py",
 }
 
 

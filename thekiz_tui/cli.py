@@ -227,7 +227,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("report", "report:cmd_report", "Stundennachweis eines Monats")
     sub.add_argument("--month", required=True, metavar="JJJJ-MM")
     sub.add_argument("--coach", metavar="ID")
-    sub.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    sub.add_argument("--format", choices=("table", "csv", "json", "pdf"), default="table")
+    sub.add_argument("-o", "--output", metavar="DATEI",
+                     help="PDF hierhin (- für die Standardausgabe; sonst in den Ordner "
+                          "Dokumente)")
 
     sub = command("settings", "settings:cmd_settings", "Einstellungen zeigen oder ändern")
     sub.add_argument("action", nargs="?", choices=("list", "set"), default="list")

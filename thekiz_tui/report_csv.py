@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -69,24 +68,9 @@ def save_report_csv(report: Report, path: str | os.PathLike[str]) -> Path:
     """Write the report's CSV to ``path`` atomically: a temporary file next to it,
     then a rename, so that a crash or a full disk never leaves half a file. Returns the
     absolute path written."""
-    target = Path(path).expanduser().absolute()
-    data = report_csv_bytes(report)
-    try:
-        mode = target.stat().st_mode & 0o777  # a file written over keeps its mode
-    except FileNotFoundError:
-        mode = 0o644  # mkstemp's 0600 would hide the report from colleagues
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.chmod(temp, mode)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return target
+    from .files import save_bytes
+
+    return save_bytes(path, report_csv_bytes(report))
 
 
 def _csv_cell(value: Any) -> str:

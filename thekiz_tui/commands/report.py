@@ -7,12 +7,15 @@ import sys
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from .common import EXIT_OK, check_coach_view, emit, read_store, today
+from .common import EXIT_OK, check_coach_view, emit, one_line, read_store, today
 
 if TYPE_CHECKING:
     import argparse
 
+    from store import Store
+
     from ..config import Config
+    from ..planning.report import Report
 
 
 def cmd_report(config: Config, args: argparse.Namespace) -> int:
@@ -25,15 +28,58 @@ def cmd_report(config: Config, args: argparse.Namespace) -> int:
     now = datetime.combine(today(), datetime.now().time()).astimezone()
     # What she may see of it (a coach's report is her own) is month_report's to decide.
     rep = month_report(store, year, month, coach=args.coach, now=now)
-    if args.format == "table":
-        emit(render_table(rep))
+    if args.format == "pdf":
+        data = _pdf(store, rep)
+    elif args.output is None or args.output == "-":  # the text formats go to stdout
+        if args.format == "table":
+            emit(render_table(rep))
+        elif args.format == "json":
+            from ..output import dumps
+
+            emit(dumps(rep.to_rows()))
+        else:
+            from ..report_csv import write_report_csv
+
+            write_report_csv(rep, sys.stdout.buffer)
         return EXIT_OK
-    if args.format == "json":
+    elif args.format == "csv":
+        from ..report_csv import report_csv_bytes
+
+        data = report_csv_bytes(rep)
+    elif args.format == "json":
         from ..output import dumps
 
-        emit(dumps(rep.to_rows()))
+        data = (dumps(rep.to_rows()) + "\n").encode("utf-8")
+    else:
+        data = (render_table(rep) + "\n").encode("utf-8")
+    if args.output == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
         return EXIT_OK
-    from ..report_csv import write_report_csv
+    # A PDF without -o goes to her documents folder, never silently the current one.
+    from ..files import default_folder, save_bytes
+    from ..statement import default_name
 
-    write_report_csv(rep, sys.stdout.buffer)
+    target = args.output or default_folder() / default_name(rep.year, rep.month, rep.coach)
+    written = save_bytes(target, data)
+    sys.stderr.write(f"Stundennachweis gespeichert: {one_line(str(written))}\n")
     return EXIT_OK
+
+
+def _pdf(store: Store, rep: Report) -> bytes:
+    """One page per coach: hers, the one asked for, or (the office, no ``--coach``) every
+    coach with visits in the month."""
+    from ..planning.report import month_report
+    from ..planning.settings import Settings
+    from ..statement import statement_pdf
+
+    coaches = {c.id: c for c in store.coaches()}
+    if rep.coach is not None:
+        reports = [rep]
+    else:
+        reports = [month_report(store, rep.year, rep.month, coach=coach_id)
+                   for coach_id in sorted(coaches, key=lambda c: coaches[c].name.casefold())]
+        reports = [r for r in reports if r.visits] or [rep]
+    office = Settings.from_store(store.settings()).office_name
+    pages = [(r, coaches[r.coach].rate if r.coach in coaches else None) for r in reports]
+    return statement_pdf(pages, office=office, today=today())

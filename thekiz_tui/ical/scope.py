@@ -7,10 +7,7 @@ plan (``neu``, ``geändert``, ``unverändert``) are the CLI's; the dialogs trans
 
 from __future__ import annotations
 
-import contextlib
-import errno
 import os
-import stat
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -71,47 +68,10 @@ def export_message(count: int, path: str) -> str:
 
 
 def write_export(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically: a temporary file beside it, fsync, rename.
+    """Write an export atomically (``files.save_bytes``)."""
+    from ..files import save_bytes
 
-    A reader (a calendar app that watches the file) never sees half a file, and a
-    failed write leaves the old file as it was. A symbolic link is written through.
-    Errors are ``OSError`` naming ``path`` as given (not the temporary file).
-    """
-    given = os.fspath(path)
-    target = Path(os.path.realpath(Path(given).expanduser()))
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        mode = 0o666
-        with contextlib.suppress(FileNotFoundError):
-            info = os.stat(target)
-            if stat.S_ISDIR(info.st_mode):
-                raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), given)
-            if not stat.S_ISREG(info.st_mode):  # /dev/null, a named pipe: no rename
-                with open(target, "wb") as stream:
-                    stream.write(data)
-                return
-            mode = info.st_mode & 0o777
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, target)
-        with contextlib.suppress(OSError):  # not every file system syncs a folder
-            folder = os.open(target.parent, os.O_RDONLY | os.O_DIRECTORY)
-            try:
-                os.fsync(folder)
-            finally:
-                os.close(folder)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if error.filename == given:
-            raise
-        raise type(error)(error.errno, error.strerror, given) from None
+    save_bytes(path, data)
 
 
 def default_export_name(start: date, end: date) -> str:
