@@ -19,16 +19,12 @@ from typing import Any
 from store.text import neutral
 
 from .planning.money import euros
-from .planning.report import HIDDEN, Report
+from .planning.report import Report, budget_cells, hours_de
 from .planning.timeutil import MONTHS_DE, WEEKDAYS_DE, fmt_date, fmt_money
 
 VISIT_COLUMNS = ["Datum", "Kita", "Zeit", "Stunden", "Honorar"]
 KITA_COLUMNS = ["Kita", "Besuche", "Stunden", "Honorar"]
 BUDGET_COLUMNS = ["Budget Jahr", "verbraucht", "übrig"]
-
-
-def _hours(hours: Decimal) -> str:
-    return f"{hours:.2f}".replace(".", ",")
 
 
 def _day(day: date) -> str:
@@ -41,19 +37,14 @@ def sheet(report: Report, rate: Decimal | float | None) -> dict[str, Any]:
         "day": _day(v.day),
         "kita": neutral(v.kita_name),
         "time": f"{v.start}–{v.end}" if v.start else "ganztägig",
-        "hours": _hours(v.hours),
+        "hours": hours_de(v.hours),
         "fee": fmt_money(v.fee),
     } for v in report.visits]
     kitas = []
     for row in report.rows:
-        cells = [neutral(row.kita_name), str(row.visits), _hours(row.hours), fmt_money(row.fee)]
+        cells = [neutral(row.kita_name), str(row.visits), hours_de(row.hours), fmt_money(row.fee)]
         if report.has("budget"):
-            b = row.budget
-            cells += [HIDDEN] * 3 if b is None else [
-                "—" if b.budget is None else fmt_money(b.budget),
-                fmt_money(b.used),
-                "—" if b.left is None else fmt_money(b.left),
-            ]
+            cells += budget_cells(row)
         kitas.append(cells)
     who = neutral(report.coach_name) if report.coach is not None else "alle"
     return {
@@ -62,7 +53,7 @@ def sheet(report: Report, rate: Decimal | float | None) -> dict[str, Any]:
         "visits": visits,
         "total_visits": (f"{report.total_visits} Besuch" if report.total_visits == 1
                          else f"{report.total_visits} Besuche"),
-        "total_hours": _hours(report.total_hours),
+        "total_hours": hours_de(report.total_hours),
         "total_fee": fmt_money(report.total_fee),
         "kitas": kitas,
     }

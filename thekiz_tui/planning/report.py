@@ -189,7 +189,18 @@ class Report:
 RECOMMENDATION_DE = {"below": "(unter)", "within": "(im Rahmen)", "above": "(über)"}
 
 
-def _hours_de(hours: Decimal) -> str:
+def budget_cells(row: ReportRow) -> list[str]:
+    """The budget of the year, used and left, as the table and the PDF show them: ``–``
+    hidden, ``—`` no budget."""
+    b = row.budget
+    if b is None:
+        return [HIDDEN] * 3
+    return ["—" if b.budget is None else fmt_money(b.budget), fmt_money(b.used),
+            "—" if b.left is None else fmt_money(b.left)]
+
+
+def hours_de(hours: Decimal) -> str:
+    """``3,25``: hours to the hundredth with a decimal comma."""
     return f"{hours:.2f}".replace(".", ",")
 
 
@@ -344,18 +355,13 @@ def render_table(report: Report) -> str:
         out = [r.kita_name]
         if report.has("address"):
             out.append(r.address or HIDDEN)
-        out += [str(r.visits), _hours_de(r.hours), fmt_money(r.fee)]
+        out += [str(r.visits), hours_de(r.hours), fmt_money(r.fee)]
         if report.has("budget"):
-            b = r.budget
-            out += [HIDDEN] * 3 if b is None else [
-                "—" if b.budget is None else fmt_money(b.budget),
-                fmt_money(b.used),
-                "—" if b.left is None else fmt_money(b.left),
-            ]
+            out += budget_cells(r)
         if report.has("kita_hours"):
             k = r.kita_hours
             out.append(HIDDEN if k is None else
-                       f"{_hours_de(k.hours)} {RECOMMENDATION_DE[k.recommendation]}")
+                       f"{hours_de(k.hours)} {RECOMMENDATION_DE[k.recommendation]}")
         if report.has("checklist"):
             c = r.checklist
             out.append(HIDDEN if c is None else
@@ -364,7 +370,7 @@ def render_table(report: Report) -> str:
 
     body = [cells(r) for r in report.rows]
     total = ("Summe", *([""] if report.has("address") else []), str(report.total_visits),
-             _hours_de(report.total_hours), fmt_money(report.total_fee))
+             hours_de(report.total_hours), fmt_money(report.total_fee))
     total += ("",) * (len(head) - len(total))
     table = [tuple(head), *body, total]
     widths = [max(len(row[i]) for row in table) for i in range(len(head))]
