@@ -281,6 +281,38 @@ def test_every_stylesheet_parses_with_the_theme_variables() -> None:
         assert stylesheet.rules, sheet
 
 
+def test_a_screens_stylesheet_styles_only_that_screen() -> None:
+    """Unlike DEFAULT_CSS, a screen's CSS_PATH is read into the app's one stylesheet, not
+    scoped, and stays there once the screen was shown: a rule not anchored at the screen's
+    own type (``Button { … }`` in help.tcss) would restyle the rest of the planner after
+    the first help, depending on what was opened before. Each rule starts with the type
+    of a screen that names the sheet."""
+    from textual.app import App
+    from textual.css.model import SelectorType
+    from textual.css.stylesheet import Stylesheet
+
+    owners: dict[Path, set[str]] = {}
+    for cls in _our_classes():
+        if issubclass(cls, App):
+            continue
+        ours = {base.__name__ for base in cls.__mro__
+                if base.__module__.startswith("thekiz_tui.")}
+        for sheet in stylesheets_of(cls):
+            owners.setdefault(sheet, set()).update(ours)
+    assert PACKAGE / "dialogs" / "common.tcss" in owners
+    variables = App().get_css_variables()
+    stray: list[str] = []
+    for sheet, names in sorted(owners.items()):
+        stylesheet = Stylesheet(variables=variables)
+        stylesheet.read(sheet)
+        for rule in stylesheet.rules:
+            for selectors in rule.selector_set:
+                first = selectors.selectors[0]
+                if first.type != SelectorType.TYPE or first.name not in names:
+                    stray.append(f"{sheet.name}: {selectors.css}")
+    assert stray == []
+
+
 def test_styles_live_in_stylesheets() -> None:
     """Inline CSS only for a widget meant for reuse elsewhere (REUSABLE_WIDGETS); the
     planner's screens, dialogs and widgets are styled in .tcss files."""
