@@ -8,7 +8,7 @@ import re
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from thekiz_tui.textual_private import PRIVATE_NAMES as TEXTUAL_PRIVATE
 
@@ -155,3 +155,170 @@ def test_the_fence_check_can_fail() -> None:
     assert private_textual_reaches("from textual.widgets._toast import Toast") == [
         "textual.widgets._toast"]
     assert private_textual_reaches("self._keys_waiting, store._closed_files") == []
+
+
+# -- stylesheets -------------------------------------------------------------------------
+
+# Widgets of ours meant for use outside the planner, which keep their looks in
+# DEFAULT_CSS (scoped to them, below any stylesheet). None so far: the views, the side
+# panel and the fields are the planner's own and are styled in widgets/widgets.tcss.
+REUSABLE_WIDGETS: frozenset[str] = frozenset()
+
+
+def _our_classes() -> list[type]:
+    """Every DOM class (app, screen, widget) that thekiz_tui defines, each module of the
+    package imported (so a screen added anywhere is seen)."""
+    import inspect
+    import pkgutil
+
+    from textual.dom import DOMNode
+
+    import thekiz_tui
+
+    for info in pkgutil.walk_packages(thekiz_tui.__path__, "thekiz_tui."):
+        if not info.name.endswith("__main__"):
+            importlib.import_module(info.name)
+    found: list[type] = []
+    todo: list[type] = [DOMNode]
+    while todo:
+        cls = todo.pop()
+        todo += cls.__subclasses__()
+        if cls.__module__.startswith("thekiz_tui.") and inspect.isclass(cls):
+            found.append(cls)
+    return found
+
+
+def stylesheets_of(cls: type) -> list[Path]:
+    """The files ``cls.CSS_PATH`` names, resolved as Textual resolves them: a relative
+    path beside the module of the class shown (a subclass's module when inherited)."""
+    import inspect
+
+    named = getattr(cls, "CSS_PATH", None)
+    if named is None:
+        return []
+    paths = [named] if isinstance(named, (str, PurePath)) else list(named)
+    here = Path(inspect.getfile(cls)).parent
+    return [(here / path).resolve() for path in paths]
+
+
+def wheel_files(tree: Path, tmp: Path) -> set[str]:
+    """The files of the package a wheel built from ``tree`` carries (setuptools'
+    build_py, which fills a wheel's contents), relative to its top."""
+    out = tmp / "build"
+    result = subprocess.run(
+        [sys.executable, "-c", "import setuptools; setuptools.setup()", "-q", "build_py",
+         "-d", str(out)],
+        cwd=tree, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return {str(path.relative_to(out)) for path in out.rglob("*") if path.is_file()}
+
+
+def _project_copy(tmp: Path) -> Path:
+    """The parts of the project a wheel is built from, copied (building writes an
+    egg-info beside pyproject.toml; the working tree stays clean)."""
+    import shutil
+
+    tree = tmp / "project"
+    tree.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, tree / name)
+    for name in ("thekiz_tui", "store"):
+        shutil.copytree(ROOT / name, tree / name,
+                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    return tree
+
+
+def test_every_stylesheet_a_css_path_names_exists_and_ships_in_the_wheel(
+    tmp_path: Path,
+) -> None:
+    """A stylesheet missing from an installed planner breaks the app at start (the app's
+    CSS_PATH) or, worse, only when a dialog first opens (a screen's CSS_PATH): each one
+    named exists, lies in the package, and a wheel built from pyproject.toml carries it."""
+    classes = _our_classes()
+    named = {path for cls in classes for path in stylesheets_of(cls)}
+    names = {cls.__name__ for cls in classes if stylesheets_of(cls)}
+    # the walk saw the app, its screens and its dialogs (inherited CSS_PATH included)
+    assert {"PlannerApp", "EventForm", "ExportDialog", "ConfirmDialog", "HelpScreen",
+            "KitasScreen", "ReportScreen"} <= names
+    missing = sorted(str(path) for path in named if not path.is_file())
+    assert missing == []
+    assert all(path.is_relative_to(PACKAGE) for path in named)
+    # every stylesheet of the package is in use
+    assert named == {path.resolve() for path in PACKAGE.rglob("*.tcss")}
+
+    shipped = wheel_files(_project_copy(tmp_path), tmp_path)
+    wanted = {str(path.relative_to(ROOT)) for path in named}
+    assert sorted(wanted - shipped) == []
+
+
+def test_the_wheel_check_can_fail(tmp_path: Path) -> None:
+    """Without the recursive package-data pattern the stylesheets of the subpackages
+    stay behind, and the check above sees it."""
+    tree = _project_copy(tmp_path)
+    config = tree / "pyproject.toml"
+    text = config.read_text("utf-8")
+    assert '"**/*.tcss", ' in text
+    config.write_text(text.replace('"**/*.tcss", ', ""), "utf-8")
+    shipped = wheel_files(tree, tmp_path)
+    assert "thekiz_tui/app.tcss" in shipped
+    assert "thekiz_tui/dialogs/event_form.tcss" not in shipped
+
+
+def test_every_stylesheet_parses_with_the_theme_variables() -> None:
+    """A screen's stylesheet is read when the screen is first shown: an error in it
+    would stop the planner then, in front of a coach, rather than at start."""
+    from textual.app import App
+    from textual.css.stylesheet import Stylesheet
+
+    variables = App().get_css_variables()
+    sheets = sorted(PACKAGE.rglob("*.tcss"))
+    assert len(sheets) > 1
+    for sheet in sheets:
+        stylesheet = Stylesheet(variables=variables)
+        stylesheet.read(sheet)
+        stylesheet.parse()  # raises on an unknown rule, value or variable
+        assert stylesheet.rules, sheet
+
+
+def test_a_screens_stylesheet_styles_only_that_screen() -> None:
+    """Unlike DEFAULT_CSS, a screen's CSS_PATH is read into the app's one stylesheet, not
+    scoped, and stays there once the screen was shown: a rule not anchored at the screen's
+    own type (``Button { … }`` in help.tcss) would restyle the rest of the planner after
+    the first help, depending on what was opened before. Each rule starts with the type
+    of a screen that names the sheet."""
+    from textual.app import App
+    from textual.css.model import SelectorType
+    from textual.css.stylesheet import Stylesheet
+
+    owners: dict[Path, set[str]] = {}
+    for cls in _our_classes():
+        if issubclass(cls, App):
+            continue
+        ours = {base.__name__ for base in cls.__mro__
+                if base.__module__.startswith("thekiz_tui.")}
+        for sheet in stylesheets_of(cls):
+            owners.setdefault(sheet, set()).update(ours)
+    assert PACKAGE / "dialogs" / "common.tcss" in owners
+    variables = App().get_css_variables()
+    stray: list[str] = []
+    for sheet, names in sorted(owners.items()):
+        stylesheet = Stylesheet(variables=variables)
+        stylesheet.read(sheet)
+        for rule in stylesheet.rules:
+            for selectors in rule.selector_set:
+                first = selectors.selectors[0]
+                if first.type != SelectorType.TYPE or first.name not in names:
+                    stray.append(f"{sheet.name}: {selectors.css}")
+    assert stray == []
+
+
+def test_styles_live_in_stylesheets() -> None:
+    """Inline CSS only for a widget meant for reuse elsewhere (REUSABLE_WIDGETS); the
+    planner's screens, dialogs and widgets are styled in .tcss files."""
+    inline = sorted(
+        cls.__name__ for cls in _our_classes()
+        if (cls.__dict__.get("DEFAULT_CSS") or cls.__dict__.get("CSS"))
+        and cls.__name__ not in REUSABLE_WIDGETS
+    )
+    assert inline == []

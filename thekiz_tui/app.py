@@ -8,7 +8,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App, SystemCommand
@@ -56,7 +56,7 @@ class PlannerContext:
 
 
 class PlannerApp(KeysInOrderApp[None]):
-    CSS_PATH = "app.tcss"
+    CSS_PATH: ClassVar[list[str | PurePath]] = ["app.tcss", "widgets/widgets.tcss"]
     TITLE = "thekiz"
     COMMANDS: ClassVar = App.COMMANDS | {PlannerCommands}
     ENABLE_COMMAND_PALETTE = True

@@ -8,6 +8,7 @@ Each is a ``ModalScreen[T]`` that dismisses with its value; Escape dismisses wit
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path, PurePath
 from typing import ClassVar, Literal, TypeVar
 
 from textual import on
@@ -29,49 +30,16 @@ T = TypeVar("T")
 
 SeriesScope = Literal["this", "following", "all"]
 
+DIALOG_CSS = Path(__file__).with_name("common.tcss")
+
 
 class Dialog(ModalScreen[T]):
     """The frame every dialog of the planner shares: a bordered box in the middle, a
     title, an inline message line (hidden while empty) and a row of buttons."""
 
-    DEFAULT_CSS = """
-    Dialog {
-        align: center middle;
-    }
-    Dialog > #frame {
-        width: 68;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: thick $primary;
-        background: $surface;
-        padding: 0 1;
-    }
-    Dialog .title {
-        text-style: bold;
-        width: 100%;
-        margin-bottom: 1;
-    }
-    Dialog .hint {
-        color: $foreground-muted;
-    }
-    Dialog .message {
-        color: $text-error;
-        height: auto;
-    }
-    Dialog .message.-empty {
-        display: none;
-    }
-    Dialog .buttons {
-        height: auto;
-        margin-top: 1;
-        align-horizontal: right;
-    }
-    Dialog .buttons Button {
-        margin-left: 1;
-        min-width: 10;
-    }
-    """
+    # Absolute: Textual resolves a relative CSS_PATH beside the module of the class being
+    # shown, and the dialogs built on this frame live in other modules.
+    CSS_PATH: ClassVar[str | PurePath | list[str | PurePath] | None] = DIALOG_CSS
 
     def show_message(self, text: str, selector: str = "#message") -> None:
         """Show ``text`` in the dialog's message line (empty hides it). It may quote what
@@ -257,15 +225,6 @@ class SeriesScopeDialog(Dialog[SeriesScope | None]):
         Binding("escape", "cancel", tr("Abbrechen"), id="thekiz.series.cancel"),
     ]
     AUTO_FOCUS = "#this"
-    DEFAULT_CSS = """
-    SeriesScopeDialog .choices {
-        height: auto;
-    }
-    SeriesScopeDialog .choices Button {
-        width: 100%;
-        margin-bottom: 0;
-    }
-    """
 
     def __init__(self, action: str) -> None:
         super().__init__()
@@ -310,12 +269,6 @@ class ChooseDialog(Dialog[str | None]):
         Binding("escape", "cancel", tr("Abbrechen"), id="thekiz.choose.cancel"),
     ]
     AUTO_FOCUS = "#options"
-    DEFAULT_CSS = """
-    ChooseDialog #options {
-        height: auto;
-        max-height: 16;
-    }
-    """
 
     def __init__(self, title: str, options: list[tuple[str, str]]) -> None:
         super().__init__()

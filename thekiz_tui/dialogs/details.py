@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from pathlib import PurePath
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
@@ -25,7 +26,7 @@ from ..i18n import lang, tr
 from ..output import _when
 from ..planning.labels import STATUS_LABELS, SUBTYPE_LABELS, kind_label
 from ..planning.recurrence import describe
-from .common import Dialog
+from .common import DIALOG_CSS, Dialog
 
 if TYPE_CHECKING:
     from store import Coach, Event, Kita
@@ -79,17 +80,7 @@ class DetailsDialog(Dialog[None]):
         Binding("escape,enter", "close", tr("Schließen"), id="thekiz.details.close"),
     ]
     AUTO_FOCUS = "#close"
-    DEFAULT_CSS = """
-    DetailsDialog #details {
-        height: auto;
-        max-height: 10;
-    }
-    DetailsDialog #details-why {
-        color: $text-warning;
-        height: auto;
-        margin-top: 1;
-    }
-    """
+    CSS_PATH: ClassVar[list[str | PurePath]] = [DIALOG_CSS, "details.tcss"]
 
     def __init__(self, event: Event, why: str, *, coaches: Mapping[str, Coach],
                  kitas: Mapping[str, Kita], series: Event | None = None) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -25,7 +25,7 @@ from textual.worker import Worker, WorkerState
 from ..i18n import lang, tr
 from ..planning.labels import kind_label
 from ..planning.timeutil import BadInput, fmt_date, parse_date
-from .common import Dialog, message_line, plain_arrows
+from .common import DIALOG_CSS, Dialog, message_line, plain_arrows
 
 if TYPE_CHECKING:
     from store import Coach, Kita, Store
@@ -69,28 +69,6 @@ def _kind_options() -> list[tuple[Text, str]]:
     return [(Text(kind_label(kind, lang())), kind) for kind in KINDS]
 
 
-FORM_CSS = """
-.row {
-    height: 1;
-    margin-bottom: 1;
-}
-.row > Label {
-    width: 22;
-    padding-right: 1;
-}
-.row > Select, .row > Input {
-    width: 1fr;
-}
-.row > .half {
-    width: 1fr;
-}
-.row > .gap {
-    width: 6;
-    padding: 0 1;
-}
-"""
-
-
 # -- export ----------------------------------------------------------------------------
 
 
@@ -121,14 +99,7 @@ class ExportDialog(Dialog[str | None]):
         Binding("ctrl+s", "export", tr("Exportieren"), id="thekiz.export.run"),
     ]
     AUTO_FOCUS = "#path"
-    DEFAULT_CSS = FORM_CSS.replace(".row", "ExportDialog .row") + """
-    ExportDialog #count {
-        margin-top: 1;
-    }
-    ExportDialog #count.-warning {
-        color: $text-warning;
-    }
-    """
+    CSS_PATH: ClassVar[list[str | PurePath]] = [DIALOG_CSS, "ical.tcss"]
 
     def __init__(
         self,
@@ -366,17 +337,7 @@ class ImportDialog(Dialog[str | None]):
         Binding("ctrl+s", "import", tr("Importieren"), id="thekiz.import.run"),
     ]
     AUTO_FOCUS = "#path"
-    DEFAULT_CSS = FORM_CSS.replace(".row", "ImportDialog .row") + """
-    ImportDialog #plan {
-        height: auto;
-        max-height: 8;
-        border: round $panel;
-        padding: 0 1;
-    }
-    ImportDialog #plan.-empty {
-        display: none;
-    }
-    """
+    CSS_PATH: ClassVar[list[str | PurePath]] = [DIALOG_CSS, "ical.tcss"]
 
     def __init__(self, store: Store, *, today: date, coach: str | None = None,
                  path: str = "") -> None:

@@ -89,34 +89,7 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark,f1", "close", tr("Schließen"), id="thekiz.help.close"),
     ]
     AUTO_FOCUS = "#body"
-    DEFAULT_CSS = """
-    HelpScreen {
-        align: center middle;
-    }
-    HelpScreen > #frame {
-        width: 96;
-        max-width: 100%;
-        height: 100%;
-        border: thick $primary;
-        background: $surface;
-        padding: 0 1;
-    }
-    HelpScreen .title {
-        text-style: bold;
-        width: 100%;
-    }
-    HelpScreen .hint {
-        color: $foreground-muted;
-    }
-    HelpScreen #body {
-        height: 1fr;
-    }
-    HelpScreen .group {
-        text-style: bold;
-        color: $accent;
-        margin-top: 1;
-    }
-    """
+    CSS_PATH = "help.tcss"
 
     def __init__(self, rows: list[HelpRow] | None = None, *,
                  config_path: str | None = None) -> None:

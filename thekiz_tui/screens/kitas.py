@@ -123,36 +123,7 @@ def status_word(item: Item) -> str:
 class KitasScreen(Screen[str | None]):
     """The Kita overview of a year. Dismisses with the chosen Kita's id, or None."""
 
-    DEFAULT_CSS = """
-    KitasScreen {
-        layout: vertical;
-    }
-    KitasScreen #kitas-title {
-        height: 1;
-        padding: 0 1;
-        background: $panel;
-        color: $foreground;
-        text-style: bold;
-    }
-    KitasScreen #kitas-table {
-        height: 1fr;
-        min-height: 5;
-    }
-    KitasScreen #kitas-detail {
-        height: 40%;
-        min-height: 4;
-        max-height: 14;
-        border-top: solid $primary;
-        background: $surface;
-        padding: 0 1;
-    }
-    KitasScreen #kitas-detail.-error {
-        border-top: solid $error;
-    }
-    KitasScreen #kitas-detail.-error #kitas-detail-text {
-        color: $error;
-    }
-    """
+    CSS_PATH = "kitas.tcss"
 
     # Enter has priority over the table's own Enter, so that the open action is the one
     # in the footer and can be remapped like every other.

@@ -74,33 +74,7 @@ def recommendation_word(status: str) -> str:
 class CsvPathDialog(ModalScreen[str | None]):
     """Asks where to save the CSV. Dismisses with the path typed, or None."""
 
-    DEFAULT_CSS = """
-    CsvPathDialog {
-        align: center middle;
-        background: $background 60%;
-    }
-    CsvPathDialog > Vertical {
-        width: 76;
-        max-width: 100%;
-        height: auto;
-        border: round $primary;
-        background: $surface;
-        padding: 0 1;
-    }
-    CsvPathDialog Input {
-        margin: 1 0 0 0;
-    }
-    CsvPathDialog #csv-hint {
-        color: $foreground-muted;
-    }
-    CsvPathDialog #csv-error {
-        color: $error;
-        display: none;
-    }
-    CsvPathDialog #csv-error.-shown {
-        display: block;
-    }
-    """
+    CSS_PATH = "report.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", tr("Abbrechen"), id="thekiz.report.save_cancel"),
@@ -138,47 +112,7 @@ class CsvPathDialog(ModalScreen[str | None]):
 class ReportScreen(Screen[None]):
     """The month report of one coach (or all) with a CSV export."""
 
-    DEFAULT_CSS = """
-    ReportScreen {
-        layout: vertical;
-    }
-    ReportScreen #report-title {
-        height: 1;
-        padding: 0 1;
-        background: $panel;
-        color: $foreground;
-        text-style: bold;
-    }
-    ReportScreen #report-bar {
-        height: auto;
-        padding: 0 1;
-    }
-    ReportScreen #report-bar Label {
-        padding: 1 1 0 0;
-    }
-    ReportScreen #report-coach {
-        width: 40;
-    }
-    ReportScreen #report-table {
-        height: 1fr;
-        min-height: 4;
-    }
-    ReportScreen #report-legend {
-        height: auto;
-        padding: 0 1;
-        color: $foreground-muted;
-    }
-    ReportScreen #report-status {
-        height: auto;
-        padding: 0 1;
-    }
-    ReportScreen #report-status.-error {
-        color: $error;
-    }
-    ReportScreen #report-status.-ok {
-        color: $success;
-    }
-    """
+    CSS_PATH = "report.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [*bindings(ACTIONS)]
 

@@ -80,42 +80,13 @@ class AgendaView(ScrollView, can_focus=True):
 
     ALLOW_SELECT = False
 
+    # Styled in widgets/widgets.tcss, which the App lists in its CSS_PATH.
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "agenda--day", "agenda--today", "agenda--holiday", "agenda--time", "agenda--title",
         "agenda--detail", "agenda--empty", "agenda--error", "agenda--warning",
         "agenda--info", "agenda--acknowledged", "agenda--selected", "agenda--selected-day",
         "agenda--weekend",
     }
-
-    DEFAULT_CSS = """
-    AgendaView {
-        height: 1fr;
-        width: 1fr;
-        background: $surface;
-        color: $foreground;
-        scrollbar-size-vertical: 1;
-        /* Always (it nearly always has one: see _set_length; the rows leave its column
-           free anyway, see _width): a scrollbar that comes when the agenda is shown would
-           lay it out and paint it a second time. */
-        overflow-y: scroll;
-        overflow-x: hidden;
-    }
-    AgendaView > .agenda--day { text-style: bold; color: $text-primary; }
-    AgendaView > .agenda--weekend { text-style: bold; color: $foreground-muted; }
-    AgendaView > .agenda--today { text-style: bold reverse; color: $text-accent; }
-    AgendaView > .agenda--holiday { color: $text-error; text-style: italic; }
-    AgendaView > .agenda--time { color: $foreground; }
-    AgendaView > .agenda--title { text-style: bold; }
-    AgendaView > .agenda--detail { color: $foreground-muted; }
-    AgendaView > .agenda--empty { color: $foreground-disabled; text-style: italic; }
-    AgendaView > .agenda--error { color: $text-error; }
-    AgendaView > .agenda--warning { color: $text-warning; }
-    AgendaView > .agenda--info { color: $text-primary; }
-    AgendaView > .agenda--acknowledged { color: $foreground-disabled; text-style: dim; }
-    AgendaView > .agenda--selected { background: $primary-muted; text-style: bold; }
-    AgendaView > .agenda--selected-day { background: $primary; color: $text; }
-    AgendaView:blur > .agenda--selected-day { background: $primary-darken-2; }
-    """
 
     class DayClicked(vs.DayClicked):
         """A day header was clicked."""

@@ -88,45 +88,13 @@ class MonthView(Widget, can_focus=True):
 
     ALLOW_SELECT = False
 
+    # Styled in widgets/widgets.tcss, which the App lists in its CSS_PATH.
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "month--title", "month--header", "month--header-weekend", "month--kw", "month--rule",
         "month--day", "month--weekend", "month--outside", "month--today", "month--selected",
         "month--selected-day", "month--holiday", "month--more", "month--mark-error",
         "month--mark-warning", "month--mark-info",
     }
-
-    DEFAULT_CSS = """
-    MonthView {
-        height: 1fr;
-        width: 1fr;
-        min-height: 10;
-        background: $surface;
-        color: $foreground;
-    }
-    MonthView > .month--title { text-style: bold; color: $text-primary; }
-    MonthView > .month--header { text-style: bold; color: $foreground-muted; }
-    MonthView > .month--header-weekend {
-        text-style: bold; color: $foreground-muted; background: $boost;
-    }
-    MonthView > .month--kw { color: $foreground-muted; }
-    MonthView > .month--rule { color: $panel-lighten-2; }
-    MonthView > .month--day { text-style: bold; }
-    MonthView > .month--weekend { background: $boost; }
-    MonthView > .month--outside { color: $foreground-disabled; text-style: dim; }
-    MonthView > .month--today { text-style: bold reverse; color: $text-accent; }
-    MonthView > .month--selected { background: $primary-muted; }
-    MonthView > .month--selected-day {
-        background: $primary; color: $text; text-style: bold;
-    }
-    MonthView:blur > .month--selected-day { background: $primary-darken-2; }
-    MonthView > .month--holiday { color: $text-error; text-style: italic; }
-    MonthView > .month--more { color: $foreground-muted; }
-    MonthView > .month--mark-error { background: $error; color: $text; text-style: bold; }
-    MonthView > .month--mark-warning {
-        background: $warning; color: $background; text-style: bold;
-    }
-    MonthView > .month--mark-info { color: $text-primary; text-style: bold; }
-    """
 
     class DayClicked(vs.DayClicked):
         """A day cell was clicked."""

@@ -46,35 +46,7 @@ def finding_line(finding: Finding, kitas: dict[str, str], width: int = 60) -> Te
 
 class SidePanel(Vertical):
     """Filters on top, findings below. Posts :class:`FiltersChanged` and
-    :class:`FindingChosen`; the planner owns the state."""
-
-    DEFAULT_CSS = """
-    SidePanel {
-        width: 34;
-        border-left: vkey $panel;
-        padding: 0 0 0 1;
-        background: $surface;
-    }
-    SidePanel Label.heading {
-        text-style: bold;
-        color: $text-accent;
-        margin-top: 1;
-    }
-    SidePanel Select {
-        width: 1fr;
-        margin: 0;
-    }
-    SidePanel #findings {
-        height: 1fr;
-        scrollbar-gutter: stable;  /* the text wraps the same with or without a scrollbar */
-        border: none;
-        padding: 0;
-        background: $surface;
-    }
-    SidePanel #findings:focus {
-        background-tint: $foreground 4%;
-    }
-    """
+    :class:`FindingChosen`; the planner owns the state. Styled in widgets/widgets.tcss."""
 
     @dataclass
     class FiltersChanged(Message):

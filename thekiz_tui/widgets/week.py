@@ -144,39 +144,13 @@ class WeekView(Widget, can_focus=True):
 
     ALLOW_SELECT = False
 
+    # Styled in widgets/widgets.tcss, which the App lists in its CSS_PATH.
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "week--header", "week--rule", "week--label", "week--weekend", "week--today",
         "week--selected", "week--selected-day", "week--holiday", "week--hour-line",
         "week--more", "week--mark-error", "week--mark-warning", "week--mark-info",
         "week--outside",
     }
-
-    DEFAULT_CSS = """
-    WeekView {
-        height: 1fr;
-        width: 1fr;
-        min-height: 8;
-        background: $surface;
-        color: $foreground;
-    }
-    WeekView > .week--header { text-style: bold; }
-    WeekView > .week--rule { color: $panel-lighten-2; }
-    WeekView > .week--label { color: $foreground-muted; }
-    WeekView > .week--weekend { background: $boost; }
-    WeekView > .week--today { text-style: bold reverse; color: $text-accent; }
-    WeekView > .week--selected { background: $primary-muted; }
-    WeekView > .week--selected-day { background: $primary; color: $text; text-style: bold; }
-    WeekView:blur > .week--selected-day { background: $primary-darken-2; }
-    WeekView > .week--holiday { color: $text-error; text-style: italic; }
-    WeekView > .week--hour-line { color: $panel-lighten-1; }
-    WeekView > .week--more { color: $foreground-muted; }
-    WeekView > .week--outside { color: $foreground-disabled; }
-    WeekView > .week--mark-error { background: $error; color: $text; text-style: bold; }
-    WeekView > .week--mark-warning {
-        background: $warning; color: $background; text-style: bold;
-    }
-    WeekView > .week--mark-info { color: $text-primary; text-style: bold; }
-    """
 
     class DayClicked(vs.DayClicked):
         """A day (its header, or free space in its column) was clicked."""
