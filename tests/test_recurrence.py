@@ -35,9 +35,14 @@ def test_nth_and_last_weekday() -> None:
     [
         (Repeat(), None),
         (Repeat("weekly"), "FREQ=WEEKLY;BYDAY=WE"),
-        (Repeat("weeks", 2), "FREQ=WEEKLY;INTERVAL=2;BYDAY=WE"),
-        (Repeat("weeks", 1), "FREQ=WEEKLY;BYDAY=WE"),
+        (Repeat("weekly", 2), "FREQ=WEEKLY;INTERVAL=2;BYDAY=WE"),
+        (Repeat("weekly", 1), "FREQ=WEEKLY;BYDAY=WE"),
         (Repeat("monthly"), "FREQ=MONTHLY;BYDAY=3WE"),
+        # the quarterly Arbeitskreis: every 3 months on the third Wednesday, 4 times
+        (Repeat("monthly", 3, count=4), "FREQ=MONTHLY;INTERVAL=3;BYDAY=3WE;COUNT=4"),
+        (Repeat("daily", 2), "FREQ=DAILY;INTERVAL=2"),
+        (Repeat("monthly-day"), "FREQ=MONTHLY;BYMONTHDAY=18"),
+        (Repeat("yearly", until=date(2030, 3, 18)), "FREQ=YEARLY;UNTIL=20300318T235959"),
         (Repeat("monthly", until=date(2026, 12, 31)),
          "FREQ=MONTHLY;BYDAY=3WE;UNTIL=20261231T235959"),
         (Repeat("custom", rule=" rrule:freq=daily;count=3 "), "FREQ=DAILY;COUNT=3"),
@@ -63,7 +68,7 @@ def test_the_rules_give_the_dates_a_coach_means() -> None:
     assert first_dates(last, date(2026, 3, 25), 3) == [
         date(2026, 3, 25), date(2026, 4, 29), date(2026, 5, 27),
     ]
-    two = build_rrule(Repeat("weeks", 2, until=date(2026, 4, 15)), WED, all_day=False)
+    two = build_rrule(Repeat("weekly", 2, until=date(2026, 4, 15)), WED, all_day=False)
     assert two is not None
     days = [d.date() for d in rrulestr(two, dtstart=start)]
     assert days == [date(2026, 3, 18), date(2026, 4, 1), date(2026, 4, 15)]
@@ -73,9 +78,13 @@ def test_the_rules_give_the_dates_a_coach_means() -> None:
     "repeat",
     [
         Repeat("weekly"),
-        Repeat("weeks", 3, date(2026, 9, 30)),
+        Repeat("weekly", 3, date(2026, 9, 30)),
         Repeat("monthly"),
+        Repeat("monthly", 3, count=8),
         Repeat("monthly-last", until=date(2027, 1, 1)),
+        Repeat("monthly-day", 2),
+        Repeat("daily", 1, count=10),
+        Repeat("yearly", 1, date(2030, 12, 31)),
     ],
 )
 @pytest.mark.parametrize("all_day", [False, True])
@@ -92,7 +101,8 @@ def test_read_rrule_is_the_inverse(repeat: Repeat, all_day: bool) -> None:
         "FREQ=WEEKLY;UNTIL=20250407T185959;BYDAY=MO",  # as imported from iCalendar
         "FREQ=WEEKLY;BYDAY=MO",  # another weekday than the start's
         "FREQ=MONTHLY;BYDAY=1WE",  # another week of the month
-        "FREQ=DAILY",
+        "FREQ=MONTHLY;BYMONTHDAY=1",  # another day of the month
+        "FREQ=DAILY;COUNT=3;INTERVAL=2",  # the parts in another order
     ],
 )
 def test_rules_the_choices_would_not_write_stay_custom(rule: str) -> None:
@@ -121,7 +131,17 @@ def test_describe_in_german_and_english() -> None:
     assert describe("FREQ=MONTHLY;BYDAY=3WE", WED, lang="en") == (
         "every 3rd Wednesday of the month"
     )
-    assert describe("FREQ=DAILY;COUNT=3", WED) == (
+    assert describe("FREQ=DAILY;COUNT=3;BYHOUR=9", WED) == (
         "eigene Regel, 3 Termine; nächste: 18.03.2026, 19.03.2026, 20.03.2026"
     )
+    thursday = date(2027, 1, 21)  # the third Thursday of January 2027
+    assert describe("FREQ=MONTHLY;INTERVAL=3;BYDAY=3TH;UNTIL=20271231T235959", thursday) == (
+        "alle 3 Monate am 3. Donnerstag, bis 31.12.2027"
+    )
+    assert describe("FREQ=MONTHLY;INTERVAL=3;BYDAY=3TH;COUNT=4", thursday, lang="en") == (
+        "every 3 months on the 3rd Thursday, 4 events"
+    )
+    assert describe("FREQ=DAILY;INTERVAL=2;COUNT=1", WED) == "alle 2 Tage, 1 Termin"
+    assert describe("FREQ=YEARLY", WED) == "jährlich am 18. März"
+    assert describe("FREQ=MONTHLY;INTERVAL=2;BYMONTHDAY=18", WED) == "alle 2 Monate am 18."
     assert describe("FREQ=NEVER", WED) == "ungültige Regel"

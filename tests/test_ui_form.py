@@ -355,9 +355,14 @@ async def test_a_coaching_visit_without_kita_cannot_be_saved(filled: Store) -> N
 @pytest.mark.parametrize(
     ("downs", "interval", "rule"),
     [
-        (1, None, "FREQ=WEEKLY;BYDAY=WE"),
+        (1, None, "FREQ=DAILY"),
+        (1, "3", "FREQ=DAILY;INTERVAL=3"),
+        (2, None, "FREQ=WEEKLY;BYDAY=WE"),
         (2, "2", "FREQ=WEEKLY;INTERVAL=2;BYDAY=WE"),
         (3, None, "FREQ=MONTHLY;BYDAY=3WE"),
+        (3, "3", "FREQ=MONTHLY;INTERVAL=3;BYDAY=3WE"),  # the quarterly Arbeitskreis
+        (5, None, "FREQ=MONTHLY;BYMONTHDAY=18"),
+        (6, None, "FREQ=YEARLY"),
     ],
 )
 async def test_recurrence_choices_make_the_rule(
@@ -381,17 +386,22 @@ async def test_recurrence_end_and_description(filled: Store) -> None:
     async with form_on(filled, wednesday) as ui:
         await ui.choose("#repeat", 3)
         assert ui.text("#repeat-desc") == "jeden 3. Mittwoch im Monat"
+        assert ui.text("#unit") == "Monat"
+        await ui.type("#interval", "3")
+        assert ui.text("#unit") == "Monate"
+        await ui.type("#until", "10")
+        assert ui.text("#repeat-desc") == "alle 3 Monate am 3. Mittwoch, 10 Termine"
         await ui.type("#until", "31.3.2027")
-        assert ui.text("#repeat-desc") == "jeden 3. Mittwoch im Monat, bis 31.03.2027"
+        assert ui.text("#repeat-desc") == "alle 3 Monate am 3. Mittwoch, bis 31.03.2027"
         await ui.save()
     [result] = ui.app.results
     assert result is not None
-    assert result.event.rrule == "FREQ=MONTHLY;BYDAY=3WE;UNTIL=20270331T235959"
+    assert result.event.rrule == "FREQ=MONTHLY;INTERVAL=3;BYDAY=3WE;UNTIL=20270331T235959"
 
 
 async def test_an_invalid_custom_rule_cannot_be_saved(filled: Store) -> None:
     async with form_on(filled, _new_event(kita="k-sonne")) as ui:
-        await ui.choose("#repeat", 5)
+        await ui.choose("#repeat", 7)
         await ui.type("#rule", "FREQ=SOMETIMES")
         assert "Ungültige Wiederholungsregel" in ui.text("#err-repeat")
         await ui.save()
@@ -403,8 +413,10 @@ async def test_a_series_occurrence_shows_its_rule_and_note(filled: Store) -> Non
                         start="2026-11-11T13:00:00+01:00", end="2026-11-11T14:00:00+01:00")
     async with form_on(filled, series, new=False, series_note="Termin einer Serie") as ui:
         assert "Termin einer Serie" in ui.text("#form-note")
-        assert ui.form.query_one("#rule", Input).value == series.rrule
-        assert ui.text("#repeat-desc").startswith("eigene Regel, 5 Termine")
+        # the demo's quarterly working group reads as the choice that writes it
+        assert ui.form.query_one("#interval", Input).value == "3"
+        assert ui.form.query_one("#until", Input).value == "5"
+        assert ui.text("#repeat-desc") == "alle 3 Monate am 2. Mittwoch, 5 Termine"
         await ui.save()
     [result] = ui.app.results
     assert result is not None
@@ -584,8 +596,10 @@ def test_build_event_from_a_draft(filled: Store) -> None:
         ({"coaches": ()}, "coaches"),
         ({"coaches": ("c-nobody",)}, "coaches"),
         ({"repeat": "custom", "rule": "FREQ=SOMETIMES"}, "rrule"),
-        ({"repeat": "weeks", "interval": "0"}, "interval"),
+        ({"repeat": "weekly", "interval": "0"}, "interval"),
         ({"repeat": "weekly", "until": "1.1.2026"}, "until"),
+        ({"repeat": "daily", "until": "irgendwann"}, "until"),
+        ({"repeat": "daily", "until": "5000"}, "until"),
         ({"repeat": "monthly-last"}, "rrule"),  # 4.3.2026 is the first Wednesday
         ({"all_day": True, "last_day": "1.3.2026"}, "last_day"),
     ],

@@ -58,7 +58,7 @@ from ..planning.labels import (
     SUBTYPE_LABELS,
     kind_label,
 )
-from ..planning.recurrence import REPEAT_LABELS, describe, read_rrule
+from ..planning.recurrence import INTERVAL_CHOICES, REPEAT_LABELS, UNITS, describe, read_rrule
 from ..planning.timeutil import fmt_date, fmt_time, zone
 from ..planning.validate import (
     Built,
@@ -256,8 +256,9 @@ class EventForm(ModalScreen[FormResult | None]):
                 values["last_day"] = fmt_date(end.date())
         repeat = read_rrule(ev.rrule, first, all_day=ev.all_day)
         values["repeat"] = repeat.choice
-        values["interval"] = str(repeat.interval) if repeat.choice == "weeks" else "2"
-        values["until"] = fmt_date(repeat.until) if repeat.until else ""
+        values["interval"] = str(repeat.interval)
+        values["until"] = (str(repeat.count) if repeat.count is not None
+                           else fmt_date(repeat.until) if repeat.until else "")
         values["rule"] = repeat.rule
         return values
 
@@ -335,14 +336,15 @@ class EventForm(ModalScreen[FormResult | None]):
                         [(repeat_labels[k], k) for k in repeat_labels],
                         value=init["repeat"], allow_blank=False, id="repeat", compact=True,
                     )
-                    yield Label(tr("alle"), classes="between weeks")
+                    yield Label(tr("alle"), classes="between every")
                     yield FormInput(init["interval"], id="interval", compact=True,
-                                classes="weeks", restrict=r"\d*")
-                    yield Label(tr("Wochen"), classes="between weeks")
+                                classes="every", restrict=r"\d*")
+                    yield Label(self._unit(init["repeat"], init["interval"]), id="unit",
+                                classes="between every")
                 with Horizontal(classes="row", id="row-until"):
                     yield Label(tr("Serie endet"))
                     yield FormInput(init["until"], id="until", compact=True,
-                                placeholder=tr("(nie)"))
+                                placeholder=tr("(nie)"), tooltip=tr("Datum oder Anzahl, leer: nie"))
                 with Horizontal(classes="row", id="row-rule"):
                     yield Label(tr("Regel"))
                     yield FormInput(init["rule"], id="rule", compact=True,
@@ -467,6 +469,8 @@ class EventForm(ModalScreen[FormResult | None]):
         # before the refresh of each value: the check sees the moved end at once
         self.watch(start, "value", self._start_moved, init=False)
         self.watch(end, "value", self._end_typed, init=False)
+        # "alle 1 Woche", "alle 2 Wochen"
+        self.watch(self._inputs["interval"], "value", self._set_visibility, init=False)
         for widget in self._inputs.values():
             self.watch(widget, "value", self._value_changed, init=False)
         for select in self._selects.values():
@@ -534,9 +538,20 @@ class EventForm(ModalScreen[FormResult | None]):
         repeat = self._selects["repeat"].value
         self._show("#row-subtype", kind == "fortbildung")
         self._show("#row-times", not all_day)
-        self._show(".weeks", repeat == "weeks")
+        self._show(".every", repeat in INTERVAL_CHOICES)
+        if repeat in INTERVAL_CHOICES:
+            unit = self._unit(str(repeat), self._inputs["interval"].value)
+            label = self.query_one("#unit", Label)
+            if str(label.content) != unit:
+                label.update(unit)
         self._show("#row-until", repeat not in ("none", "custom"))
         self._show("#row-rule", repeat == "custom")
+
+    @staticmethod
+    def _unit(choice: str, interval: str) -> str:
+        """"Wochen" after "alle 2", "Woche" after "alle 1"."""
+        one, many = UNITS.get(lang(), UNITS["de"]).get(choice, ("", ""))
+        return one if interval.strip() in ("", "1") else many
 
     def _show(self, selector: str, visible: bool) -> None:
         if self._visible.get(selector) == visible:

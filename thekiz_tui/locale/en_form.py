@@ -119,6 +119,10 @@ EN: dict[str, str] = {
     "Das Ende ({last}) liegt vor dem Beginn ({first}).":
         "The end ({last}) is before the start ({first}).",
     "Bitte eine ganze Zahl ab 1 angeben.": "Please give a whole number from 1.",
+    "„{text}“ ist weder ein Datum noch eine Anzahl von Terminen (z. B. 31.12.2027 oder 10).":
+        "“{text}” is neither a date nor a number of events (e.g. 31.12.2027 or 10).",
+    "Bitte 1 bis {most} Termine angeben.": "Please give 1 to {most} events.",
+    "Datum oder Anzahl, leer: nie": "date or number, empty: never",
     "Das Ende der Wiederholung ({until}) liegt vor dem Beginn ({first}).":
         "The series ends ({until}) before it starts ({first}).",
     "Der {day} ist nicht der letzte {weekday} im Monat.":

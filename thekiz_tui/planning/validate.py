@@ -16,8 +16,23 @@ from datetime import date, datetime, time, timedelta
 from store import FORTBILDUNG_SUBTYPES, KINDS, STATUSES, Event, Kita
 from store.text import UNSAFE_TEMPLATE, char_parts, neutral, unsafe_char
 
-from .occurrences import RULE_COUNT, RULE_NEVER, RULE_TOO_OFTEN, rule_refusal, validate_rrule
-from .recurrence import REPEATS, Repeat, build_rrule, is_last_weekday, weekday_name
+from .occurrences import (
+    MAX_COUNT,
+    RULE_COUNT,
+    RULE_NEVER,
+    RULE_TOO_OFTEN,
+    rule_refusal,
+    validate_rrule,
+)
+from .recurrence import (
+    INTERVAL_CHOICES,
+    REPEATS,
+    Repeat,
+    build_rrule,
+    is_last_weekday,
+    read_count,
+    weekday_name,
+)
 from .timeutil import BadInput, localize, parse_date, parse_time, to_stored
 
 # Kinds the form does not save without a Kita / without a coach (DOMAIN.md: a coaching
@@ -49,6 +64,9 @@ END_BEFORE_START = "Das Ende ({end}) liegt nicht nach dem Beginn ({start})."
 LAST_DAY_BEFORE = "Das Ende ({last}) liegt vor dem Beginn ({first})."
 INTERVAL_INVALID = "Bitte eine ganze Zahl ab 1 angeben."
 UNTIL_BEFORE = "Das Ende der Wiederholung ({until}) liegt vor dem Beginn ({first})."
+UNTIL_INVALID = ("„{text}“ ist weder ein Datum noch eine Anzahl von Terminen "
+                 "(z. B. 31.12.2027 oder 10).")
+COUNT_INVALID = "Bitte 1 bis {most} Termine angeben."
 NOT_LAST_WEEKDAY = "Der {day} ist nicht der letzte {weekday} im Monat."
 RRULE_MISSING = "Bitte eine Regel angeben (z. B. FREQ=WEEKLY;BYDAY=MO)."
 
@@ -58,7 +76,7 @@ TEMPLATES: tuple[str, ...] = (
     KITA_NEEDED, KITA_NEEDED_VISIT, COACH_NEEDED, KITA_NOT_FOUND, KITA_AMBIGUOUS,
     DATE_MISSING, DATE_INVALID, TIME_MISSING, TIME_INVALID, END_BEFORE_START,
     LAST_DAY_BEFORE, INTERVAL_INVALID, UNTIL_BEFORE, NOT_LAST_WEEKDAY, RRULE_MISSING,
-    RULE_TOO_OFTEN, RULE_NEVER, RULE_COUNT,
+    RULE_TOO_OFTEN, RULE_NEVER, RULE_COUNT, UNTIL_INVALID, COUNT_INVALID,
 )
 
 
@@ -277,7 +295,8 @@ def resolve_kita(
 class Draft:
     """The form's fields as typed. ``last_day`` is the optional "bis" date (inclusive
     last day of an all-day event, or the end's date of a timed one); ``repeat`` is one of
-    ``recurrence.REPEATS`` with ``interval`` (weeks), ``until`` and ``rule`` (custom)."""
+    ``recurrence.REPEATS`` with ``interval`` (every n days, weeks, months or years),
+    ``until`` (an end date or a number of dates) and ``rule`` (custom)."""
 
     kind: str
     title: str
@@ -293,7 +312,7 @@ class Draft:
     notes: str = ""
     status: str = "geplant"
     repeat: str = "none"
-    interval: str = "2"
+    interval: str = "1"
     until: str = ""
     rule: str = ""
 
@@ -381,15 +400,26 @@ def _rrule(draft: Draft, first: date, month: date, out: list[Problem]) -> str | 
             return None
         return build_rrule(Repeat("custom", rule=draft.rule), first, all_day=draft.all_day)
     interval = 1
-    if draft.repeat == "weeks":
-        text = draft.interval.strip()
-        if not text.isdigit() or int(text) < 1:
+    if draft.repeat in INTERVAL_CHOICES:
+        text = draft.interval.strip() or "1"
+        if not text.isdigit() or not 1 <= int(text) <= 999:
             out.append(_problem("interval", INTERVAL_INVALID))
             return None
         interval = int(text)
-    until = _day(draft.until, "until", month, out)
-    if draft.until.strip() and until is None:
-        return None
+    count = read_count(draft.until) if draft.until.strip() else None
+    if count is not None:
+        if not 1 <= count <= MAX_COUNT:
+            out.append(_problem("until", COUNT_INVALID, most=str(MAX_COUNT)))
+            return None
+        until = None
+    elif draft.until.strip():
+        try:
+            until = parse_date(draft.until, month=month)
+        except BadInput:
+            out.append(_problem("until", UNTIL_INVALID, text=draft.until.strip()))
+            return None
+    else:
+        until = None
     if until is not None and until < first:
         out.append(_problem(
             "until", UNTIL_BEFORE, until=_fmt_day(until), first=_fmt_day(first)
@@ -400,7 +430,8 @@ def _rrule(draft: Draft, first: date, month: date, out: list[Problem]) -> str | 
             "rrule", NOT_LAST_WEEKDAY, day=_fmt_day(first), weekday=weekday_name(first)
         ))
         return None
-    return build_rrule(Repeat(draft.repeat, interval, until), first, all_day=draft.all_day)
+    return build_rrule(Repeat(draft.repeat, interval, until, count=count), first,
+                       all_day=draft.all_day)
 
 
 def build_event(
