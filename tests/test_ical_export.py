@@ -20,6 +20,7 @@ from thekiz_tui.ical import (
     vtimezone_lines,
 )
 from thekiz_tui.ical.export import fold
+from thekiz_tui.ical.references import Choice
 
 NOW = datetime(2025, 2, 1, 12, 0, tzinfo=UTC)
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -342,7 +343,7 @@ def test_round_trip_through_a_real_store(tmp_path: Path) -> None:
     store = Store.open(tmp_path / "plan.json")
     plan = plan_import(parse_calendar(export(original)), store.events())
     assert len(plan.new) == len(original) and not plan.changed
-    apply_import(store, plan)
+    apply_import(store, plan, Choice(create=True))  # the sample's coaches and Kitas
     back = {e.id: e for e in Store.open(tmp_path / "plan.json").events()}
     assert set(back) == {e.id for e in original}
     for event in original:
@@ -357,7 +358,8 @@ def test_round_trip_through_a_real_store(tmp_path: Path) -> None:
 
 def test_round_trip_is_stable_a_second_time(tmp_path: Path) -> None:
     store = Store.open(tmp_path / "plan.json")
-    apply_import(store, plan_import(parse_calendar(export()), store.events()))
+    apply_import(store, plan_import(parse_calendar(export()), store.events()),
+                 Choice(create=True))
     data = export(store.events())
     plan = plan_import(parse_calendar(data), store.events())
     assert not plan.new and not plan.changed

@@ -9,7 +9,7 @@ import pytest
 from conftest import snapshot
 from test_ical_export import export
 
-from store import Event, Store
+from store import Coach, Event, Kita, Store
 from thekiz_tui.ical import (
     IcalError,
     apply_import,
@@ -135,6 +135,7 @@ def test_thekiz_export_keeps_its_kind_and_others_take_the_given_kind() -> None:
 
 def test_importing_twice_never_duplicates(tmp_path: Path) -> None:
     store = Store.open(tmp_path / "plan.json")
+    store.add_coach(Coach(id="c-anna", name="Anna"))
     first = import_calendar(store, load("google.ics"), coach="c-anna", source="google.ics")
     assert len(first.new) == 3
     count = len(store.events())
@@ -145,6 +146,7 @@ def test_importing_twice_never_duplicates(tmp_path: Path) -> None:
 
 def test_reimport_updates_changed_events_and_keeps_local_fields(tmp_path: Path) -> None:
     store = Store.open(tmp_path / "plan.json")
+    store.add_kita(Kita(id="k-sonne", name="Kita Sonnenblume"))
     import_calendar(store, load("google.ics"))
     dentist = store.event_by_uid("0abc123def456@google.com")
     assert dentist is not None

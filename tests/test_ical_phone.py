@@ -15,6 +15,7 @@ from test_ical_clients import calcurse_import, env, khal_command
 
 from store import Coach, Event, Kita, Store
 from thekiz_tui.ical import apply_import, export_calendar, parse_calendar, plan_import
+from thekiz_tui.ical.references import Choice
 
 NOW = datetime(2025, 2, 1, 12, 0, tzinfo=UTC)
 COACHES = {"c-anna": Coach("c-anna", "Anna Beispiel"), "c-ben": Coach("c-ben", "Ben Muster")}
@@ -133,7 +134,8 @@ def test_reimport_stores_what_was_exported(tmp_path: Path) -> None:
     original = {e.id: e for e in events()}
     store = Store.open(tmp_path / "plan.json")
     data = export(reminder_minutes=30, refresh_minutes=60)
-    apply_import(store, plan_import(parse_calendar(data), store.events()))
+    apply_import(store, plan_import(parse_calendar(data), store.events()),
+                 Choice(create=True))
     back = {e.id: e for e in Store.open(tmp_path / "plan.json").events()}
     for event_id, event in original.items():
         got = back[event_id]

@@ -223,6 +223,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--coach", metavar="ID")
     sub.add_argument("--kind", metavar="ART")
     sub.add_argument("--dry-run", action="store_true", help="nur zeigen, nichts speichern")
+    sub.add_argument("--map-coach", action="append", metavar="ALT=NEU",
+                     help="eine hier unbekannte Prozessbegleiter*in der Datei zuordnen")
+    sub.add_argument("--map-kita", action="append", metavar="ALT=NEU",
+                     help="eine hier unbekannte Kita der Datei zuordnen")
+    sub.add_argument("--create-missing", action="store_true",
+                     help="unbekannte Prozessbegleiter*innen und Kitas anlegen")
+    sub.add_argument("--drop-unknown", action="store_true",
+                     help="unbekannte Angaben weglassen")
 
     sub = command("report", "report:cmd_report", "Stundennachweis eines Monats")
     sub.add_argument("--month", required=True, metavar="JJJJ-MM")

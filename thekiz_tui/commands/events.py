@@ -91,9 +91,9 @@ def _stored_times(
 
 
 def _validate_event(store: Store, event: Event) -> None:
-    from ..planning.validate import event_problems
+    from ..planning.validate import save_problems
 
-    problems = event_problems(
+    problems = save_problems(
         event, coaches={c.id for c in store.coaches()}, kitas={k.id for k in store.kitas()}
     )
     if problems:

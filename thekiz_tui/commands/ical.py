@@ -42,6 +42,7 @@ def cmd_export(config: Config, args: argparse.Namespace) -> int:
 
 
 def cmd_import(config: Config, args: argparse.Namespace) -> int:
+    from ..ical.references import Choice, parse_maps, settle
     from ..ical.scope import DRY_RUN_LINE, apply, plan_lines, preview_import, read_import
 
     if args.file == "-":
@@ -49,6 +50,8 @@ def cmd_import(config: Config, args: argparse.Namespace) -> int:
         source = "stdin"
     else:
         data, source = read_import(args.file)
+    if args.create_missing and args.drop_unknown:
+        bad("--create-missing und --drop-unknown schließen sich aus.")
     if args.kind is not None:
         from store import KINDS
 
@@ -62,10 +65,16 @@ def cmd_import(config: Config, args: argparse.Namespace) -> int:
     coach = args.coach or default_coach(store)  # a coach imports into her own plan
     plan = preview_import(store, data, kind=args.kind or "sonstiges", coach=coach,
                           name=source)
+    choice = Choice(parse_maps(args.map_coach or (), "--map-coach"),
+                    parse_maps(args.map_kita or (), "--map-kita"),
+                    create=args.create_missing, drop=args.drop_unknown)
     if args.dry_run:
         out(DRY_RUN_LINE)
-    else:
-        apply(store, plan)  # before any output: a closed pipe must not stop it
-    for line in plan_lines(plan, dry_run=args.dry_run):
+        for line in plan_lines(plan, dry_run=True):
+            out(line)
+        settle(store, plan, choice)  # what the import would refuse: said, exit 2
+        return EXIT_OK
+    apply(store, plan, choice)  # before any output: a closed pipe must not stop it
+    for line in plan_lines(plan, dry_run=False):
         out(line)
     return EXIT_OK

@@ -1194,12 +1194,22 @@ def plan_for(store: Any, parsed: list[Event]) -> ImportPlan:
                        may_change=lambda event: may_change(store, event))
 
 
-def apply_import(store: Any, plan: ImportPlan) -> list[Event]:
-    """Write the plan with one ``store.put_events`` call (all or nothing)."""
-    writes = plan.writes
+def apply_import(store: Any, plan: ImportPlan, choice: Any = None) -> list[Event]:
+    """Write the plan in one transaction (all or nothing): coaches and Kitas it names that
+    the store does not know are resolved by ``choice`` (a ``references.Choice``: map,
+    create or drop) or refused, and every entry keeps the rules of a saved event."""
+    from .references import settle
+
+    resolved, coaches, kitas = settle(store, plan, choice)
+    writes = resolved.writes
     if not writes:
         return []
-    saved: list[Event] = store.put_events(writes)
+    with store.transaction():
+        for coach in coaches:
+            store.add_coach(coach)
+        for kita in kitas:
+            store.add_kita(kita)
+        saved: list[Event] = store.put_events(writes)
     return saved
 
 

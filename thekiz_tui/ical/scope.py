@@ -19,6 +19,8 @@ from .importer import ImportPlan, apply_import, parse_calendar, plan_for
 if TYPE_CHECKING:
     from store import Event, Store
 
+    from .references import Choice
+
 DEFAULT_KIND = "sonstiges"
 
 
@@ -117,9 +119,9 @@ def preview_import(
     return plan_for(store, parsed)
 
 
-def apply(store: Store, plan: ImportPlan) -> list[Event]:
-    """Write the plan in one atomic ``put_events``."""
-    return apply_import(store, plan)
+def apply(store: Store, plan: ImportPlan, choice: Choice | None = None) -> list[Event]:
+    """Write the plan atomically (``importer.apply_import``)."""
+    return apply_import(store, plan, choice)
 
 
 def import_now(

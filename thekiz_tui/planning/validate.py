@@ -190,6 +190,16 @@ def event_problems(
     return out
 
 
+def save_problems(
+    event: Event, *, coaches: Collection[str], kitas: Collection[str]
+) -> list[Problem]:
+    """What every saved event keeps, whoever saves it (``thekiz add``/``edit``, import,
+    the form): :func:`event_problems`, and a coaching visit or Kita visit needs its
+    Kita. The form asks a coach for personal kinds as well (:func:`plan_problems`)."""
+    return event_problems(event, coaches=coaches, kitas=kitas) + [
+        p for p in plan_problems(event) if p.field == "kita"]
+
+
 def plan_problems(event: Event) -> list[Problem]:
     """What the form asks beyond the CLI: a Kita for visits, a coach for the kinds that
     belong to a person."""

@@ -1,0 +1,174 @@
+"""Coaches and Kitas an imported file names that the store does not know.
+
+A thekiz export carries the ids of its coaches, Kita and participants (``X-THEKIZ-*``).
+Imported into another store, those ids may name nobody there. Such an entry is never
+saved with a dangling id: by default the whole import is refused with the unknown ids
+listed, and she chooses what happens to each: map it to one the store knows
+(``--map-coach ALT=NEU``, ``--map-kita ALT=NEU``), create it (``--create-missing``, a coach
+or Kita with the id as its name, to be completed), or drop the reference
+(``--drop-unknown``). Participants may be coaches or Kitas, so they are mapped by either
+map and never created. What is left must then pass the rules every saved event keeps
+(``planning.validate``): a coaching visit whose Kita was dropped is refused in the same
+words as in the form and the CLI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from store import Coach, Event, Kita
+
+from ..planning.timeutil import BadInput
+from .importer import ImportPlan
+
+
+@dataclass(frozen=True, slots=True)
+class Unknown:
+    """The ids the plan's entries name that the store does not know."""
+
+    coaches: tuple[str, ...] = ()
+    kitas: tuple[str, ...] = ()
+    participants: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.coaches or self.kitas or self.participants)
+
+    def listing(self) -> str:
+        parts = [f"Prozessbegleiter*in „{c}“" for c in self.coaches]
+        parts += [f"Kita „{k}“" for k in self.kitas]
+        parts += [f"Teilnehmende „{p}“" for p in self.participants]
+        return ", ".join(parts)
+
+
+@dataclass(slots=True)
+class Choice:
+    """What to do with unknown ids (see the module's text)."""
+
+    coaches: dict[str, str] = field(default_factory=dict)
+    kitas: dict[str, str] = field(default_factory=dict)
+    create: bool = False
+    drop: bool = False
+
+    @property
+    def given(self) -> bool:
+        return bool(self.coaches or self.kitas or self.create or self.drop)
+
+
+HINT = ("Bitte wählen: mit --map-coach ALT=NEU bzw. --map-kita ALT=NEU zuordnen, mit "
+        "--create-missing anlegen oder mit --drop-unknown die Angabe weglassen.")
+
+
+def unknown(events: Iterable[Event], coaches: Iterable[str], kitas: Iterable[str]) -> Unknown:
+    known_coaches, known_kitas = set(coaches), set(kitas)
+    found: dict[str, dict[str, None]] = {"c": {}, "k": {}, "p": {}}
+    for event in events:
+        for coach in event.coaches:
+            if coach not in known_coaches:
+                found["c"][coach] = None
+        if event.kita is not None and event.kita not in known_kitas:
+            found["k"][event.kita] = None
+        for person in event.participants:
+            if person not in known_coaches and person not in known_kitas:
+                found["p"][person] = None
+    named = found["c"].keys() | found["k"].keys()  # a Kita that also takes part: said once
+    return Unknown(tuple(found["c"]), tuple(found["k"]),
+                   tuple(p for p in found["p"] if p not in named))
+
+
+def parse_maps(pairs: Iterable[str], what: str) -> dict[str, str]:
+    """``ALT=NEU`` pairs of ``--map-coach``/``--map-kita``."""
+    out: dict[str, str] = {}
+    for pair in pairs:
+        old, sep, new = pair.partition("=")
+        if not sep or not old.strip() or not new.strip():
+            raise BadInput(f"„{pair}“: bitte {what} als ALT=NEU angeben.")
+        out[old.strip()] = new.strip()
+    return out
+
+
+def resolve(plan: ImportPlan, choice: Choice, *, coaches: Iterable[str],
+            kitas: Iterable[str]) -> tuple[ImportPlan, list[Coach], list[Kita]]:
+    """The plan with the choice applied, and the coaches and Kitas to create first.
+    BadInput (German, listing the ids) for what is still unknown, or a map to an id the
+    store does not know either."""
+    known_coaches, known_kitas = set(coaches), set(kitas)
+    for old, new in choice.coaches.items():
+        if new not in known_coaches:
+            raise BadInput(f"--map-coach {old}={new}: Prozessbegleiter*in „{new}“ gibt es "
+                           "hier nicht.")
+    for old, new in choice.kitas.items():
+        if new not in known_kitas:
+            raise BadInput(f"--map-kita {old}={new}: Kita „{new}“ gibt es hier nicht.")
+    missing = unknown(plan.writes, known_coaches, known_kitas)
+    new_coaches: list[Coach] = []
+    new_kitas: list[Kita] = []
+    if choice.create:
+        new_coaches = [Coach(id=c, name=c) for c in missing.coaches if c not in choice.coaches]
+        new_kitas = [Kita(id=k, name=k) for k in missing.kitas if k not in choice.kitas]
+        known_coaches |= {c.id for c in new_coaches}
+        known_kitas |= {k.id for k in new_kitas}
+    people = {**choice.kitas, **choice.coaches}
+
+    def fixed(event: Event) -> Event:
+        changes: dict[str, Any] = {}
+        coach_ids = [choice.coaches.get(c, c) for c in event.coaches]
+        coach_ids = [c for c in dict.fromkeys(coach_ids) if c in known_coaches or not choice.drop]
+        if coach_ids != event.coaches:
+            changes["coaches"] = coach_ids
+        if event.kita is not None:
+            kita: str | None = choice.kitas.get(event.kita, event.kita)
+            if kita not in known_kitas and choice.drop:
+                kita = None
+            if kita != event.kita:
+                changes["kita"] = kita
+        persons = [people.get(p, p) for p in event.participants]
+        persons = [p for p in dict.fromkeys(persons)
+                   if p in known_coaches or p in known_kitas or not choice.drop]
+        if persons != event.participants:
+            changes["participants"] = persons
+        return replace(event, **changes) if changes else event
+
+    result = replace(plan, new=[fixed(e) for e in plan.new],
+                     changed=[fixed(e) for e in plan.changed])
+    left = unknown(result.writes, known_coaches, known_kitas)
+    if left:
+        raise BadInput(f"Die Datei nennt, was es hier nicht gibt: {left.listing()}. {HINT}")
+    return result, new_coaches, new_kitas
+
+
+def check(events: Iterable[Event], coaches: Iterable[str], kitas: Iterable[str]) -> None:
+    """The rules every saved event keeps, for the entries an import would write, in the
+    words of the form and the CLI (``planning.validate``)."""
+    from ..planning.validate import save_problems
+
+    coach_ids, kita_ids = set(coaches), set(kitas)
+    for event in events:
+        problems = save_problems(event, coaches=coach_ids, kitas=kita_ids)
+        if problems:
+            name = event.title or event.uid or event.id
+            raise BadInput(f"„{name}“ ({event.start[:10]}): {problems[0].message}")
+
+
+def ids_of(store: Any) -> tuple[set[str], set[str]]:
+    """Every coach and Kita id of the store, also those a coach does not see (an id that
+    exists is no dangling reference, whoever imports)."""
+    from ..planning.permissions import GuardedStore
+
+    inner = store.inner if isinstance(store, GuardedStore) else store
+    return {c.id for c in inner.coaches()}, {k.id for k in inner.kitas()}
+
+
+def settle(store: Any, plan: ImportPlan, choice: Choice | None) -> tuple[
+        ImportPlan, list[Coach], list[Kita]]:
+    """The plan as it will be written: unknown ids resolved by ``choice`` (or refused),
+    every entry checked."""
+    coaches, kitas = ids_of(store)
+    resolved, new_coaches, new_kitas = resolve(plan, choice or Choice(), coaches=coaches,
+                                               kitas=kitas)
+    all_coaches = coaches | {c.id for c in new_coaches}
+    all_kitas = kitas | {k.id for k in new_kitas}
+    check(resolved.writes, all_coaches, all_kitas)
+    return resolved, new_coaches, new_kitas
+
