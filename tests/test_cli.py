@@ -56,9 +56,9 @@ def events(db: Path, *args: str) -> list[dict]:
 def test_a_day_without_a_year_is_never_before_this_month(db: Path) -> None:
     # Today is 16 March 2026: "20.1." is next January, "1.3." this month's first.
     later = ok(db, "add", "--kind", "begleitung", "--start", "20.1. 9:30", "--end", "11:00",
-               "--coach", "jana", "--kita", "sonne").strip()
+               "--coach", "jana", "--kita", "sonne").splitlines()[0]
     early = ok(db, "add", "--kind", "begleitung", "--start", "1.3. 9:30", "--end", "11:00",
-               "--coach", "jana", "--kita", "sonne").strip()
+               "--coach", "jana", "--kita", "sonne").splitlines()[0]
     starts = {e["id"]: e["start"][:10] for e in events(db, "--from", "1.3.", "--to", "31.1.")}
     assert starts == {later: "2027-01-20", early: "2026-03-01"}
 

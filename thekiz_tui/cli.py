@@ -93,6 +93,13 @@ def _window_options(sub: argparse.ArgumentParser, kind: bool = True) -> None:
         sub.add_argument("--kind", metavar="ART", help="nur diese Art")
 
 
+def _occurrence_options(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--occurrence", metavar="DATUM", help="nur den Termin der Serie an diesem Tag")
+    sub.add_argument("--from-occurrence", metavar="DATUM",
+                     help="diesen Termin der Serie und die folgenden")
+    sub.add_argument("--series", action="store_true", help="die ganze Serie")
+
+
 def _event_options(sub: argparse.ArgumentParser, *, editing: bool) -> None:
     sub.add_argument("--id", help=argparse.SUPPRESS if editing else "eigene ID (sonst neu)")
     sub.add_argument("--kind", metavar="ART",
@@ -188,9 +195,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("edit", "events:cmd_edit", "einen Termin ändern")
     sub.add_argument("event_id", metavar="ID")
     _event_options(sub, editing=True)
+    _occurrence_options(sub)
 
     sub = command("remove", "events:cmd_remove", "einen Termin löschen")
     sub.add_argument("event_id", metavar="ID")
+    _occurrence_options(sub)
 
     sub = command("list", "events:cmd_list", "Termine auflisten (ohne Zeitraum: dieser Monat)")
     _window_options(sub)

@@ -7,7 +7,17 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from .common import EXIT_OK, bad, check_filters, day_window, open_store, out, read_store
+from .common import (
+    EXIT_OK,
+    bad,
+    check_filters,
+    day_window,
+    open_store,
+    out,
+    parse_day,
+    read_store,
+    today,
+)
 
 if TYPE_CHECKING:
     import argparse
@@ -149,7 +159,58 @@ def cmd_add(config: Config, args: argparse.Namespace) -> int:
     _validate_event(store, event)
     saved = store.add_event(event)
     out(saved.id)
+    _print_findings(store, saved)
     return EXIT_OK
+
+
+def _print_findings(store: Store, *events: Event) -> None:
+    """After the id: one German line per open finding the saved change takes part in,
+    as she may see it (the session layer's live check of the form)."""
+    from ..planning.findings import SEVERITY_DE
+    from ..session import Session
+
+    session = Session(store, today=today())
+    seen: set[str] = set()
+    for event in events:
+        for finding in session.check_candidate(event):
+            if finding.acknowledged or finding.id in seen:
+                continue
+            seen.add(finding.id)
+            out(f"{SEVERITY_DE.get(finding.severity, finding.severity)}: "
+                f"{finding.message}")
+
+
+def _occurrence_rid(master: Event, day_text: str) -> str:
+    """The recurrence id of the series' occurrence on a day (``--occurrence DATUM``)."""
+    from ..planning.occurrences import expand
+    from ..planning.timeutil import day_start, epoch, fmt_date
+
+    if not master.series:
+        bad(f"„{master.id}“ ist keine Serie: --occurrence, --from-occurrence und --series "
+            "gelten nur für Serien.")
+    day = parse_day(day_text)
+    lo = epoch(day_start(day, master.tz))
+    hi = epoch(day_start(day + timedelta(days=1), master.tz))
+    found = [o for o in expand([master], lo, hi) if lo <= o.start_ts < hi]
+    if not found or found[0].recurrence_id is None:
+        bad(f"Die Serie „{master.id}“ hat am {fmt_date(day)} keinen Termin.")
+    return found[0].recurrence_id
+
+
+def _scope(args: argparse.Namespace) -> tuple[str, str | None]:
+    """``("occurrence", DATE)``, ``("following", DATE)``, ``("series", None)`` or
+    ``("", None)``: at most one of the options."""
+    given = [(name, value) for name, value in (
+        ("occurrence", getattr(args, "occurrence", None)),
+        ("following", getattr(args, "from_occurrence", None)),
+        ("series", "" if getattr(args, "series", False) else None),
+    ) if value is not None]
+    if len(given) > 1:
+        bad("Bitte nur eine von --occurrence, --from-occurrence und --series angeben.")
+    if not given:
+        return "", None
+    name, value = given[0]
+    return name, value or None
 
 
 def _current_times(event: Event) -> tuple[date | datetime, date | datetime]:
@@ -169,8 +230,17 @@ def _current_times(event: Event) -> tuple[date | datetime, date | datetime]:
 def cmd_edit(config: Config, args: argparse.Namespace) -> int:
     from dataclasses import replace
 
+    from ..planning import edits
+
     store = open_store(config)
-    current = store.event(args.event_id)
+    master = store.event(args.event_id)
+    scope, day = _scope(args)
+    rid = _occurrence_rid(master, day) if day is not None else None
+    if scope == "series" and not master.series:
+        _occurrence_rid(master, "")  # (refused: not a series)
+    if rid is not None and args.rrule is not None:
+        bad("Eine Wiederholungsregel gilt für die ganze Serie: bitte mit --series ändern.")
+    current = master if rid is None else edits.occurrence(master, rid)
     old_start, old_end = _current_times(current)
     all_day = current.all_day if args.all_day is None else bool(args.all_day)
     if all_day != current.all_day and not args.start:
@@ -217,15 +287,54 @@ def cmd_edit(config: Config, args: argparse.Namespace) -> int:
     if event.kind != "fortbildung" and args.subtype is None:
         event = replace(event, subtype=None)
     _validate_event(store, event)
-    saved = store.update_event(event, expected_sequence=current.sequence)
-    out(saved.id)
+    if rid is None:
+        saved = [store.update_event(event, expected_sequence=master.sequence)]
+    elif scope == "occurrence":
+        saved = [store.update_event(edits.change_this(master, rid, event),
+                                    expected_sequence=master.sequence)]
+    else:
+        old, new = edits.change_following(master, rid, event)
+        with store.transaction():
+            saved = [store.update_event(old, expected_sequence=master.sequence)]
+            if new is not None:
+                saved.append(store.add_event(new))
+    for one in saved:
+        out(one.id)
+    _print_findings(store, *saved)
     return EXIT_OK
 
 
 def cmd_remove(config: Config, args: argparse.Namespace) -> int:
+    from ..planning import edits
+
     store = open_store(config, create=False)
-    removed = store.remove_event(args.event_id)
-    out(f"Gelöscht: {removed.id} {removed.title}".rstrip())
+    master = store.event(args.event_id)
+    scope, day = _scope(args)
+    if master.series and not scope:
+        bad(f"„{master.id}“ ist eine Serie: bitte --occurrence DATUM (ein Termin), "
+            "--from-occurrence DATUM (dieser und die folgenden) oder --series (alle) "
+            "angeben.")
+    if scope == "series" and not master.series:
+        _occurrence_rid(master, "")  # (refused: not a series)
+    if day is None:
+        removed = store.remove_event(master.id)
+        out(f"Gelöscht: {removed.id} {removed.title}".rstrip())
+        return EXIT_OK
+    rid = _occurrence_rid(master, day)
+    from ..planning.timeutil import fmt_date
+
+    label = fmt_date(parse_day(day))
+    if scope == "occurrence":
+        store.update_event(edits.delete_this(master, rid), expected_sequence=master.sequence)
+        out(f"Gelöscht: {master.id} am {label}")
+        return EXIT_OK
+    rest = edits.delete_following(master, rid)
+    if rest is None:  # from the first occurrence: the whole series
+        store.remove_event(master.id)
+        out(f"Gelöscht: {master.id} {master.title}".rstrip())
+    else:
+        store.update_event(rest, expected_sequence=master.sequence)
+        out(f"Gelöscht: {master.id} ab {label}")
     return EXIT_OK
 
 
