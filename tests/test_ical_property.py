@@ -12,8 +12,8 @@ from test_ical_export import export
 
 from store import Coach, Kita, Store
 from thekiz_tui.ical import IcalError, import_calendar, parse_calendar
-from thekiz_tui.planning.timeutil import BadInput
 from thekiz_tui.planning.occurrences import expand
+from thekiz_tui.planning.timeutil import BadInput
 
 DATA = Path(__file__).parent / "data" / "ical"
 SOURCES = [export(), *(p.read_bytes() for p in sorted(DATA.glob("*.ics")))]
