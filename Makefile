@@ -7,10 +7,11 @@ DEMO   := .demo/plan.json
 
 .PHONY: run test test-fast lint typecheck unit bench demo clean
 
-$(STAMP): pyproject.toml tools/mkvenv.py
+$(STAMP): pyproject.toml tools/mkvenv.py thekiz_tui/locale/en/LC_MESSAGES/thekiz.po
 	$(PYTHON) tools/mkvenv.py $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/pybabel compile --domain thekiz --directory thekiz_tui/locale --statistics
 	touch $(STAMP)
 
 $(DEMO): | $(STAMP)

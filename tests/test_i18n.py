@@ -13,23 +13,46 @@ ROOT = Path(__file__).resolve().parent.parent / "thekiz_tui"
 
 
 def tr_literals() -> dict[str, str]:
-    """``tr("…")`` first arguments in the UI code, with where they are."""
+    """``tr("…")`` first arguments and ``trn("…", "…", n)`` singular and plural in the
+    code, with where they are."""
     found: dict[str, str] = {}
     for path in ROOT.rglob("*.py"):
-        if "locale" in path.parts:
-            continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Name)
-                and node.func.id == "tr"
-                and node.args
-                and isinstance(node.args[0], ast.Constant)
-                and isinstance(node.args[0].value, str)
-            ):
-                found.setdefault(node.args[0].value, f"{path.name}:{node.lineno}")
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+                continue
+            count = {"tr": 1, "trn": 2}.get(node.func.id, 0)
+            for arg in node.args[:count]:
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                    found.setdefault(arg.value, f"{path.name}:{node.lineno}")
     return found
+
+
+def test_the_catalogue_is_a_gettext_file_with_real_plurals() -> None:
+    from babel.messages.pofile import read_po
+
+    with i18n.po_path("en").open("rb") as file:
+        catalog = read_po(file, locale="en")
+    assert catalog.num_plurals == 2 and catalog.plural_expr == "(n != 1)"
+    plurals = [m for m in catalog if isinstance(m.id, tuple)]
+    assert len(plurals) >= 3
+    # no "(e)" or "(s)" makeshift plurals in either language
+    for message in catalog:
+        for text in (*(message.id if isinstance(message.id, tuple) else (message.id,)),
+                     *(message.string if isinstance(message.string, tuple)
+                       else (message.string,))):
+            assert "(e)" not in text and "(s) " not in text and "(en) " not in text, text
+
+
+def test_plurals_follow_the_number() -> None:
+    try:
+        for lang, one, many in (("de", "1 Befund quittiert.", "3 Befunde quittiert."),
+                                ("en", "1 finding acknowledged.", "3 findings acknowledged.")):
+            i18n.set_lang(lang)
+            assert i18n.trn("{n} Befund quittiert.", "{n} Befunde quittiert.", 1) == one
+            assert i18n.trn("{n} Befund quittiert.", "{n} Befunde quittiert.", 3) == many
+    finally:
+        i18n.set_lang("de")
 
 
 def test_every_translated_text_has_english() -> None:

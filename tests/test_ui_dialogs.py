@@ -242,7 +242,7 @@ async def test_export_writes_the_scope_like_the_cli(demo: Store, tmp_path: Path)
             assert button.region.bottom <= 24 and button.region.right <= 80
         await pilot.press(*str(target), "enter")
         await settle(pilot)
-        assert app.results == [f"{len(expected)} Termin(e) nach {target} exportiert."]
+        assert app.results == [f"{len(expected)} Termine nach {target} exportiert."]
 
     calendar = icalendar.Calendar.from_ical(target.read_bytes())
     uids = [str(c["UID"]) for c in calendar.walk("VEVENT")]

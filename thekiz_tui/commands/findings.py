@@ -78,8 +78,12 @@ def _findings_table(findings: Sequence[Any], store: Store) -> str:
         ))
     counting = sum(1 for f in findings if f.counts)
     head = ("ID", "Schwere", "Regel", "Beginn", "Kita", "Begleitung", "Status", "Meldung")
-    return (f"{table(head, rows)}\n\n{len(findings)} Befund(e), davon {counting} offen "
-            "(Fehler oder Warnung, nicht quittiert).")
+    from ..i18n import trn
+
+    return (f"{table(head, rows)}\n\n"
+            + trn("{n} Befund, davon {open} offen (Fehler oder Warnung, nicht quittiert).",
+                  "{n} Befunde, davon {open} offen (Fehler oder Warnung, nicht quittiert).",
+                  len(findings), open=counting))
 
 
 def cmd_conflicts(config: Config, args: argparse.Namespace) -> int:

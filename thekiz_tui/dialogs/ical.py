@@ -242,9 +242,9 @@ class ExportDialog(Dialog[str | None]):
                               folder=os.path.abspath(folder)))
         events, data = export_events(self.store, **scope.args())
         write_export(target, data)
-        # The CLI's words (ical.scope.export_message), with the full path.
-        return tr("{n} Termin(e) nach {path} exportiert.", n=len(events),
-                  path=os.path.abspath(target))
+        from ..ical.scope import export_message
+
+        return export_message(len(events), os.path.abspath(target))  # the CLI's words
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker

@@ -66,7 +66,10 @@ def export_events(
 
 def export_message(count: int, path: str) -> str:
     """The CLI's line after writing a file (German)."""
-    return f"{count} Termin(e) nach {path} exportiert."
+    from ..i18n import trn
+
+    return trn("{n} Termin nach {path} exportiert.", "{n} Termine nach {path} exportiert.",
+               count, path=path)
 
 
 def write_export(path: str | os.PathLike[str], data: bytes) -> None:

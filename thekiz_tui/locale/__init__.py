@@ -1,2 +1,2 @@
-"""English catalogues, one module per area of the UI: ``en_<area>.py`` with a dict ``EN``
-from the German text to its English translation."""
+"""The translations: ``<lang>/LC_MESSAGES/thekiz.po`` (gettext), German being the message
+ids (see ``thekiz_tui.i18n``)."""

@@ -21,7 +21,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..i18n import tr
+from ..i18n import tr, trn
 
 if TYPE_CHECKING:
     from store import Event, Store
@@ -233,7 +233,7 @@ class Session:
         """Acknowledge findings by id, with reasons; ``known`` saves a full check. Only
         findings of events she may change (the store refuses the others)."""
         self.add_acks(chosen, known)
-        return tr("{n} Befund(e) quittiert.", n=len(chosen))
+        return trn("{n} Befund quittiert.", "{n} Befunde quittiert.", len(chosen))
 
     def add_acks(self, chosen: Sequence[tuple[str, str]],
                  known: Sequence[Finding] = ()) -> list[Finding | None]:
