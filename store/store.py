@@ -25,6 +25,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any, cast
 
+import orjson
 from filelock import FileLock, Timeout
 from tinydb import TinyDB
 from tinydb.table import Document, Table
@@ -376,11 +377,27 @@ class Store:
                 return key, found
         if self._tx is not None and self._indexed:
             return None  # the index of this transaction is complete
+        # A month file whose bytes do not hold the id as a JSON string cannot hold the
+        # event: read, not parsed (an add to a store of 50,000 events reads 120 files).
+        needle = orjson.dumps(event_id)
         for key in [SERIES, *self.partitions()]:
+            if key != SERIES and not self._may_hold(key, needle):
+                continue
             found = self._parse(key)[1].get(event_id)
             if found is not None:
                 return key, found
         return None
+
+    def _may_hold(self, key: str, needle: bytes) -> bool:
+        """Whether the month file ``key`` may hold the JSON string ``needle``: its parsed
+        or staged version is asked, else its bytes are searched."""
+        storage = self._db(key).atomic
+        if (self._tx is not None and storage in self._tx.staged) or key in self._parsed:
+            return True
+        try:
+            return needle in storage.path.read_bytes()
+        except FileNotFoundError:
+            return False
 
     # -- writing -----------------------------------------------------------------------
 
