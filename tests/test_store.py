@@ -7,6 +7,7 @@ import dataclasses
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
@@ -548,3 +549,30 @@ def test_install_twice_leaves_no_temporary_link(tmp_path: Path) -> None:
     storage_mod.install(tmp, path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["x.json", "x.json.bak"]
     assert path.read_bytes() == b'{"a": {}}' and storage_mod.backup_path(path).read_bytes() == b"{}"
+
+
+def test_adding_an_event_parses_no_month_file_that_cannot_hold_its_id(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Counting work: an add to a store of many months reads their bytes, but parses
+    # (the costly part at 50,000 events) only a file that holds the id.
+    store = Store.open(db_path)
+    store.put_events([
+        Event(id=f"e{m}", kind="sonstiges", start=f"2026-{m:02d}-03T09:00:00+01:00",
+              end=f"2026-{m:02d}-03T10:00:00+01:00") for m in range(1, 13)
+    ])
+    fresh = Store.open(db_path)
+    parsed: list[str] = []
+    original = Store._parse
+
+    def counting(self: Store, key: str) -> Any:
+        parsed.append(key)
+        return original(self, key)
+
+    monkeypatch.setattr(Store, "_parse", counting)
+    fresh.add_event(Event(id="new", kind="sonstiges", start="2026-05-04T09:00:00+02:00",
+                          end="2026-05-04T10:00:00+02:00"))
+    assert [k for k in parsed if k != "series"] == []
+    with pytest.raises(AlreadyExists):
+        fresh.add_event(Event(id="e7", kind="sonstiges", start="2026-05-04T09:00:00+02:00",
+                              end="2026-05-04T10:00:00+02:00"))
+    assert "2026-07" in parsed
