@@ -154,6 +154,13 @@ def test_demo_conflicts_ack_report_and_import_dry_run(tmp_path: Path) -> None:
     result = thekiz(path, "conflicts")
     assert result.returncode == 1, result.stderr
     assert "Doppelbuchung" in result.stdout
+    # without a range: this year and everything ahead, and it says so
+    assert result.stdout.rstrip().endswith(
+        "Geprüft ab 01.01.2026: dieses Jahr und alles danach (--from/--to für einen anderen "
+        "Zeitraum).")
+    earlier = thekiz(path, "conflicts", "--from", "1.1.2020", "--to", "31.12.2025",
+                     "--format", "json")
+    assert all(f["start"][:4] < "2026" for f in json.loads(earlier.stdout))
     findings = json.loads(thekiz(path, "conflicts", "--format", "json").stdout)
     assert {f["rule"] for f in findings} >= {"coach-overlap", "budget", "cadence-gap"}
 

@@ -39,7 +39,8 @@ def _session(config: Config, *, writing: bool = False) -> Session:
 
 def _findings(session: Session, args: argparse.Namespace,
               default_month: bool = False) -> list[Any]:
-    start, end = day_window(args, default_month)
+    start, end = day_window(args, default_month,
+                            open_ended=getattr(args, "open_ended", False))
     return session.findings(start=start, end=end, coach=getattr(args, "coach", None),
                             kita=getattr(args, "kita", None))
 
@@ -92,13 +93,21 @@ def cmd_conflicts(config: Config, args: argparse.Namespace) -> int:
     session = _session(config)
     store = session.store
     check_filters(store, args)
+    note = ""
+    if args.start is None and args.to is None:
+        # What the office plans: this year and everything ahead (not ten years back).
+        first = date(today().year, 1, 1)
+        args = argparse.Namespace(**{**vars(args), "start": first.isoformat()})
+        args.open_ended = True
+        note = (f"Geprüft ab {first:%d.%m.%Y}: dieses Jahr und alles danach "
+                "(--from/--to für einen anderen Zeitraum).")
     findings = _findings(session, args)
     if args.format == "json":
         from ..output import dumps
 
         emit(dumps([f.to_dict() for f in findings]))
     else:
-        emit(_findings_table(findings, store))
+        emit(_findings_table(findings, store) + (f"\n{note}" if note else ""))
     return summary_exit_code(findings)
 
 
