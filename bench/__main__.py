@@ -30,6 +30,7 @@ import orjson
 from store import Event, Store
 
 from . import data
+from .commands import bench_commands
 from .feed import bench_feed
 
 HERE = Path(__file__).resolve().parent
@@ -460,7 +461,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dir", help="build the store here (default: a temporary folder)")
     parser.add_argument("--only", help="run only these steps, comma-separated "
                         "(edits, open, conflicts, ical, memory, longlist, baselines, "
-                        "planner, feed)")
+                        "planner, feed, commands)")
     parser.add_argument("--generator", choices=("demo", "bench"), default="demo",
                         help="thekiz_tui.demo (default, when present) or bench/data.py")
     args = parser.parse_args(argv)
@@ -490,6 +491,7 @@ def main(argv: list[str] | None = None) -> int:
             ("baselines", lambda: bench_baselines(store, tmp, rows, args.quick)),
             ("planner", lambda: bench_ui(store, path, span, rows, args.quick)),
             ("feed", lambda: bench_feed(store, path, rows, args.quick)),
+            ("commands", lambda: bench_commands(path, tmp, rows, args.quick)),
         ]
         only = set(args.only.split(",")) if args.only else None
         for name, step in steps:

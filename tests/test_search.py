@@ -113,7 +113,7 @@ def test_the_index_folds_once_and_finds_in_any_order() -> None:
     assert len(index.matches("STRASSE besuch")) == 50
     assert index.matches("") == []
     assert fold("Ärger Éclair ß") == "arger eclair ss"
-    shown = hits(index.matches("besuch 7"), today=date(2026, 12, 3), tz="Europe/Berlin")
+    shown = hits(index.matches("besuch 7"), today=date(2026, 12, 3), tz="Europe/Berlin").shown
     assert {h.event.id for h in shown} == {"e7", "e17", "e27", "e37", "e47", "e57", "e67",
                                            "e70", "e71", "e72", "e73", "e74", "e75", "e76",
                                            "e77", "e78", "e79", "e87", "e97"}

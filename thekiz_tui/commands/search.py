@@ -33,7 +33,7 @@ def cmd_search(config: Config, args: argparse.Namespace) -> int:
     scoped = select(store.events(start, end), coach=args.coach, kita=args.kita, kind=args.kind)
     found = SearchIndex(scoped, kita_names=kita_names, coach_names=coach_names).matches(args.text)
     shown = hits(found, today=today(), tz=DEFAULT_TZ, start=start, end=end)
-    occurrences = [h.occurrence for h in shown]
+    occurrences = [h.occurrence for h in shown.shown]
     if args.format == "json":
         from ..output import write_json_stream
         from .events import occurrence_dict_iter

@@ -7,6 +7,7 @@ made once in a thread when the dialog opens; each keystroke then searches it.
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, ClassVar
@@ -62,6 +63,7 @@ class SearchDialog(Dialog[Found | None]):
         self.session = session
         self.query_text = query
         self._index: SearchIndex | None = None
+        self._frozen = False
         self._hits: list[Hit] = []
 
     def compose(self) -> ComposeResult:
@@ -84,8 +86,17 @@ class SearchDialog(Dialog[Found | None]):
 
     @on(IndexReady)
     def _ready(self, message: IndexReady) -> None:
+        # The index holds every event of hers: out of the garbage collector's scans while
+        # the dialog is open, so that a keystroke at 50,000 events is not held up by a
+        # full collection (gc.freeze; unfrozen when the dialog closes).
+        gc.freeze()
+        self._frozen = True
         self._index = message.index
         self._search()
+
+    def on_unmount(self) -> None:
+        if self._frozen:
+            gc.unfreeze()
 
     @on(Input.Changed, "#query")
     def _typed(self) -> None:
@@ -96,14 +107,14 @@ class SearchDialog(Dialog[Found | None]):
         if index is None:
             return
         text = self.query_one("#query", Input).value
-        self._hits = self.session.search_hits(index.matches(text))
+        found = self.session.search_hits(index.matches(text), limit=SHOWN)
+        self._hits = found.shown
         listing = self.query_one("#hits", OptionList)
         listing.clear_options()
-        listing.add_options([Option(self._line(h), id=h.occurrence.key)
-                             for h in self._hits[:SHOWN]])
+        listing.add_options([Option(self._line(h), id=h.occurrence.key) for h in self._hits])
         if self._hits:
             listing.highlighted = 0
-        count = len(self._hits)
+        count = found.total
         if not text.strip():
             words = tr("Alle Jahre; Groß-/Kleinschreibung und Akzente egal.")
         elif count == 0:
@@ -129,7 +140,7 @@ class SearchDialog(Dialog[Found | None]):
         return neutral(f"{when}  {title}")
 
     def _choose(self, position: int | None) -> None:
-        if position is None or not (0 <= position < min(len(self._hits), SHOWN)):
+        if position is None or not (0 <= position < len(self._hits)):
             return
         hit = self._hits[position]
         self.dismiss(Found(hit.event.id, hit.occurrence.key, hit.day))

@@ -389,14 +389,14 @@ def expand(
     for event in events:
         if not event.rrule and not event.rdates:
             s, e = span(event)
-            if _overlaps(s, e, start_ts, end_ts):
+            if overlaps(s, e, start_ts, end_ts):
                 out.append(Occurrence(event, s, e))
             continue
         out.extend(_expand_series(event, start_ts, end_ts))
     return out
 
 
-def _overlaps(s: int, e: int, start_ts: int | None, end_ts: int | None) -> bool:
+def overlaps(s: int, e: int, start_ts: int | None, end_ts: int | None) -> bool:
     """Half-open overlap with the window; an instant event counts where it starts."""
     if end_ts is not None and s >= end_ts:
         return False
@@ -452,7 +452,7 @@ def _refused_series(event: Event, text: str, refusal: str, start_ts: int | None,
         _LOG.warning("thekiz: Termin %s: %s Er wird nur einmal gezeigt, bis die Regel "
                      "geändert ist.", event.id, refusal.format(rule=neutral(text)))
     s, e = span(event)
-    return [Occurrence(event, s, e)] if _overlaps(s, e, start_ts, end_ts) else []
+    return [Occurrence(event, s, e)] if overlaps(s, e, start_ts, end_ts) else []
 
 
 @dataclass(slots=True, frozen=True)
@@ -589,7 +589,7 @@ def _expand_series(event: Event, start_ts: int | None, end_ts: int | None) -> li
             e = _instant(wall + timedelta(days=max(1, round(duration / 86400))), event)
         else:
             e = s + duration
-        if _overlaps(s, e, start_ts, end_ts):
+        if overlaps(s, e, start_ts, end_ts):
             rid = recurrence_id(wall, event)
             start_text, end_text = _occurrence_texts(event, wall, duration)
             occ_event = replace(
@@ -610,7 +610,7 @@ def _expand_series(event: Event, start_ts: int | None, end_ts: int | None) -> li
             # An override that changes only the end keeps its own (a longer visit).
             changed = replace(changed, start=start_text, end=changes.get("end", end_text))
         s, e = span(changed)
-        if _overlaps(s, e, start_ts, end_ts):
+        if overlaps(s, e, start_ts, end_ts):
             out.append(Occurrence(changed, s, e, rid))
     out.sort(key=lambda o: o.start_ts)
     return out

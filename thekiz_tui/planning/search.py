@@ -18,7 +18,7 @@ from typing import Any
 
 from store import Event
 
-from .occurrences import Occurrence, expand
+from .occurrences import Occurrence, expand, overlaps, span
 from .timeutil import day_start, epoch
 
 _SEP = "\x1f"  # between an event's texts: a query word never spans two of them
@@ -58,6 +58,9 @@ class SearchIndex:
     def __init__(self, events: Iterable[Event], *, kita_names: Mapping[str, str],
                  coach_names: Mapping[str, str]) -> None:
         self._entries = [(haystack(e, kita_names, coach_names), e) for e in events]
+        for _hay, event in self._entries:  # each keystroke sorts by them: once, here
+            if not event.series:
+                span(event)
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -88,34 +91,51 @@ class Hit:
         return date.fromisoformat(self.occurrence.event.start[:10])
 
 
-def hits(found: Sequence[Event], *, today: date, tz: str,
-         start: date | None = None, end: date | None = None) -> list[Hit]:
+@dataclass(frozen=True, slots=True)
+class Hits:
+    """The events found: how many, and the first ``limit`` of them in time order."""
+
+    total: int
+    shown: list[Hit]
+
+
+def hits(found: Sequence[Event], *, today: date, tz: str, start: date | None = None,
+         end: date | None = None, limit: int | None = None) -> Hits:
     """One occurrence per event found, in time order: a single event's own; of a series
     the first in ``[start, end)`` when a window is given, else the next from ``today`` on
     (or its last, for a series that is over). Events without an occurrence in the window
-    are left out."""
+    are left out. Only the first ``limit`` become :class:`Hit` objects (a keystroke of
+    the planner's search at 50,000 events sorts them all, but shows 200)."""
     lo = None if start is None else epoch(day_start(start, tz))
     hi = None if end is None else epoch(day_start(end, tz))
     now = epoch(day_start(today, tz))
-    out: list[Hit] = []
+    singles: list[tuple[int, int, str, Event]] = []
+    series: list[Occurrence] = []
     for event in found:
+        if not event.series:  # (most events: their span, without an expansion)
+            s, e = span(event)
+            if overlaps(s, e, lo, hi):
+                singles.append((s, e, event.id, event))
+            continue
         if start is not None or end is not None:
             shown = expand([event], lo, hi)
             if shown:
-                out.append(Hit(min(shown, key=_order)))
-            continue
-        if not event.series:
-            out.append(Hit(expand([event])[0]))
+                series.append(min(shown, key=_order))
             continue
         ahead = expand([event], now, now + _SERIES_YEARS * 366 * 86400)
         if ahead:
-            out.append(Hit(min(ahead, key=_order)))
+            series.append(min(ahead, key=_order))
             continue
         past = expand([event], None, now)
         if past:
-            out.append(Hit(max(past, key=_order)))
-    out.sort(key=lambda h: _order(h.occurrence))
-    return out
+            series.append(max(past, key=_order))
+    keyed: list[tuple[int, int, str, Event | Occurrence]] = [
+        *singles, *((o.start_ts, o.end_ts, o.event.id, o) for o in series)]
+    keyed.sort(key=lambda item: item[:3])
+    chosen = keyed if limit is None else keyed[:limit]
+    return Hits(len(keyed), [
+        Hit(what if isinstance(what, Occurrence) else Occurrence(what, s, e))
+        for s, e, _id, what in chosen])
 
 
 def _order(occ: Occurrence) -> tuple[int, int, str]:

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from ..planning.overview import KitaRow
     from ..planning.permissions import Actor
     from ..planning.report import Report
-    from ..planning.search import Hit, SearchIndex
+    from ..planning.search import Hits, SearchIndex
     from ..planning.window import Filters, Window
     from .form import FormRights
 
@@ -129,13 +129,13 @@ class Session:
         return SearchIndex(self.store.events(), kita_names=kita_names,
                            coach_names=coach_names)
 
-    def search_hits(self, found: Sequence[Event]) -> list[Hit]:
+    def search_hits(self, found: Sequence[Event], limit: int | None = None) -> Hits:
         """The events found, each at the occurrence to show (``planning.search.hits``)."""
         from store import DEFAULT_TZ
 
         from ..planning.search import hits
 
-        return hits(found, today=self.today, tz=DEFAULT_TZ)
+        return hits(found, today=self.today, tz=DEFAULT_TZ, limit=limit)
 
     def event(self, event_id: str) -> Event:
         """One event she sees (NotFound for any other, as for one that does not exist)."""
