@@ -8,12 +8,10 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from decimal import Decimal
+from typing import Any
 
 from store.text import neutral
-
-if TYPE_CHECKING:
-    from decimal import Decimal
 
 from .planning.labels import KIND_LABELS, ROLE_LABELS, STAGE_LABELS, STATUS_LABELS
 from .planning.timeutil import fmt_date, fmt_money
@@ -31,8 +29,18 @@ HEADINGS = {
 
 
 def fmt_number(value: Decimal | float, digits: int = 2) -> str:
-    """German decimal comma, no thousands separator: ``1234,50``."""
-    return f"{value:.{digits}f}".replace(".", ",")
+    """A number with a fixed count of decimals in the language's format, without a
+    thousands separator: ``1234,50`` (English ``1234.50``), by Babel."""
+    from decimal import ROUND_HALF_UP
+
+    from babel.numbers import format_decimal
+
+    from .i18n import lang
+    from .planning.money import euros
+
+    exact = euros(value).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    pattern = "0." + "0" * digits if digits else "0"
+    return format_decimal(exact, format=pattern, locale="en_GB" if lang() == "en" else "de_DE")
 
 
 def table_lines(headers: Sequence[str], rows: Sequence[Sequence[Any]],

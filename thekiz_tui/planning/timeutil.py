@@ -198,8 +198,16 @@ def fmt_time(moment: datetime | time) -> str:
 
 
 def fmt_money(amount: Decimal | float) -> str:
-    """``1.234,50 €``: to the cent, half up (``planning.money``)."""
+    """``1.234,50 €`` (English: ``€1,234.50``): to the cent, half up (``planning.money``),
+    in the language's own format (Babel's CLDR data)."""
+    from babel.numbers import format_currency
+
+    from ..i18n import lang
     from .money import cents, euros
 
-    text = f"{cents(euros(amount)):,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
-    return f"{text} €"
+    value = cents(euros(amount))
+    if lang() == "en":
+        return format_currency(value, "EUR", locale="en_GB")
+    # (the pattern's plain space: tables and terminals align it like any other)
+    return format_currency(value, "EUR", format="#,##0.00 ¤", locale="de_DE",
+                           currency_digits=False)
