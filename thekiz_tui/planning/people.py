@@ -16,7 +16,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from .money import euros
-from .timeutil import BadInput, parse_date
+from .timeutil import BadInput, fmt_date, parse_date
 
 if TYPE_CHECKING:
     from store import Coach, Kita, Store
@@ -114,6 +114,15 @@ def check_stage(stage: str | None) -> None:
 def since(text: str, today: date) -> str:
     """The stage's first day as stored (ISO), "" when cleared."""
     return parse_date(text, today=today).isoformat() if text.strip() else ""
+
+
+def since_text(stored: str) -> str:
+    """A stored since as she types it (``01.08.2025``); a broken one as stored, so that
+    saving it says what is wrong."""
+    try:
+        return fmt_date(date.fromisoformat(stored)) if stored else ""
+    except ValueError:
+        return stored
 
 
 def known_coach(store: Store, coach_id: str) -> None:
