@@ -31,6 +31,7 @@ DISTRICTS: tuple[str, ...] = (
 )
 
 _NO_AMOUNT = ("", "-", "none", "keins")
+_THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
 
 
 def district(text: str) -> str:
@@ -48,13 +49,17 @@ def district(text: str) -> str:
 
 
 def amount(text: str | None, what: str) -> float | None:
-    """A typed amount (``62,50``, ``1.234,50 €``) as stored; None for none (``-``, "").
-    ``what`` names it in the sentence: "den Stundensatz", "das Budget"."""
+    """A typed amount (``62,50``, ``1.234,50 €``, ``2.500``, ``62.5``) as stored; None
+    for none (``-``, ""). ``what`` names it in the sentence: "den Stundensatz", "das Budget"."""
     if text is None:
         return None
     raw = text.strip().replace("€", "").replace(" ", "")
     if raw.lower() in _NO_AMOUNT:
         return None
+    if _THOUSANDS.fullmatch(raw):
+        # German "2.500" is two thousand five hundred, not 2,50 (a point with exactly
+        # three digits after it, without a decimal comma, is the thousands' separator)
+        raw = raw.replace(".", "")
     try:
         value = euros(raw)
     except ValueError:
