@@ -18,7 +18,7 @@ from store import Coach, Kita, Store
 from thekiz_tui.dialogs.common import ConfirmDialog
 from thekiz_tui.dialogs.people import CoachDialog, KitaDialog, SettingDialog
 from thekiz_tui.planning import people
-from thekiz_tui.planning.settings import checked
+from thekiz_tui.planning.settings import EXPLANATIONS, checked
 from thekiz_tui.planning.timeutil import BadInput
 from thekiz_tui.screens.first_steps import FirstStepsScreen
 from thekiz_tui.screens.people import PeopleScreen, SettingsScreen
@@ -198,6 +198,9 @@ async def test_a_setting_is_changed_through_the_clis_rule(db: Path) -> None:
         await settle(pilot)
         table = app.screen.query_one("#settings-table", DataTable)
         table.move_cursor(row=table.get_row_index("work_days"))
+        await settle(pilot)
+        meaning = str(app.screen.query_one("#settings-meaning", Static).render())
+        assert meaning == f"work_days: {EXPLANATIONS['work_days']}"
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, SettingDialog)

@@ -146,14 +146,14 @@ class CoachDialog(RecordDialog[Coach | None]):
     def title_text(self) -> str:
         if self.current is None:
             return tr("Neue*r Prozessbegleiter*in")
-        return tr("Prozessbegleiter*in {name} bearbeiten", name=self.current.name)
+        return tr("Prozessbegleiter*in bearbeiten: {name}", name=self.current.name)
 
     def fields(self) -> ComposeResult:
         c = self.current
-        yield self.row(tr("Name"), Input(c.name if c else "", id="name"))
-        yield self.row(tr("E-Mail"), Input(c.email if c else "", id="email"))
+        yield self.row(tr("Name"), Input(c.name if c else "", id="name", compact=True))
+        yield self.row(tr("E-Mail"), Input(c.email if c else "", id="email", compact=True))
         yield self.row(tr("Stundensatz €"), Input(_money_text(c.rate) if c else "", id="rate",
-                                                  placeholder="62,50"))
+                                                  compact=True, placeholder="62,50"))
         roles = _choices([(r, tr(ROLE_LABELS.get(r, r))) for r in ROLES], c.role if c else "")
         yield self.row(tr("Rolle"), Select(roles, value=c.role if c else "coach",
                                            allow_blank=False, id="role", compact=True))
@@ -178,7 +178,7 @@ class KitaDialog(RecordDialog[Kita | None]):
     def title_text(self) -> str:
         if self.current is None:
             return tr("Neue Kita")
-        return tr("Kita {name} bearbeiten", name=self.current.name)
+        return tr("Kita bearbeiten: {name}", name=self.current.name)
 
     def fields(self) -> ComposeResult:
         k = self.current
@@ -189,21 +189,23 @@ class KitaDialog(RecordDialog[Kita | None]):
         coaches = _choices(sorted(((c.id, c.name) for c in store.coaches()),
                                   key=lambda pair: pair[1].casefold()),
                            (k.coach or "") if k else "")
-        yield self.row(tr("Name"), Input(k.name if k else "", id="name"))
+        yield self.row(tr("Name"), Input(k.name if k else "", id="name", compact=True))
         yield self.row(tr("Landkreis"), Select(
             districts, value=(k.district or Select.NULL) if k else Select.NULL,
             allow_blank=True, id="district", compact=True))
         yield self.row(tr("Stufe"), Select(stages, value=k.stage if k else "basis",
                                            allow_blank=False, id="stage", compact=True))
         yield self.row(tr("seit"), Input(since_text(k.since) if k else "", id="since",
-                                         placeholder="TT.MM.JJJJ"))
+                                         compact=True, placeholder="TT.MM.JJJJ"))
         yield self.row(tr("Jahresbudget €"), Input(
-            _money_text(k.budget) if k else "", id="budget", placeholder=tr("leer: nach Stufe")))
+            _money_text(k.budget) if k else "", id="budget", compact=True,
+            placeholder=tr("leer: nach Stufe")))
         yield self.row(tr("Begleitung"), Select(
             coaches, value=(k.coach or Select.NULL) if k else Select.NULL, allow_blank=True,
             id="coach", compact=True))
-        yield self.row(tr("Träger"), Input(k.provider if k else "", id="provider"))
-        yield self.row(tr("Adresse"), Input(k.address if k else "", id="address"))
+        yield self.row(tr("Träger"), Input(k.provider if k else "", id="provider",
+                                           compact=True))
+        yield self.row(tr("Adresse"), Input(k.address if k else "", id="address", compact=True))
 
     def save(self, values: dict[str, str]) -> Kita:
         typed = KitaInput(**values)
@@ -231,7 +233,7 @@ class SettingDialog(RecordDialog[str | None]):
         explanation = EXPLANATIONS.get(self.setting)
         if explanation:
             yield Static(tr(explanation), classes="hint", markup=False)
-        yield self.row(tr("Wert"), Input(self.text, id="value"))
+        yield self.row(tr("Wert"), Input(self.text, id="value", compact=True))
 
     def save(self, values: dict[str, str]) -> str:
         set_setting(self.session.store, self.setting, values["value"])

@@ -6,9 +6,9 @@ from ..planning.settings import EXPLANATIONS
 EN = {
     # forms
     "Neue*r Prozessbegleiter*in": "New coach",
-    "Prozessbegleiter*in {name} bearbeiten": "Edit coach {name}",
+    "Prozessbegleiter*in bearbeiten: {name}": "Edit coach: {name}",
     "Neue Kita": "New Kita",
-    "Kita {name} bearbeiten": "Edit Kita {name}",
+    "Kita bearbeiten: {name}": "Edit Kita: {name}",
     "Einstellung {name}": "Setting {name}",
     "Die Änderungen verwerfen?": "Discard the changes?",
     "Verwerfen": "Discard",

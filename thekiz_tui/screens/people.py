@@ -228,6 +228,8 @@ class SettingsScreen(OfficeListScreen):
     def compose(self) -> ComposeResult:
         yield Static(tr("Einstellungen"), id="people-title", markup=False)
         yield DataTable(id="settings-table", cursor_type="row", zebra_stripes=True)
+        # (the chosen setting's meaning, in full: its column is off screen at 80 columns)
+        yield Static("", id="settings-meaning", markup=False)
         yield Static("", id="people-status", markup=False)
         yield Footer(compact=True)
 
@@ -252,6 +254,13 @@ class SettingsScreen(OfficeListScreen):
                           _cell(tr(EXPLANATIONS.get(row.name, ""))), key=row.name)
         if select is not None:
             table.move_cursor(row=table.get_row_index(select))
+
+    @on(DataTable.RowHighlighted, "#settings-table")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        name = str(event.row_key.value)
+        meaning = EXPLANATIONS.get(name)
+        self.query_one("#settings-meaning", Static).update(
+            f"{name}: {tr(meaning)}" if meaning else name)
 
     def action_edit(self) -> None:
         name = self.selected(self.query_one("#settings-table", DataTable))
