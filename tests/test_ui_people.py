@@ -282,3 +282,18 @@ async def test_the_first_steps_tell_a_coach_who_creates_what() -> None:
         await pilot.press("n")
         await settle(pilot)
         assert app.results == ["new"]
+
+
+async def test_an_unrelated_edit_keeps_an_exact_rate(db: Path) -> None:
+    store = Store.open(db)
+    jana = store.coach("jana")
+    store.update_coach(Coach(id="jana", name=jana.name, rate=62.555), jana.sequence)
+    app = Host(lambda: CoachDialog(office(db), Store.open(db).coach("jana")))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert form(app)["rate"] == "62,555"
+        await type_into(pilot, "email", "jana@example.org")
+        await pilot.press("enter")
+        await settle(pilot)
+    saved = Store.open(db).coach("jana")
+    assert (saved.rate, saved.email) == (62.555, "jana@example.org")

@@ -24,6 +24,7 @@ from store.text import neutral
 
 from ..i18n import tr
 from ..planning.labels import ROLE_LABELS, STAGE_LABELS
+from ..planning.money import cents, euros
 from ..planning.people import (
     DISTRICTS,
     CoachInput,
@@ -43,10 +44,14 @@ T = TypeVar("T")
 
 
 def _money_text(value: float | None) -> str:
-    """A stored amount as she would type it: ``62,50``."""
+    """A stored amount as she would type it: ``62,50``; never rounded (an unrelated
+    edit must not change a rate of 62,555)."""
     if value is None:
         return ""
-    return f"{value:.2f}".replace(".", ",")
+    amount = euros(value)
+    if amount == cents(amount):
+        amount = cents(amount)
+    return f"{amount:f}".replace(".", ",")
 
 
 def _choices(values: list[tuple[str, str]], current: str) -> list[tuple[Text, str]]:

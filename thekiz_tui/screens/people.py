@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import ClassVar, Literal
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -189,13 +189,25 @@ class PeopleScreen(OfficeListScreen):
         record_id = self.selected(self.table())
         if record_id is None or not self.may_change(self._what()):
             return
+        self._check_removal(self.tab == "kitas", record_id)
+
+    @work(thread=True, exclusive=True, group="people-remove", exit_on_error=False)
+    def _check_removal(self, kitas: bool, record_id: str) -> None:
+        """Whether it is still in use reads every event: not on the screen's thread."""
         store = self.session.store
-        kitas = self.tab == "kitas"
+        try:
+            in_use = kita_in_use(store, record_id) if kitas else coach_in_use(store, record_id)
+        except (BadInput, StoreError) as error:
+            self.app.call_from_thread(self.say, str(error), error=True)
+            return
+        self.app.call_from_thread(self._ask_removal, kitas, record_id, in_use)
+
+    def _ask_removal(self, kitas: bool, record_id: str, in_use: str | None) -> None:
         # (the references stay whole: what is still in use is not removed from here)
-        in_use = kita_in_use(store, record_id) if kitas else coach_in_use(store, record_id)
         if in_use:
             self.say(tr("{why}; bitte zuerst umtragen.", why=in_use), error=True)
             return
+        store = self.session.store
 
         def answered(yes: bool | None) -> None:
             if not yes:
