@@ -13,35 +13,24 @@ if TYPE_CHECKING:
 
 
 def cmd_settings(config: Config, args: argparse.Namespace) -> int:
-    from ..planning.settings import Settings, coerce, invalid
+    from ..planning.settings import checked, set_setting, shown
 
     if args.action == "set":
         if args.name is None or args.value is None:
             bad("Aufruf: thekiz settings set NAME WERT")
-        value = coerce(args.name, args.value)
-        store = open_store(config)
-        Settings.from_store({args.name: value})  # (others may be broken: this repairs)
-        store.set_settings({args.name: value})
+        checked(args.name, args.value)  # (before the store is opened: nothing written)
+        value = set_setting(open_store(config), args.name, args.value)
         out(f"{args.name} = {value}")
         return EXIT_OK
-    store = read_store(config)
-    stored = store.settings()
-    broken = invalid(stored)  # shown as stored, to be repaired with `settings set`
-    effective = Settings.from_store(
-        {k: v for k, v in stored.items() if k not in broken}).as_dict()
-    effective.update(broken)
+    rows = shown(read_store(config).settings())
     if args.format == "json":
         from ..output import dumps
 
-        emit(dumps(effective))
+        emit(dumps({row.name: row.value for row in rows}))
         return EXIT_OK
     from ..output import table
 
-    rows = [
-        (name, value if not isinstance(value, list) else ",".join(map(str, value)),
-         "ungültig, bitte neu setzen" if name in broken
-         else "gesetzt" if name in stored else "Standard")
-        for name, value in effective.items()
-    ]
-    emit(table(("Einstellung", "Wert", "Herkunft"), rows))
+    emit(table(("Einstellung", "Wert", "Herkunft"),
+               [(row.name, row.text if isinstance(row.value, list) else row.value, row.origin)
+                for row in rows]))
     return EXIT_OK

@@ -8,10 +8,13 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field, fields
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .money import euros
 from .timeutil import BadInput, zone
+
+if TYPE_CHECKING:
+    from store import Store
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,3 +134,82 @@ def coerce(name: str, text: str) -> Any:
     except ValueError as error:
         raise BadInput(f"„{text}“ passt nicht zur Einstellung „{name}“.") from error
     return text
+
+
+def checked(name: str, text: str) -> Any:
+    """The value ``thekiz settings set NAME VALUE`` (and the office's settings screen)
+    stores for the text she typed; BadInput with one German sentence otherwise."""
+    from store.text import text_problem
+
+    problem = text_problem(f"Der Wert von „{name}“", text)
+    if problem is not None:
+        raise BadInput(problem)
+    value = coerce(name, text)
+    if invalid({name: value}):
+        raise BadInput(f"„{text}“ passt nicht zur Einstellung „{name}“.")
+    return value
+
+
+def set_setting(store: Store, name: str, text: str) -> Any:
+    """Check and store one setting (the guarded store refuses a coach); its value."""
+    value = checked(name, text)
+    store.set_settings({name: value})
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """One setting as listed: its value and where it comes from."""
+
+    name: str
+    value: Any
+    origin: str  # "gesetzt", "Standard" or "ungültig, bitte neu setzen"
+
+    @property
+    def text(self) -> str:
+        """The value as she would type it for ``settings set``."""
+        value = self.value
+        if isinstance(value, (list, tuple)):
+            return ",".join(map(str, value))
+        return "" if value is None else str(value)
+
+
+def shown(stored: dict[str, Any]) -> list[Shown]:
+    """Every setting with its effective value; a broken stored one as stored, to be
+    repaired with ``settings set``."""
+    broken = invalid(stored)
+    effective = Settings.from_store(
+        {k: v for k, v in stored.items() if k not in broken}).as_dict()
+    effective.update(broken)
+    return [Shown(name, value, "ungültig, bitte neu setzen" if name in broken
+                  else "gesetzt" if name in stored else "Standard")
+            for name, value in effective.items()]
+
+
+# What each setting does, for the office's settings screen (German; tr() when shown).
+EXPLANATIONS: dict[str, str] = {
+    "timezone": "Zeitzone der Termine",
+    "travel_minutes": "Fahrzeit in Minuten, die zwischen zwei Terminen an verschiedenen "
+                      "Orten frei bleiben soll",
+    "work_days": "Arbeitstage (0 = Montag … 6 = Sonntag), mit Komma getrennt",
+    "work_start": "Beginn der üblichen Arbeitszeit (HH:MM)",
+    "work_end": "Ende der üblichen Arbeitszeit (HH:MM)",
+    "holiday_country": "Land der Feiertage",
+    "holiday_subdiv": "Bundesland der Feiertage",
+    "budget_basis": "Jahresbudget einer Kita in der Basisstufe (€)",
+    "budget_vertiefung": "Jahresbudget einer Kita in der Vertiefungsstufe (€)",
+    "budget_konsultation": "Jahresbudget in der Konsultationsstufe (€, leer: keins)",
+    "basis_years": "Jahre in der Basisstufe",
+    "cadence_basis": "Besuchsrhythmus in der Basisstufe (month oder quarter)",
+    "cadence_vertiefung": "Besuchsrhythmus in der Vertiefungsstufe (month oder quarter)",
+    "cadence_horizon_months": "Monate im Voraus, für die fehlende Besuche gemeldet werden",
+    "recommended_hours_min": "Empfohlene Mindestdauer eines Besuchs in Stunden",
+    "recommended_hours_max": "Empfohlene Höchstdauer eines Besuchs in Stunden",
+    "office_name": "Name der Koordinationsstelle",
+    "ministry_name": "Name des Ministeriums",
+    "calendar_name": "Name des Kalenders beim Export",
+    "reminder_minutes": "Erinnerung im Kalender-Abo, Minuten vorher (0: keine)",
+    "feed_past_months": "Monate der Vergangenheit im Kalender-Abo",
+    "feed_refresh_minutes": "Wie oft ein Kalender das Abo abrufen soll (Minuten)",
+    "feed_base_url": "Adresse, unter der das Kalender-Abo erreichbar ist (leer: direkt)",
+}
