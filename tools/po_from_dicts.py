@@ -32,6 +32,9 @@ def main() -> int:
         module = importlib.import_module(f"thekiz_tui.locale.{path.stem}")
         for german, english in module.EN.items():
             catalog.add(german, english, auto_comments=[f"from {path.name}"])
+    catalog.project, catalog.version = "thekiz", ""
+    catalog.last_translator = catalog.language_team = "thekiz"
+    catalog.msgid_bugs_address = ""
     with PO.open("wb") as file:
         write_po(file, catalog, width=100, sort_output=True, omit_header=False)
     for path in modules:
