@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import temp_files
+from conftest import need_program, temp_files
 from rich.text import Text
 from textual.app import App
 from textual.pilot import Pilot
@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Input, Select, Static
 
 from store import Store
 from thekiz_tui.demo import write_demo
+from thekiz_tui.files import default_folder
 from thekiz_tui.planning.budget import kita_year_cost
 from thekiz_tui.planning.report import month_report
 from thekiz_tui.planning.settings import Settings
@@ -302,7 +303,8 @@ async def test_csv_export_writes_the_bytes_of_thekiz_report(
         dialog = app.screen
         assert isinstance(dialog, CsvPathDialog)
         field = dialog.query_one("#csv-path", Input)
-        assert field.value == f"bericht-2026-11-{coach or 'alle'}.csv"
+        # her documents folder, never silently the current directory
+        assert field.value == str(default_folder() / f"bericht-2026-11-{coach or 'alle'}.csv")
         field.value = str(target)
         await pilot.press("enter")
         await settle(app, pilot)
@@ -354,3 +356,27 @@ async def test_csv_export_error_shows_in_the_screen_and_the_app_stays_up(
         assert good.read_bytes().startswith("\ufeff".encode())
         assert not status.has_class("-error")
         assert str(good) in str(status.render())
+
+
+async def test_the_statement_is_saved_as_a_pdf_with_p(demo: Path, tmp_path: Path) -> None:
+
+    target = tmp_path / "nachweis.pdf"
+    app = report_app(demo, "c-kraemer")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("p")
+        await pilot.pause()
+        field = app.screen.query_one("#csv-path", Input)
+        assert field.value == str(default_folder() / "stundennachweis-2026-11-c-kraemer.pdf")
+        field.value = str(target)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        for _ in range(200):  # the PDF is rendered in a thread
+            if "Gespeichert" in shown(app):
+                break
+            await pilot.pause(0.05)
+        assert "Gespeichert" in shown(app)
+    text = subprocess.run([need_program("pdftotext"), str(target), "-"], capture_output=True,
+                          text=True, check=True, timeout=60).stdout
+    assert "Stundennachweis November 2026" in text and "Tobias Krämer" in text
+    assert "Unterschrift" in text

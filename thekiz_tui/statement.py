@@ -95,6 +95,24 @@ def statement_pdf(reports: Sequence[tuple[Report, Decimal | float | None]], *, o
     return pdf
 
 
+def statement_for(store: Any, report: Report, *, today: date) -> bytes:
+    """The PDF of a report as a person may see it: one page for its coach, or (the
+    office's report of all coaches) one page per coach with visits in the month."""
+    from .planning.report import month_report
+    from .planning.settings import Settings
+
+    coaches = {c.id: c for c in store.coaches()}
+    if report.coach is not None:
+        reports = [report]
+    else:
+        reports = [month_report(store, report.year, report.month, coach=coach_id)
+                   for coach_id in sorted(coaches, key=lambda c: coaches[c].name.casefold())]
+        reports = [r for r in reports if r.visits] or [report]
+    office = Settings.from_store(store.settings()).office_name
+    pages = [(r, coaches[r.coach].rate if r.coach in coaches else None) for r in reports]
+    return statement_pdf(pages, office=office, today=today)
+
+
 def default_name(year: int, month: int, coach: str | None) -> str:
     """``stundennachweis-2027-01-c-kraemer.pdf``; ``alle`` for every coach."""
     return f"stundennachweis-{year:04d}-{month:02d}-{coach or 'alle'}.pdf"

@@ -12,10 +12,7 @@ from .common import EXIT_OK, check_coach_view, emit, one_line, read_store, today
 if TYPE_CHECKING:
     import argparse
 
-    from store import Store
-
     from ..config import Config
-    from ..planning.report import Report
 
 
 def cmd_report(config: Config, args: argparse.Namespace) -> int:
@@ -29,7 +26,9 @@ def cmd_report(config: Config, args: argparse.Namespace) -> int:
     # What she may see of it (a coach's report is her own) is month_report's to decide.
     rep = month_report(store, year, month, coach=args.coach, now=now)
     if args.format == "pdf":
-        data = _pdf(store, rep)
+        from ..statement import statement_for
+
+        data = statement_for(store, rep, today=today())
     elif args.output is None or args.output == "-":  # the text formats go to stdout
         if args.format == "table":
             emit(render_table(rep))
@@ -64,22 +63,3 @@ def cmd_report(config: Config, args: argparse.Namespace) -> int:
     written = save_bytes(target, data)
     sys.stderr.write(f"Stundennachweis gespeichert: {one_line(str(written))}\n")
     return EXIT_OK
-
-
-def _pdf(store: Store, rep: Report) -> bytes:
-    """One page per coach: hers, the one asked for, or (the office, no ``--coach``) every
-    coach with visits in the month."""
-    from ..planning.report import month_report
-    from ..planning.settings import Settings
-    from ..statement import statement_pdf
-
-    coaches = {c.id: c for c in store.coaches()}
-    if rep.coach is not None:
-        reports = [rep]
-    else:
-        reports = [month_report(store, rep.year, rep.month, coach=coach_id)
-                   for coach_id in sorted(coaches, key=lambda c: coaches[c].name.casefold())]
-        reports = [r for r in reports if r.visits] or [rep]
-    office = Settings.from_store(store.settings()).office_name
-    pages = [(r, coaches[r.coach].rate if r.coach in coaches else None) for r in reports]
-    return statement_pdf(pages, office=office, today=today())

@@ -48,8 +48,10 @@ ACTIONS: tuple[Action, ...] = (
     Action("thekiz.report.next_month", "right_square_bracket", "month(1)",
            "Nächster Monat", GROUP, footer=True),
     Action("thekiz.report.coach", "c", "choose_coach", "Begleiter*in wählen", GROUP),
-    Action("thekiz.report.save", "s,ctrl+s", "save_csv", "Als CSV speichern", GROUP,
+    Action("thekiz.report.save", "s,ctrl+s", "save('csv')", "Als CSV speichern", GROUP,
            footer=True),
+    Action("thekiz.report.pdf", "p", "save('pdf')", "Als PDF speichern (zum Unterschreiben)",
+           GROUP, footer=True),
     Action("thekiz.report.close", "escape", "close", "Schließen", GROUP, footer=True),
 )
 
@@ -72,7 +74,8 @@ def recommendation_word(status: str) -> str:
 
 
 class CsvPathDialog(ModalScreen[str | None]):
-    """Asks where to save the CSV. Dismisses with the path typed, or None."""
+    """Asks where to save the report (CSV or PDF), prefilled with a name in her documents
+    folder. Dismisses with the path typed, or None."""
 
     CSS_PATH = "report.tcss"
 
@@ -80,13 +83,15 @@ class CsvPathDialog(ModalScreen[str | None]):
         Binding("escape", "cancel", tr("Abbrechen"), id="thekiz.report.save_cancel"),
     ]
 
-    def __init__(self, default: str) -> None:
+    def __init__(self, default: str, kind: str = "csv") -> None:
         super().__init__()
         self._default = default
+        self._kind = kind
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(tr("Bericht als CSV speichern unter:"))
+            yield Label(tr("Bericht als CSV speichern unter:") if self._kind == "csv"
+                        else tr("Stundennachweis als PDF speichern unter:"))
             yield Input(self._default, id="csv-path")
             yield Static(tr("Enter speichert, Escape bricht ab."), id="csv-hint")
             yield Static("", id="csv-error", markup=False)
@@ -356,32 +361,44 @@ class ReportScreen(Screen[None]):
 
     # -- CSV -----------------------------------------------------------------------------
 
-    def action_save_csv(self) -> None:
+    def action_save(self, kind: str) -> None:
+        """Save the report shown as CSV or as the PDF statement; the dialog offers her
+        documents folder, and a bare file name goes there too (``files.place``)."""
+        from ..files import place
         from ..remote.session import over_ssh
+        from ..statement import default_name
 
         if over_ssh():  # a path would be on the server
             year, month = self.month
             self.notify(tr("Nicht über SSH: Der Planer speichert keine Dateien auf dem "
                            "Server. Den Bericht holen Sie auf Ihrem Rechner mit: "
-                           "ssh … report --month {month} --format csv > bericht.csv",
-                           month=f"{year}-{month:02d}"), severity="warning", timeout=10)
+                           "ssh … report --month {month} --format {kind} > bericht.{kind}",
+                           month=f"{year}-{month:02d}", kind=kind),
+                        severity="warning", timeout=10)
             return
         report = self.report
         if report is None or self.query_one("#report-table", DataTable).loading:
             self.notify(tr("Der Bericht wird noch erstellt."), severity="warning")
             return
-        name = default_csv_name(report.year, report.month, report.coach)
+        name = (default_csv_name if kind == "csv" else default_name)(
+            report.year, report.month, report.coach)
 
         def chosen(path: str | None) -> None:
             if path:
-                self._status(tr("Speichere {path} ...", path=path))
-                self._save(report, path)
+                target = place(path, name)
+                self._status(tr("Speichere {path} ...", path=str(target)))
+                self._save(report, str(target), kind)
 
-        self.app.push_screen(CsvPathDialog(name), chosen)
+        self.app.push_screen(CsvPathDialog(str(place(None, name)), kind), chosen)
 
     @work(thread=True, exit_on_error=False, group="report-save")
-    def _save(self, report: Report, path: str) -> Path:
-        return save_report_csv(report, path)
+    def _save(self, report: Report, path: str, kind: str) -> Path:
+        if kind == "csv":
+            return save_report_csv(report, path)
+        from ..files import save_bytes
+        from ..statement import statement_for
+
+        return save_bytes(path, statement_for(self._store, report, today=self._today))
 
     def _save_state(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.SUCCESS and event.worker.result is not None:
@@ -389,11 +406,10 @@ class ReportScreen(Screen[None]):
             self._status(message, ok=True)
             self.notify(message)
         elif event.state == WorkerState.ERROR:
+            from ..errors import person_message
+
             error = event.worker.error
-            if isinstance(error, OSError) and error.strerror:
-                reason = error.strerror + (f": {error.filename}" if error.filename else "")
-            else:
-                reason = str(error)
+            reason = (person_message(error) if error is not None else None) or str(error)
             message = tr("Speichern fehlgeschlagen: {reason}", reason=reason)
             self._status(message, error=True)
             self.notify(message, severity="error")
