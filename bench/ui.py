@@ -175,13 +175,13 @@ class FormCase:
 def find_form_case(store: Store, month: date) -> FormCase:
     from thekiz_tui.planning.conflicts import checker_for
     from thekiz_tui.planning.holidays import HolidayLookup
+    from thekiz_tui.planning.month_snapshot import Filters, build_month_snapshot
     from thekiz_tui.planning.timeutil import DEFAULT_TZ, epoch, localize
-    from thekiz_tui.planning.window import Filters, build_window
 
     checker = checker_for(store)
     holidays = HolidayLookup("DE", "TH", "de")
     for coach in sorted(c.id for c in store.coaches() if c.role != "coordinator"):
-        window = build_window(store, checker, month.year, month.month, today=month,
+        snapshot = build_month_snapshot(store, checker, month.year, month.month, today=month,
                               filters=Filters(coach=coach), complete=False)
         for busy_day in range(10, 32):
             try:
@@ -191,12 +191,12 @@ def find_form_case(store: Store, month: date) -> FormCase:
                 break
             if any(d.weekday() >= 5 or holidays.get(d.isoformat()) for d in (busy, free)):
                 continue
-            if window.on(free):
+            if snapshot.on(free):
                 continue
             lo = epoch(localize(datetime.combine(busy, clock(9)), DEFAULT_TZ))
             hi = epoch(localize(datetime.combine(busy, clock(10, 30)), DEFAULT_TZ))
             if any(not o.event.all_day and o.start_ts < hi and o.end_ts > lo
-                   for o in window.on(busy)):
+                   for o in snapshot.on(busy)):
                 return FormCase(coach, busy, free)
     raise LookupError(f"no coach with a suitable pair of days in {month:%Y-%m}")
 

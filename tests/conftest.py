@@ -65,8 +65,8 @@ def planner_started(app: Any) -> bool:
     from thekiz_tui.screens.planner import PlannerScreen
 
     screens = [s for s in app.screen_stack if isinstance(s, PlannerScreen)]
-    return not screens or (screens[0]._rest_ready and screens[0].window is not None
-                           and screens[0].window.complete)
+    return not screens or (screens[0]._rest_ready and screens[0].snapshot is not None
+                           and screens[0].snapshot.complete)
 
 
 def footers_ready(app: Any) -> bool:
@@ -81,24 +81,41 @@ def caught_up(app: Any) -> bool:
     """Started, no key held back by the keys-in-order app (a key waits there while the
     one before it still takes effect: a save, the month it rebuilds), and every message
     handled (a dialog that a finished worker closes, for instance)."""
-    from thekiz_tui.widgets.key_order import pumps_idle
+    from thekiz_tui.app_base import pumps_idle
 
     return (planner_started(app) and footers_ready(app) and not app._keys_waiting
-            and pumps_idle(app))
+            and pumps_idle(app) and getattr(app.screen, "ready_for_keys", True))
+
+
+def work_of(app: Any) -> list[Any]:
+    """The app's workers but the planner's dialog chains (``PlannerScreen.flows``): a
+    chain waits for the answer to the dialog it shows, which the test gives next."""
+    from thekiz_tui.screens.planner import PlannerScreen
+
+    chains = {w for s in app.screen_stack if isinstance(s, PlannerScreen) for w in s.flows}
+    return [w for w in app.workers if w not in chains]
+
+
+async def work_done(app: Any) -> None:
+    """Until the workers of ``work_of`` are done (an exclusive one replaced by a newer
+    one is done too)."""
+    from textual.worker import WorkerCancelled
+
+    work = work_of(app)
+    if work:  # (wait_for_complete waits for every worker when given none)
+        try:
+            await app.workers.wait_for_complete(work)
+        except WorkerCancelled:
+            pass
 
 
 async def settle_app(app: Any, pilot: Any) -> None:
     """Until no worker runs, the planner's start is over and the screen has caught up.
     Waits on the app's state; only the start's timer gets a moment of the clock."""
-    from textual.worker import WorkerCancelled
-
     for _ in range(500):
-        try:
-            await app.workers.wait_for_complete()
-        except WorkerCancelled:  # an exclusive worker replaced by a newer one: done too
-            pass
+        await work_done(app)
         await pilot.pause(None if caught_up(app) else 0.01)
-        if not any(w.is_running for w in app.workers) and caught_up(app):
+        if not any(w.is_running for w in work_of(app)) and caught_up(app):
             return
     raise AssertionError("the app did not settle")
 

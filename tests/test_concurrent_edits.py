@@ -145,7 +145,7 @@ async def test_undo_in_the_planner_after_a_change_elsewhere_is_shown_not_forced(
         await pilot.press("escape")
         await settle_app(app, pilot)
         # the planner shows the current version (changes elsewhere show within 2 s)
-        window = planner(app).window
-        assert window is not None
-        assert [o.event.title for o in window.occurrences if o.event.id == ANNA_OWN] == [
+        month = planner(app).snapshot
+        assert month is not None
+        assert [o.event.title for o in month.occurrences if o.event.id == ANNA_OWN] == [
             "Von woanders"]

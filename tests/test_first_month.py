@@ -40,7 +40,7 @@ def plan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def titles(config: Config) -> list[str]:
     month = FirstMonthReader(config).start().result()
-    return [o.event.title for o in month.window.on(DAY)]
+    return [o.event.title for o in month.snapshot.on(DAY)]
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
@@ -48,9 +48,10 @@ def test_the_child_reads_the_same_month_as_this_process(plan: Path) -> None:
     config = Config(db=plan)
     forked = FirstMonthReader(config).start().result()
     here = read_first_month(config)
-    assert forked.window == here.window
-    assert [o.event.title for o in forked.window.on(DAY)] == ["Termin ina", "Termin olaf"]
-    assert (forked.window.year, forked.window.month, forked.window.complete) == (2025, 3, False)
+    assert forked.snapshot == here.snapshot
+    assert [o.event.title for o in forked.snapshot.on(DAY)] == ["Termin ina", "Termin olaf"]
+    shown = forked.snapshot
+    assert (shown.year, shown.month, shown.complete) == (2025, 3, False)
     assert forked.stamp == here.stamp
 
 

@@ -46,18 +46,18 @@ def assert_nothing_hidden(text: str) -> None:
 def test_conflicts_tell_a_coach_only_that_bert_is_busy(
     team: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    window = ("--from", "1.11.2026", "--to", "30.11.2026")
-    _, table, _ = cli(team, capsys, "--as", "anna", "conflicts", *window)
+    snapshot = ("--from", "1.11.2026", "--to", "30.11.2026")
+    _, table, _ = cli(team, capsys, "--as", "anna", "conflicts", *snapshot)
     assert BERT_BUSY in " ".join(table.split())
     assert_nothing_hidden(table)
-    _, raw, _ = cli(team, capsys, "--as", "anna", "conflicts", *window, "--format", "json")
+    _, raw, _ = cli(team, capsys, "--as", "anna", "conflicts", *snapshot, "--format", "json")
     found = json.loads(raw)
     busy = next(f for f in found if f["rule"] == "coach-overlap")
     assert busy["message"] == BERT_BUSY and busy["events"] == [SHARED_BOTH]
     assert busy["severity"] == "error" and busy["start"].startswith("2026-11-17T09:30")
     assert_nothing_hidden(raw)
     # the office sees Bert's double booking as it is
-    _, office, _ = cli(team, capsys, "--as", "clara", "conflicts", *window)
+    _, office, _ = cli(team, capsys, "--as", "clara", "conflicts", *snapshot)
     assert "Zahnarzt Geheimtermin" in office
 
 
@@ -132,14 +132,14 @@ def test_a_session_saves_undoes_and_redoes_as_herself(team: Path) -> None:
 
 
 def test_a_session_shows_her_month_kitas_and_export(team: Path) -> None:
-    from thekiz_tui.planning.window import Filters
+    from thekiz_tui.planning.month_snapshot import Filters
     from thekiz_tui.session import Session
 
     session = Session(Store.open(team), today=date(2026, 11, 25), as_coach="anna")
-    window = session.window(2026, 11, filters=Filters())
-    assert {o.event.id for o in window.occurrences} == {"ev-anna", SHARED_BOTH}
-    assert BERT_BUSY in [f.message for f in window.findings]
-    assert_nothing_hidden(repr(window.findings))
+    snapshot = session.month_snapshot(2026, 11, filters=Filters())
+    assert {o.event.id for o in snapshot.occurrences} == {"ev-anna", SHARED_BOTH}
+    assert BERT_BUSY in [f.message for f in snapshot.findings]
+    assert_nothing_hidden(repr(snapshot.findings))
     assert [row.id for row in session.kita_overview(2026)] == ["wiese"]
     assert {e.id for e in session.export_scope()} == {"ev-anna", SHARED_BOTH}
     with pytest.raises(NotPermitted):
@@ -147,7 +147,7 @@ def test_a_session_shows_her_month_kitas_and_export(team: Path) -> None:
     with pytest.raises(NotPermitted):
         session.findings(coach="bert")
     # her acknowledgement: only of a finding of an event she may change
-    busy = next(f for f in window.findings if f.message == BERT_BUSY)
+    busy = next(f for f in snapshot.findings if f.message == BERT_BUSY)
     with pytest.raises(NotPermitted):
         session.acknowledge([(busy.id, "")], [busy])
     assert Store.open(team).acks() == []

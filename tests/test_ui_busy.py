@@ -77,11 +77,11 @@ async def test_a_coachs_side_panel_says_only_that_bert_is_busy(team: Path) -> No
     async with app.run_test(size=(140, 40)) as pilot:
         await settle_app(app, pilot)
         await select(app, pilot, DAY, None)  # type: ignore[arg-type]
-        window = planner(app).window
-        assert window is not None and window.complete
-        messages = [f.message for f in window.findings]
+        snapshot = planner(app).snapshot
+        assert snapshot is not None and snapshot.complete
+        messages = [f.message for f in snapshot.findings]
         assert BERT_BUSY in messages, messages
-        assert all("ev-bert-private" not in f.events for f in window.findings)
+        assert all("ev-bert-private" not in f.events for f in snapshot.findings)
         text = screen_text(app)
         assert "Bert Muster ist am" in text
         assert_nothing_hidden(text + "\n".join(messages))

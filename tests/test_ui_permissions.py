@@ -33,9 +33,9 @@ def screen_text(app: PlannerApp) -> str:
 
 
 def shown_ids(app: PlannerApp) -> set[str]:
-    window = planner(app).window
-    assert window is not None and window.complete
-    return {o.event.id for o in window.occurrences}
+    snapshot = planner(app).snapshot
+    assert snapshot is not None and snapshot.complete
+    return {o.event.id for o in snapshot.occurrences}
 
 
 def notes(app: PlannerApp) -> list[str]:
@@ -61,8 +61,8 @@ async def test_a_coachs_planner_shows_only_her_plan(team: Path) -> None:
         options = app.screen.query_one("#filter-coach", Select)._options
         assert [value for _, value in options if isinstance(value, str)] == ["anna"]
         # the Kitas she accompanies, and no other
-        window = planner(app).window
-        assert window is not None and set(window.kitas) == {"wiese"}
+        snapshot = planner(app).snapshot
+        assert snapshot is not None and set(snapshot.kitas) == {"wiese"}
 
 
 async def test_a_coach_cannot_edit_move_or_delete_a_shared_date(team: Path) -> None:

@@ -69,8 +69,8 @@ def listed(db: Path, *args: str) -> list[dict[str, object]]:
 def single_event_on(app: PlannerApp, day: date) -> Event:
     """A non-recurring event on ``day`` (selected in the planner)."""
     screen = planner(app)
-    assert screen.window is not None
-    for occ in screen.window.on(day):
+    assert screen.snapshot is not None
+    for occ in screen.snapshot.on(day):
         if occ.recurrence_id is None and not occ.event.all_day:
             return occ.event
     raise AssertionError(f"no single event on {day}")
@@ -145,8 +145,8 @@ async def test_filter_by_coach_hides_other_coaches_events(demo_db: Path) -> None
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         screen = planner(app)
-        assert screen.window is not None
-        before = screen.window.occurrences
+        assert screen.snapshot is not None
+        before = screen.snapshot.occurrences
         coaches = {c for o in before for c in o.event.coaches}
         chosen = sorted(coaches)[0]
         from thekiz_tui.widgets.side_panel import SidePanel
@@ -156,7 +156,7 @@ async def test_filter_by_coach_hides_other_coaches_events(demo_db: Path) -> None
 
         panel.query_one("#filter-coach", Select).value = chosen
         await settle(app, pilot)
-        after = screen.window.occurrences
+        after = screen.snapshot.occurrences
         assert after and len(after) < len(before)
         assert all(chosen in o.event.coaches for o in after)
         assert screen.filters.coach == chosen
@@ -167,15 +167,15 @@ async def test_choosing_a_finding_jumps_to_its_event(demo_db: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         screen = planner(app)
-        assert screen.window is not None
-        target = next(f for f in screen.window.findings if f.events and f.rule != "budget"
+        assert screen.snapshot is not None
+        target = next(f for f in screen.snapshot.findings if f.events and f.rule != "budget"
                       and f.start[:10] != TODAY.isoformat())
         await press(app, pilot, "f")  # focus the findings list
         from textual.widgets import OptionList
 
         findings = app.screen.query_one("#findings", OptionList)
         assert findings.has_focus
-        findings.highlighted = list(screen.window.findings).index(target)
+        findings.highlighted = list(screen.snapshot.findings).index(target)
         await press(app, pilot, "enter")
         assert screen.day == date.fromisoformat(target.start[:10])
         assert screen.selected == target.events[0]
@@ -186,19 +186,19 @@ async def test_acknowledge_a_finding_from_the_panel(demo_db: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         screen = planner(app)
-        assert screen.window is not None
-        first_open = next(f for f in screen.window.findings if not f.acknowledged)
+        assert screen.snapshot is not None
+        first_open = next(f for f in screen.snapshot.findings if not f.acknowledged)
         await press(app, pilot, "f")
         from textual.widgets import OptionList
 
         app.screen.query_one("#findings", OptionList).highlighted = list(
-            screen.window.findings).index(first_open)
+            screen.snapshot.findings).index(first_open)
         await press(app, pilot, "b")
         await pilot.press(*"mit Kita besprochen")
         await press(app, pilot, "enter")
         acks = {a.finding: a for a in Store.open(demo_db).acks()}
         assert acks[first_open.id].reason == "mit Kita besprochen"
-        refreshed = {f.id: f for f in screen.window.findings}
+        refreshed = {f.id: f for f in screen.snapshot.findings}
         assert refreshed[first_open.id].acknowledged
 
 
@@ -240,9 +240,9 @@ async def _select_series_occurrence(app: PlannerApp, pilot: object) -> tuple[str
     """Select the demo's first Arbeitskreis occurrence after today; its id and rid."""
     screen = planner(app)
     for _ in range(4):
-        assert screen.window is not None
-        for occ in screen.window.occurrences:
-            day = screen.window.local_day(occ.start_ts)
+        assert screen.snapshot is not None
+        for occ in screen.snapshot.occurrences:
+            day = screen.snapshot.local_day(occ.start_ts)
             if occ.recurrence_id and day > TODAY:
                 screen.day = day
                 await settle(app, pilot)
@@ -306,7 +306,7 @@ async def test_create_shows_live_findings_before_saving(demo_db: Path) -> None:
         await settle(app, pilot)
         screen = planner(app)
         # Kita Regenbogen already has an event at 09:00-11:00 today in the demo.
-        busy = next(o.event for o in screen.window.on(TODAY) if o.event.kita)
+        busy = next(o.event for o in screen.snapshot.on(TODAY) if o.event.kita)
         await press(app, pilot, "n")
         from thekiz_tui.dialogs.event_form import EventForm
 
@@ -316,7 +316,7 @@ async def test_create_shows_live_findings_before_saving(demo_db: Path) -> None:
         await _type_into(app, pilot, "end", "1030")
         kita_input = app.screen.query_one("#kita")
         kita_input.focus()
-        name = screen.window.kitas[busy.kita].name
+        name = screen.snapshot.kitas[busy.kita].name
         await pilot.press(*name.removeprefix("Kita ")[:6])
         await settle(app, pilot)
         await press(app, pilot, "down", "enter")
@@ -395,10 +395,10 @@ async def test_kita_overview_opens_the_kitas_events(demo_db: Path) -> None:
         screen = planner(app)
         assert app.screen is screen
         assert screen.view == "agenda" and screen.filters.kita is not None
-        assert screen.window is not None
+        assert screen.snapshot is not None
         assert all(o.event.kita == screen.filters.kita
                    or screen.filters.kita in o.event.participants
-                   for o in screen.window.occurrences)
+                   for o in screen.snapshot.occurrences)
         await press(app, pilot, "K", "escape")
         assert app.screen is screen
 
@@ -499,10 +499,10 @@ async def test_a_change_from_another_process_appears(demo_db: Path) -> None:
         for _ in range(60):  # the poll runs every second; wait for its rebuild
             await pilot.pause(0.05)
             await settle(app, pilot)
-            if screen.window and any(o.event.title == "Von nebenan"
-                                     for o in screen.window.occurrences):
+            if screen.snapshot and any(o.event.title == "Von nebenan"
+                                     for o in screen.snapshot.occurrences):
                 break
-        assert any(o.event.title == "Von nebenan" for o in screen.window.occurrences)
+        assert any(o.event.title == "Von nebenan" for o in screen.snapshot.occurrences)
         assert app.screen is form  # the form stayed open
 
 

@@ -84,9 +84,9 @@ def planner(app: Any) -> PlannerScreen:
 
 def assert_loaded(app: Any, name: str) -> None:
     """Refuse to snapshot a screen that still shows a loading state."""
-    window = planner(app).window
-    assert window is not None and window.complete, "the month is not built yet"
-    assert (window.year, window.month) == (TODAY.year, TODAY.month)
+    month = planner(app).snapshot
+    assert month is not None and month.complete, "the month is not built yet"
+    assert (month.year, month.month) == (TODAY.year, TODAY.month)
     screen = app.screen
     if name == "form":
         assert type(screen).__name__ == "EventForm"

@@ -22,7 +22,8 @@ from store import Ack, Event, Store
 from thekiz_tui import i18n
 from thekiz_tui.demo import write_demo
 from thekiz_tui.planning.conflicts import checker_for
-from thekiz_tui.planning.window import Window, build_window
+from thekiz_tui.planning.month_snapshot import MonthSnapshot, build_month_snapshot
+from thekiz_tui.widgets import calendar_view as cv
 from thekiz_tui.widgets import style as vs
 from thekiz_tui.widgets.agenda import AgendaView
 from thekiz_tui.widgets.month import MonthView
@@ -39,8 +40,8 @@ def screen_lines(app: App[Any]) -> list[str]:
     return [strip.text for strip in app.screen._compositor.render_strips()]
 
 
-def window_of(store: Store, year: int = 2026, month: int = 11) -> Window:
-    return build_window(store, checker_for(store), year, month, today=TODAY)
+def snapshot_of(store: Store, year: int = 2026, month: int = 11) -> MonthSnapshot:
+    return build_month_snapshot(store, checker_for(store), year, month, today=TODAY)
 
 
 def add(store: Store, title: str, start: str, end: str, kind: str = "sonstiges",
@@ -53,41 +54,41 @@ def add(store: Store, title: str, start: str, end: str, kind: str = "sonstiges",
 class Host(App[None]):
     """One view, shown as the planner shows it; records the messages it posts."""
 
-    def __init__(self, view: Widget, window: Window, day: date,
+    def __init__(self, view: Widget, snapshot: MonthSnapshot, day: date,
                  selected: str | None = None) -> None:
         super().__init__()
         self.view = view
-        self.window = window
+        self.snapshot = snapshot
         self.day = day
         self.selected = selected
-        self.messages: list[vs.DayClicked | vs.EventClicked] = []
+        self.messages: list[cv.DayClicked | cv.EventClicked] = []
 
     def compose(self) -> ComposeResult:
         yield self.view
 
     def on_mount(self) -> None:
-        self.view.show(self.window, self.day, self.selected)  # type: ignore[attr-defined]
+        self.view.show(self.snapshot, self.day, self.selected)  # type: ignore[attr-defined]
 
     def show(self, day: date, selected: str | None = None) -> None:
         self.day, self.selected = day, selected
-        self.view.show(self.window, day, selected)  # type: ignore[attr-defined]
+        self.view.show(self.snapshot, day, selected)  # type: ignore[attr-defined]
 
-    def on_month_view_day_clicked(self, message: vs.DayClicked) -> None:
+    def on_month_view_day_clicked(self, message: cv.DayClicked) -> None:
         self.messages.append(message)
 
-    def on_month_view_event_clicked(self, message: vs.EventClicked) -> None:
+    def on_month_view_event_clicked(self, message: cv.EventClicked) -> None:
         self.messages.append(message)
 
-    def on_week_view_day_clicked(self, message: vs.DayClicked) -> None:
+    def on_week_view_day_clicked(self, message: cv.DayClicked) -> None:
         self.messages.append(message)
 
-    def on_week_view_event_clicked(self, message: vs.EventClicked) -> None:
+    def on_week_view_event_clicked(self, message: cv.EventClicked) -> None:
         self.messages.append(message)
 
-    def on_agenda_view_day_clicked(self, message: vs.DayClicked) -> None:
+    def on_agenda_view_day_clicked(self, message: cv.DayClicked) -> None:
         self.messages.append(message)
 
-    def on_agenda_view_event_clicked(self, message: vs.EventClicked) -> None:
+    def on_agenda_view_event_clicked(self, message: cv.EventClicked) -> None:
         self.messages.append(message)
 
 
@@ -115,9 +116,9 @@ def assert_one_cell_wide(lines: list[str]) -> None:
 @pytest.mark.parametrize("size", SIZES)
 async def test_month_shows_title_weeks_days_holidays_and_events(demo: Store,
                                                                 size: tuple[int, int]) -> None:
-    window = window_of(demo)
+    snapshot = snapshot_of(demo)
     view = MonthView()
-    app = Host(view, window, date(2026, 11, 20))
+    app = Host(view, snapshot, date(2026, 11, 20))
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         lines = screen_lines(app)
@@ -131,22 +132,22 @@ async def test_month_shows_title_weeks_days_holidays_and_events(demo: Store,
             region = view.region_of(date(2026, 11, 23))
             assert region is not None
             assert lines[region[1]][:2] == "KW" and lines[region[1] + 1][:2] == "48"
-        for day in window.days():
+        for day in snapshot.days():
             first = cell_text(lines, view, day)[0]
             assert first[:3].strip() == str(day.day), (day, first)
         # the Reformationstag (31.10., in the grid's first week) is named in its cell
         assert "Reform" in "".join(cell_text(lines, view, date(2026, 10, 31)))
         # an event: time and the Kita's short name
-        occ = window.on(date(2026, 11, 20))[0]
+        occ = snapshot.on(date(2026, 11, 20))[0]
         assert cell_text(lines, view, date(2026, 11, 20))[1].startswith("10:00 Sonn")
         assert occ.event.kita is not None
         assert_one_cell_wide(lines)
 
 
 async def test_month_names_christmas_in_december(demo: Store) -> None:
-    window = window_of(demo, 2026, 12)
+    snapshot = snapshot_of(demo, 2026, 12)
     view = MonthView()
-    app = Host(view, window, date(2026, 12, 1))
+    app = Host(view, snapshot, date(2026, 12, 1))
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         lines = screen_lines(app)
@@ -162,11 +163,11 @@ async def test_month_crowded_day_says_how_many_more(demo: Store, size: tuple[int
     for hour in range(8, 15):
         add(demo, f"Termin {hour}", f"2026-11-18T{hour:02d}:00:00+01:00",
             f"2026-11-18T{hour:02d}:30:00+01:00")
-    window = window_of(demo)
-    total = len(window.on(crowded))
+    snapshot = snapshot_of(demo)
+    total = len(snapshot.on(crowded))
     assert total == 8
     view = MonthView()
-    app = Host(view, window, TODAY)
+    app = Host(view, snapshot, TODAY)
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         cell = cell_text(screen_lines(app), view, crowded)
@@ -176,12 +177,12 @@ async def test_month_crowded_day_says_how_many_more(demo: Store, size: tuple[int
 
 
 async def test_month_marks_days_with_open_findings_only(demo: Store) -> None:
-    window = window_of(demo)
+    snapshot = snapshot_of(demo)
     weekend = date(2026, 11, 7)  # the demo's Saturday Fachtag: a weekend finding
     quiet = date(2026, 11, 19)
-    assert window.open_findings(weekend) and not window.open_findings(quiet)
+    assert snapshot.open_findings(weekend) and not snapshot.open_findings(quiet)
     view = MonthView()
-    app = Host(view, window, TODAY)
+    app = Host(view, snapshot, TODAY)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         lines = screen_lines(app)
@@ -189,9 +190,9 @@ async def test_month_marks_days_with_open_findings_only(demo: Store) -> None:
         assert "!" not in cell_text(lines, view, quiet)[0]
         assert cell_text(lines, view, date(2026, 11, 20))[0].rstrip().endswith("!")
         # acknowledged, the finding no longer marks its day
-        finding = window.open_findings(weekend)[0]
+        finding = snapshot.open_findings(weekend)[0]
         demo.add_acks([Ack(finding=finding.id, events=list(finding.events), reason="ok")])
-        app.window = window_of(demo)
+        app.snapshot = snapshot_of(demo)
         app.show(TODAY)
         await pilot.pause()
         assert "!" not in cell_text(screen_lines(app), view, weekend)[0]
@@ -200,9 +201,9 @@ async def test_month_marks_days_with_open_findings_only(demo: Store) -> None:
 async def test_month_in_english(demo: Store) -> None:
     i18n.set_lang("en")
     try:
-        window = window_of(demo, 2026, 3)
+        snapshot = snapshot_of(demo, 2026, 3)
         view = MonthView()
-        app = Host(view, window, date(2026, 3, 4))
+        app = Host(view, snapshot, date(2026, 3, 4))
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.pause()
             lines = screen_lines(app)
@@ -215,9 +216,9 @@ async def test_month_in_english(demo: Store) -> None:
 
 @pytest.mark.parametrize("size", SIZES)
 async def test_month_click_on_a_day_and_on_an_event(demo: Store, size: tuple[int, int]) -> None:
-    window = window_of(demo)
+    snapshot = snapshot_of(demo)
     view = MonthView()
-    app = Host(view, window, TODAY)
+    app = Host(view, snapshot, TODAY)
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         for day in (date(2026, 11, 3), date(2026, 11, 29), date(2026, 10, 26),
@@ -230,7 +231,7 @@ async def test_month_click_on_a_day_and_on_an_event(demo: Store, size: tuple[int
             assert [type(m) for m in app.messages] == [MonthView.DayClicked]
             assert app.messages[0].day == day
         day = date(2026, 11, 20)
-        occ = window.on(day)[1]
+        occ = snapshot.on(day)[1]
         line = view.line_of(occ.key, day)
         assert line is not None
         x, y, _, _ = view.region_of(day)  # type: ignore[misc]
@@ -254,9 +255,9 @@ async def test_week_too_many_overlaps_for_the_column_are_counted(
 ) -> None:
     for title in ("Alpha", "Beta", "Gamma", "Delta"):
         add(demo, title, "2026-11-24T10:00:00+01:00", "2026-11-24T11:00:00+01:00")
-    window = window_of(demo)
+    snapshot = snapshot_of(demo)
     view = WeekView()
-    app = Host(view, window, date(2026, 11, 24))
+    app = Host(view, snapshot, date(2026, 11, 24))
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         lines = screen_lines(app)
@@ -266,7 +267,7 @@ async def test_week_too_many_overlaps_for_the_column_are_counted(
         y10 = layout.grid_y + 10 * view.per_hour - first
         column = lines[y10][x0:x0 + width]
         hour = "".join(line[x0:x0 + width] for line in lines[y10:y10 + view.per_hour])
-        lanes = {view.block_rows(o.key)[3] for o in window.occurrences  # type: ignore[index]
+        lanes = {view.block_rows(o.key)[3] for o in snapshot.occurrences  # type: ignore[index]
                  if o.event.title in ("Alpha", "Beta", "Gamma", "Delta")}
         assert lanes == {0, 1, 2, 3}
         shown = [t for t in ("Al", "Be", "Ga", "De") if t in hour]
@@ -283,10 +284,10 @@ async def test_week_overlaps_side_by_side_and_blocks_as_long_as_they_last(
     add(demo, "Beta", "2026-11-24T10:00:00+01:00", "2026-11-24T11:00:00+01:00")
     add(demo, "Lang", "2026-11-23T13:00:00+01:00", "2026-11-23T16:00:00+01:00")
     add(demo, "Kurz", "2026-11-23T09:00:00+01:00", "2026-11-23T10:00:00+01:00")
-    window = window_of(demo)
-    keys = {o.event.title: o.key for o in window.occurrences}
+    snapshot = snapshot_of(demo)
+    keys = {o.event.title: o.key for o in snapshot.occurrences}
     view = WeekView()
-    app = Host(view, window, date(2026, 11, 24))
+    app = Host(view, snapshot, date(2026, 11, 24))
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         lines = screen_lines(app)
@@ -317,7 +318,7 @@ async def test_week_overlaps_side_by_side_and_blocks_as_long_as_they_last(
         for title in ("Lang", "Kurz"):
             found = view.block_rows(keys[title])
             assert found is not None
-            column_rows = view._column(window, date(2026, 11, 23), tuesday.col_w[0], per_hour)
+            column_rows = view._column(snapshot, date(2026, 11, 23), tuesday.col_w[0], per_hour)
             painted[title] = sum(1 for hits in column_rows.hits
                                  if any(k == keys[title] for _, _, k in hits))
             assert painted[title] == found[2]
@@ -327,9 +328,9 @@ async def test_week_overlaps_side_by_side_and_blocks_as_long_as_they_last(
 
 async def test_week_follows_the_selected_event_and_scrolls(demo: Store) -> None:
     late = add(demo, "Spaet", "2026-11-24T22:00:00+01:00", "2026-11-24T23:00:00+01:00")
-    window = window_of(demo)
+    snapshot = snapshot_of(demo)
     view = WeekView()
-    app = Host(view, window, date(2026, 11, 24))
+    app = Host(view, snapshot, date(2026, 11, 24))
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert "22:00 Spae" not in "\n".join(screen_lines(app))
@@ -346,10 +347,10 @@ async def test_week_follows_the_selected_event_and_scrolls(demo: Store) -> None:
 
 @pytest.mark.parametrize("size", SIZES)
 async def test_week_clicks(demo: Store, size: tuple[int, int]) -> None:
-    window = window_of(demo)
+    snapshot = snapshot_of(demo)
     view = WeekView()
     day = date(2026, 11, 20)
-    app = Host(view, window, day)
+    app = Host(view, snapshot, day)
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         layout = view._get_layout()
@@ -358,7 +359,7 @@ async def test_week_clicks(demo: Store, size: tuple[int, int]) -> None:
             await pilot.click(view, offset=(layout.col_x[column] + 1, 0))
             assert [type(m) for m in app.messages] == [WeekView.DayClicked]
             assert app.messages[0].day == header_day
-        occ = window.on(day)[0]  # 10:00-12:00
+        occ = snapshot.on(day)[0]  # 10:00-12:00
         found = view.block_rows(occ.key)
         assert found is not None
         _, row, _, lane, lanes = found
@@ -368,7 +369,7 @@ async def test_week_clicks(demo: Store, size: tuple[int, int]) -> None:
         await pilot.click(view, offset=(x, layout.grid_y + row - first))
         assert [type(m) for m in app.messages] == [WeekView.EventClicked]
         block = app.messages[0]
-        assert isinstance(block, vs.EventClicked)
+        assert isinstance(block, cv.EventClicked)
         assert block.key == occ.key and block.day == day and not block.double
 
 
@@ -377,10 +378,10 @@ async def test_week_clicks(demo: Store, size: tuple[int, int]) -> None:
 @pytest.mark.parametrize("size", SIZES)
 async def test_agenda_lists_events_with_their_findings(demo: Store,
                                                        size: tuple[int, int]) -> None:
-    window = window_of(demo)
+    snapshot = snapshot_of(demo)
     day = date(2026, 11, 20)
     view = AgendaView()
-    app = Host(view, window, day)
+    app = Host(view, snapshot, day)
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         lines = screen_lines(app)
@@ -389,7 +390,7 @@ async def test_agenda_lists_events_with_their_findings(demo: Store,
         assert "10:00-12:00 Prozessbegleitung" in text
         assert "! Fehler: Doppelbuchung" in text
         rows = view.text_lines()
-        overlap = window.on(day)[0]
+        overlap = snapshot.on(day)[0]
         at = view.rows_of(overlap.key)
         assert any("Doppelbuchung" in rows[i] for i in at)  # inline, under the event
         assert any("Jana Lindner" in rows[i] for i in at)
@@ -404,17 +405,17 @@ async def test_agenda_lists_events_with_their_findings(demo: Store,
 
 
 async def test_agenda_acknowledged_finding_and_clicks(demo: Store) -> None:
-    window = window_of(demo)
+    snapshot = snapshot_of(demo)
     weekend = date(2026, 11, 7)
-    finding = window.open_findings(weekend)[0]
+    finding = snapshot.open_findings(weekend)[0]
     demo.add_acks([Ack(finding=finding.id, events=list(finding.events), reason="ok")])
-    window = window_of(demo)
+    snapshot = snapshot_of(demo)
     view = AgendaView()
-    app = Host(view, window, weekend)
+    app = Host(view, snapshot, weekend)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         rows = view.text_lines()
-        occ = window.on(weekend)[0]
+        occ = snapshot.on(weekend)[0]
         at = view.rows_of(occ.key)
         assert any("(quittiert)" in rows[i] for i in at)
         # a click on the event's line, then on its day's header
@@ -423,7 +424,7 @@ async def test_agenda_acknowledged_finding_and_clicks(demo: Store) -> None:
         await pilot.click(view, offset=(5, at[0] - top))
         assert [type(m) for m in app.messages] == [AgendaView.EventClicked]
         clicked = app.messages[0]
-        assert isinstance(clicked, vs.EventClicked) and clicked.key == occ.key
+        assert isinstance(clicked, cv.EventClicked) and clicked.key == occ.key
         head = view.row_of_day(weekend)
         assert head is not None
         app.messages.clear()
@@ -431,7 +432,7 @@ async def test_agenda_acknowledged_finding_and_clicks(demo: Store) -> None:
         assert [type(m) for m in app.messages] == [AgendaView.DayClicked]
         assert app.messages[0].day == weekend
         # selecting an event late in the month scrolls it into view
-        last = window.on(date(2026, 11, 30))[0]
+        last = snapshot.on(date(2026, 11, 30))[0]
         app.show(date(2026, 11, 30), last.key)
         await pilot.pause()
         assert "30.11.2026" in "\n".join(screen_lines(app))
@@ -445,8 +446,8 @@ async def test_wide_and_ambiguous_characters_never_reach_the_screen(
 ) -> None:
     add(demo, "Teamtag 🎉 – „Planung“ 計画…", "2026-11-19T09:00:00+01:00",
         "2026-11-19T12:00:00+01:00", location="Raum ☕")
-    window = window_of(demo)
-    app = Host(view_type(), window, date(2026, 11, 19))
+    snapshot = snapshot_of(demo)
+    app = Host(view_type(), snapshot, date(2026, 11, 19))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         lines = screen_lines(app)
@@ -481,9 +482,10 @@ def test_clean_and_holiday_names() -> None:
 async def test_the_agenda_of_a_month_holds_only_its_days_in_order(demo: Store) -> None:
     # Today (Monday 30.11.) is in December's grid but not in December: the agenda of
     # December starts with December's first day with events, not with today above it.
-    window = build_window(demo, checker_for(demo), 2026, 12, today=date(2026, 11, 30))
+    snapshot = build_month_snapshot(demo, checker_for(demo), 2026, 12,
+                                    today=date(2026, 11, 30))
     view = AgendaView()
-    app = Host(view, window, date(2026, 12, 1))
+    app = Host(view, snapshot, date(2026, 12, 1))
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         heads = [r.strip() for r in view.text_lines() if r.startswith(" ") and r[1:3].isalpha()
@@ -491,5 +493,5 @@ async def test_the_agenda_of_a_month_holds_only_its_days_in_order(demo: Store) -
         days = [date(int(h[9:13]), int(h[6:8]), int(h[3:5])) for h in heads]
         assert days and days == sorted(days)
         assert all(d.month == 12 for d in days), heads[:3]
-        with_events = {d for d in window.by_day if d.month == 12 and window.on(d)}
+        with_events = {d for d in snapshot.by_day if d.month == 12 and snapshot.on(d)}
         assert with_events <= set(days)

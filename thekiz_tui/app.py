@@ -17,16 +17,16 @@ from textual.screen import Screen
 
 from store import paths
 
+from .app_base import KeysInOrderApp
 from .i18n import set_lang, tr
 from .palette import PlannerCommands
 from .session import Session
 from .textual_private import rename_binding
-from .widgets.key_order import KeysInOrderApp
 
 if TYPE_CHECKING:
     from store import Event, Store
 
-    from .planning.window import Window
+    from .planning.month_snapshot import MonthSnapshot
 
 POLL_SECONDS = 1.0  # other processes' changes show within two seconds
 GC_AT_THE_LATEST = 2.0  # seconds after mounting: see resume_gc
@@ -62,10 +62,10 @@ class PlannerApp(KeysInOrderApp[None]):
     ENABLE_COMMAND_PALETTE = True
 
     def __init__(self, ctx: PlannerContext, store: Store | None = None,
-                 first_window: Window | None = None, stamp: object = None) -> None:
+                 first_month: MonthSnapshot | None = None, stamp: object = None) -> None:
         """``store``: opened already, or None to open it when first used (the first frame
-        can go without it when ``first_window`` is given). ``stamp``: the store's stamp
-        from before ``first_window`` was read."""
+        can go without it when ``first_month`` is given). ``stamp``: the store's stamp
+        from before ``first_month`` was read."""
         set_lang(ctx.lang)
         super().__init__()
         self.ctx = ctx
@@ -75,7 +75,7 @@ class PlannerApp(KeysInOrderApp[None]):
         )
         self._db_file = paths.main_file(ctx.db)
         self._stamp = self.store_stamp() if stamp is None else stamp
-        self._first_window = first_window
+        self._first_month = first_month
         self._name_palette_key()
         if ctx.keymap:
             self.set_keymap(ctx.keymap)
@@ -95,8 +95,8 @@ class PlannerApp(KeysInOrderApp[None]):
         screen less to compose and style before the first frame)."""
         from .screens.planner import PlannerScreen
 
-        screen = PlannerScreen(today=self.ctx.today, first_window=self._first_window)
-        self._first_window = None
+        screen = PlannerScreen(today=self.ctx.today, first_month=self._first_month)
+        self._first_month = None
         return screen
 
     def on_mount(self) -> None:

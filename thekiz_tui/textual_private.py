@@ -70,7 +70,7 @@ def closing(pump: MessagePump) -> bool:
 
 def busy(pump: MessagePump) -> bool:
     """The pump has messages waiting, is still handling one (its handler awaits something:
-    a mount, an action), or is not mounted yet (``widgets/key_order.py``: keys that arrive
+    a mount, an action), or is not mounted yet (``app_base.py``: keys that arrive
     in one burst take effect one after the other). Textual has no public "idle" test for
     a pump.
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..config import Config
-    from ..planning.window import Window
+    from ..planning.month_snapshot import MonthSnapshot
 
 
 PIPE_SIZE = 1 << 20  # Linux's default limit for an unprivileged process
@@ -28,14 +28,14 @@ PIPE_SIZE = 1 << 20  # Linux's default limit for an unprivileged process
 
 @dataclass(frozen=True, slots=True)
 class FirstMonth:
-    window: Window  # today's month, without its findings (they follow in a worker)
+    snapshot: MonthSnapshot  # today's month, without its findings (they follow in a worker)
     stamp: object  # the store's stamp from before the read
 
 
 def read_first_month(config: Config) -> FirstMonth:
     from store import paths
 
-    from ..planning.window import Filters, build_window
+    from ..planning.month_snapshot import Filters, build_month_snapshot
     from .common import open_store, today
 
     stamp = paths.stamp(paths.main_file(config.db))
@@ -43,9 +43,9 @@ def read_first_month(config: Config) -> FirstMonth:
     if config.as_coach:
         store.coach(config.as_coach)  # a German NotFound for an unknown coach
     day = today()
-    window = build_window(store, None, day.year, day.month, today=day,
+    snapshot = build_month_snapshot(store, None, day.year, day.month, today=day,
                           filters=Filters(), complete=False)
-    return FirstMonth(window=window, stamp=stamp)
+    return FirstMonth(snapshot=snapshot, stamp=stamp)
 
 
 class FirstMonthReader:

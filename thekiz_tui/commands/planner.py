@@ -47,7 +47,7 @@ def cmd_planner(config: Config, args: argparse.Namespace) -> int:
     lang = config.lang
     if getattr(args, "lang", None) is None and not os.environ.get("THEKIZ_LANG") and ui.lang:
         lang = ui.lang
-    ctx = PlannerContext(db=config.db, today=first.window.today, as_coach=config.as_coach,
+    ctx = PlannerContext(db=config.db, today=first.snapshot.today, as_coach=config.as_coach,
                          lang=lang, keymap=ui.keymap)
-    PlannerApp(ctx, first_window=first.window, stamp=first.stamp).run()
+    PlannerApp(ctx, first_month=first.snapshot, stamp=first.stamp).run()
     return EXIT_OK

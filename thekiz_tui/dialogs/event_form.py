@@ -48,6 +48,7 @@ from textual.worker import Worker, WorkerState
 
 from store import STATUSES, Coach, Event, Kita
 
+from ..app_base import pumps_idle
 from ..i18n import lang, tr
 from ..keys import Action
 from ..planning.findings import SEVERITY_DE, Finding, sort_key
@@ -71,7 +72,6 @@ from ..planning.validate import (
 )
 from ..textual_private import batch_open, paint_now
 from ..widgets.fields import FindingsList, FormCheckbox, FormInput, FormSelectionList
-from ..widgets.key_order import pumps_idle
 
 if TYPE_CHECKING:
     from store import Store
@@ -229,7 +229,7 @@ class EventForm(ModalScreen[FormResult | None]):
         self._held: AbstractContextManager[None] | None = None
         self._hold_timer: Timer | None = None
         # Keys typed ahead wait until the coaches and Kitas are loaded (see
-        # widgets.key_order): they then act as they would have a moment later.
+        # app_base): they then act as they would have a moment later.
         self.ready_for_keys = False
 
     # -- layout ------------------------------------------------------------------------

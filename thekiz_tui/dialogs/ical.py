@@ -126,7 +126,7 @@ class ExportDialog(Dialog[str | None]):
     @property
     def ready_for_keys(self) -> bool:
         """Keys typed ahead wait for the choices of people and Kitas and for a running
-        export (see widgets.key_order), as they would have a moment later."""
+        export (see app_base), as they would have a moment later."""
         return self._people_ready and not self.busy
 
     def compose(self) -> ComposeResult:
@@ -353,7 +353,7 @@ class ImportDialog(Dialog[str | None]):
     @property
     def ready_for_keys(self) -> bool:
         """Keys typed ahead wait for the coaches to choose from and for a running preview
-        or import (see widgets.key_order), as they would have a moment later."""
+        or import (see app_base), as they would have a moment later."""
         return self._coaches_ready and not self.busy
 
     def compose(self) -> ComposeResult:

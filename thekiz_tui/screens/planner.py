@@ -1,18 +1,19 @@
 """The planner: month, week and agenda over one store, with the side panel.
 
 The screen owns the view state (view, selected day, selected event, filters) and the
-keys; the views are renderers of a :class:`~thekiz_tui.planning.window.Window` snapshot
-that post messages. Snapshots are built in thread workers and cached per month, so
-that moving the selection or switching the view never waits for the store.
+keys; the views (``widgets.calendar_view``) draw a month snapshot
+(:class:`~thekiz_tui.planning.month_snapshot.MonthSnapshot`) and post messages. Snapshots
+are built in thread workers and cached per month, so that moving the selection or
+switching the view never waits for the store.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from functools import partial
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -25,17 +26,21 @@ from textual.widgets import ContentSwitcher, Static
 
 from .. import keys
 from ..i18n import tr
+from ..planning.month_snapshot import Filters, MonthSnapshot
 from ..planning.timeutil import MONTHS_DE, WEEKDAYS_DE, fmt_date
-from ..planning.window import Filters, Window
+from ..widgets.calendar_view import DayClicked, EventClicked
 
 if TYPE_CHECKING:
     from textual.widget import Widget
+    from textual.worker import Worker
 
     from store import Event
 
     from ..planning.findings import Finding
     from ..planning.occurrences import Occurrence
+    from ..planning.scope_edit import Scope
     from ..session import Session
+    from ..widgets.calendar_view import CalendarView
     from ..widgets.side_panel import SidePanel
 
 VIEWS = ("month", "week", "agenda")
@@ -44,7 +49,8 @@ MONTHS_EN = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )
-WindowKey = tuple[int, int, Filters]
+MonthKey = tuple[int, int, Filters]
+T = TypeVar("T")
 # Seconds between the first month and the rest of the start (the findings, the other
 # views, the side panel): a few frames of Textual's 60 Hz screen updates, so that the
 # month is painted before that work competes with it for the interpreter.
@@ -107,9 +113,9 @@ class PlannerScreen(Screen[None]):
     """The selected day; survives switching the view."""
 
     @dataclass
-    class WindowReady(Message):
-        key: WindowKey
-        window: Window
+    class SnapshotReady(Message):
+        key: MonthKey
+        snapshot: MonthSnapshot
         stamp: object
 
     @dataclass
@@ -133,31 +139,33 @@ class PlannerScreen(Screen[None]):
     class WriteDone(Message):
         """A write's worker has ended (after its Saved, Failed or Changed)."""
 
-    def __init__(self, *, today: date, first_window: Window | None = None) -> None:
-        """``first_window``: the selected month, read already (without its findings)."""
+    def __init__(self, *, today: date, first_month: MonthSnapshot | None = None) -> None:
+        """``first_month``: the selected month, read already (without its findings)."""
         super().__init__()
         self._writes = 0  # writes under way: keys wait for them (see ready_for_keys)
         self._fresh_after_write = False  # a write is done; its month is being rebuilt
         self.set_reactive(PlannerScreen.day, today)
         self.selected: str | None = None
         self.filters = Filters()
-        self.window: Window | None = None
-        self._cache: dict[WindowKey, Window] = {}
-        self._loading: set[tuple[WindowKey, bool]] = set()
+        self.snapshot: MonthSnapshot | None = None
+        self._cache: dict[MonthKey, MonthSnapshot] = {}
+        self._loading: set[tuple[MonthKey, bool]] = set()
         self._stamp: object = None
-        self._first_window = first_window
+        self._first_month = first_month
         self._rest_mounting = False
         self._side: SidePanel | None = None  # the side panel, once mounted
         self._people_shown: object = None  # the coaches the panel's filter lists were made of
         self._panel_chosen = False  # the user showed or hid the panel: width no longer decides
+        self._flows: set[Worker[None]] = set()  # dialog chains under way (see _flow)
 
     @property
-    def planner(self) -> PlannerHost:
+    def host(self) -> PlannerHost:
+        """The app, as the planner knows it (``PlannerHost``)."""
         return cast("PlannerHost", self.app)
 
     @property
     def session(self) -> Session:
-        return self.planner.session
+        return self.host.session
 
     # -- layout ------------------------------------------------------------------------
 
@@ -173,12 +181,12 @@ class PlannerScreen(Screen[None]):
 
     def on_mount(self) -> None:
         # (with --as the store shows a coach her own plan: no coach filter needed)
-        self._stamp = self.planner.store_stamp()
-        self.query_one("#month").focus()
-        first, self._first_window = self._first_window, None
+        self._stamp = self.host.store_stamp()
+        self._view("month").focus()
+        first, self._first_month = self._first_month, None
         if first is not None and (first.year, first.month, first.filters) == self._key():
             # handled now, not posted: the first frame shows the month with its events
-            self._window_ready(self.WindowReady(self._key(), first, self._stamp))
+            self._snapshot_ready(self.SnapshotReady(self._key(), first, self._stamp))
         else:
             self._request(complete=False)
 
@@ -187,7 +195,7 @@ class PlannerScreen(Screen[None]):
         if self._rest_mounting:
             return
         self._rest_mounting = True
-        self.planner.resume_gc()
+        self.host.resume_gc()
         from ..widgets.agenda import AgendaView
         from ..widgets.footer import QuietFooter
         from ..widgets.side_panel import SidePanel
@@ -208,6 +216,10 @@ class PlannerScreen(Screen[None]):
         else:
             self._redraw()
 
+    def _view(self, name: str | None = None) -> CalendarView:
+        """The view ``name`` (month, week or agenda; default: the one that shows)."""
+        return cast("CalendarView", self.query_one(f"#{name or self.view}"))
+
     def _panel(self) -> SidePanel | None:
         return self._side
 
@@ -226,7 +238,7 @@ class PlannerScreen(Screen[None]):
 
     # -- the snapshot ------------------------------------------------------------------
 
-    def _key(self, day: date | None = None) -> WindowKey:
+    def _key(self, day: date | None = None) -> MonthKey:
         day = day or self.day
         return (day.year, day.month, self.filters)
 
@@ -235,45 +247,45 @@ class PlannerScreen(Screen[None]):
         key = self._key()
         cached = self._cache.get(key)
         if cached is not None:
-            self.window = cached
+            self.snapshot = cached
             self._redraw()
             if not cached.complete:
                 self._load(key, complete=True)
             return
         self._load(key, complete=complete)
 
-    def _load(self, key: WindowKey, *, complete: bool) -> None:
+    def _load(self, key: MonthKey, *, complete: bool) -> None:
         if (key, complete) in self._loading:
             return
         self._loading.add((key, complete))
         self._build(key, complete)
 
-    @work(thread=True, exit_on_error=False, group="window")
-    def _build(self, key: WindowKey, complete: bool) -> None:
-        app = self.planner
+    @work(thread=True, exit_on_error=False)
+    def _build(self, key: MonthKey, complete: bool) -> None:
+        app = self.host
         stamp = app.store_stamp()
         try:
-            window = app.session.window(key[0], key[1], filters=key[2], complete=complete)
+            snapshot = app.session.month_snapshot(key[0], key[1], filters=key[2], complete=complete)
         except Exception as error:  # shown to the user, never a traceback
             self.post_message(self.Failed(app.describe_error(error)))
             return
         finally:
             self._loading.discard((key, complete))
-        self.post_message(self.WindowReady(key, window, stamp))
+        self.post_message(self.SnapshotReady(key, snapshot, stamp))
 
-    @on(WindowReady)
-    def _window_ready(self, message: WindowReady) -> None:
+    @on(SnapshotReady)
+    def _snapshot_ready(self, message: SnapshotReady) -> None:
         if message.stamp != self._stamp:
             return  # built from an older store state; a fresh one is on its way
         old = self._cache.get(message.key)
-        if old is not None and old.complete and not message.window.complete:
+        if old is not None and old.complete and not message.snapshot.complete:
             return
-        self._cache[message.key] = message.window
+        self._cache[message.key] = message.snapshot
         if message.key == self._key():
-            self.window = message.window
+            self.snapshot = message.snapshot
             self._fresh_after_write = False
             self._redraw()
-            if not message.window.complete:
+            if not message.snapshot.complete:
                 # once this frame is painted: the full check must not hold it up
                 self.set_timer(AFTER_FIRST_FRAME, partial(self._load, message.key,
                                                           complete=True))
@@ -301,38 +313,37 @@ class PlannerScreen(Screen[None]):
     # -- painting ----------------------------------------------------------------------
 
     def _redraw(self) -> None:
-        window = self.window
-        if window is None:
+        snapshot = self.snapshot
+        if snapshot is None:
             return
-        if (window.year, window.month) != (self.day.year, self.day.month):
+        if (snapshot.year, snapshot.month) != (self.day.year, self.day.month):
             return
-        day_occurrences = window.on(self.day)
+        day_occurrences = snapshot.on(self.day)
         if self.selected is not None and all(o.key != self.selected for o in day_occurrences):
             self.selected = None
         if not self._rest_ready:
-            self.query_one("#month").show(window, self.day, self.selected)  # type: ignore[attr-defined]
-            self._show_topbar(window)
+            self._view("month").show(snapshot, self.day, self.selected)
+            self._show_topbar(snapshot)
             self.set_timer(AFTER_FIRST_FRAME, self._mount_rest)
             return
-        view = self.query_one(f"#{self.view}")
-        view.show(window, self.day, self.selected)  # type: ignore[attr-defined]
+        self._view().show(snapshot, self.day, self.selected)
         panel = self._panel()
         if panel is not None:
-            panel.show_findings(window)
-        self._show_topbar(window)
+            panel.show_findings(snapshot)
+        self._show_topbar(snapshot)
 
-    def _show_topbar(self, window: Window) -> None:
+    def _show_topbar(self, snapshot: MonthSnapshot) -> None:
         me = self.session.as_coach
         parts = [f"[b]thekiz[/b]  {weekday_name(self.day)} {fmt_date(self.day)}",
                  tr(VIEW_NAMES[self.view])]
-        if me and me in window.coaches:
-            parts.append(tr("als {name}", name=window.coaches[me].name))
+        if me and me in snapshot.coaches:
+            parts.append(tr("als {name}", name=snapshot.coaches[me].name))
         shown = []
         f = self.filters
-        if f.coach and f.coach in window.coaches:
-            shown.append(window.coaches[f.coach].name)
-        if f.kita and f.kita in window.kitas:
-            shown.append(window.kitas[f.kita].name)
+        if f.coach and f.coach in snapshot.coaches:
+            shown.append(snapshot.coaches[f.coach].name)
+        if f.kita and f.kita in snapshot.kitas:
+            shown.append(snapshot.kitas[f.kita].name)
         if f.kind:
             from ..i18n import lang
             from ..planning.labels import kind_label
@@ -340,24 +351,24 @@ class PlannerScreen(Screen[None]):
             shown.append(kind_label(f.kind, lang()))
         if shown:
             parts.append(tr("Filter: {what}", what=", ".join(shown)))
-        open_findings = sum(1 for x in window.findings if not x.acknowledged)
-        if window.complete and open_findings:
+        open_findings = sum(1 for x in snapshot.findings if not x.acknowledged)
+        if snapshot.complete and open_findings:
             parts.append(tr("{n} offene Befunde", n=open_findings))
         self.query_one("#topbar", Static).update("  |  ".join(parts), layout=False)  # 1 line
         panel = self._panel()
-        if panel is not None and self._people_shown is not window.coaches:
-            self._people_shown = window.coaches
+        if panel is not None and self._people_shown is not snapshot.coaches:
+            self._people_shown = snapshot.coaches
             who = self.session.actor  # a coach filters by herself only
-            coaches = sorted((c.name, c.id) for c in window.coaches.values()
+            coaches = sorted((c.name, c.id) for c in snapshot.coaches.values()
                              if who.may_view_coach(c.id))
-            kitas = sorted((k.name, k.id) for k in window.kitas.values())
+            kitas = sorted((k.name, k.id) for k in snapshot.kitas.values())
             panel.set_people(coaches, kitas, self.filters)
 
     def watch_view(self, old: str, new: str) -> None:
         if not self._rest_ready:
             return  # _mount_rest shows it
         self.query_one(ContentSwitcher).current = new
-        self.query_one(f"#{new}").focus()
+        self._view(new).focus()
         self._redraw()
 
     def watch_day(self, old: date, new: date) -> None:
@@ -378,37 +389,21 @@ class PlannerScreen(Screen[None]):
         self.selected = finding.events[0] if finding.events else None
         self.day = date.fromisoformat(finding.start[:10])
         self._redraw()
-        self.query_one(f"#{self.view}").focus()
+        self._view().focus()
 
-    def on_month_view_day_clicked(self, message: Any) -> None:
-        self._day_clicked(message.day)
-
-    def on_week_view_day_clicked(self, message: Any) -> None:
-        self._day_clicked(message.day)
-
-    def on_agenda_view_day_clicked(self, message: Any) -> None:
-        self._day_clicked(message.day)
-
-    def _day_clicked(self, day: date) -> None:
+    @on(DayClicked)
+    def _day_clicked(self, message: DayClicked) -> None:
         self.selected = None
-        self.day = day
+        self.day = message.day
         self._redraw()
 
-    def on_month_view_event_clicked(self, message: Any) -> None:
-        self._event_clicked(message.key, message.day, message.double)
-
-    def on_week_view_event_clicked(self, message: Any) -> None:
-        self._event_clicked(message.key, message.day, message.double)
-
-    def on_agenda_view_event_clicked(self, message: Any) -> None:
-        self._event_clicked(message.key, message.day, message.double)
-
-    def _event_clicked(self, key: str, day: date, double: bool) -> None:
-        self.selected = key
-        if day != self.day:
-            self.day = day
+    @on(EventClicked)
+    def _event_clicked(self, message: EventClicked) -> None:
+        self.selected = message.key
+        if message.day != self.day:
+            self.day = message.day
         self._redraw()
-        if double:
+        if message.double:
             self.action_edit_event()
 
     # -- navigation actions ------------------------------------------------------------
@@ -434,20 +429,10 @@ class PlannerScreen(Screen[None]):
         self.selected = None
         self.day = self.session.today
 
-    def action_goto(self) -> None:
-        from ..dialogs.common import DateDialog
-
-        def chosen(day: date | None) -> None:
-            if day is not None:
-                self.selected = None
-                self.day = day
-
-        self.app.push_screen(DateDialog(self.day, today=self.session.today), chosen)
-
     def action_cycle_event(self, step: int) -> None:
-        if self.window is None:
+        if self.snapshot is None:
             return
-        occurrences = self.window.on(self.day)
+        occurrences = self.snapshot.on(self.day)
         if not occurrences:
             return
         keys_ = [o.key for o in occurrences]
@@ -465,7 +450,7 @@ class PlannerScreen(Screen[None]):
         self._panel_chosen = True
         panel.display = True
         if panel.has_focus_within:
-            self.query_one(f"#{self.view}").focus()
+            self._view().focus()
         else:
             panel.query_one("#findings").focus()
 
@@ -476,56 +461,24 @@ class PlannerScreen(Screen[None]):
         self._panel_chosen = True
         panel.display = not panel.display
         if not panel.display:
-            self.query_one(f"#{self.view}").focus()
+            self._view().focus()
 
     # -- the selected event ------------------------------------------------------------
-
-    def _occurrence(self, then: Callable[[Occurrence], None]) -> None:
-        """Run ``then`` with the selected event; ask which if the day has several."""
-        if self.window is None:
-            return
-        occurrences = self.window.on(self.day)
-        for occ in occurrences:
-            if occ.key == self.selected:
-                then(occ)
-                return
-        if not occurrences:
-            self.notify(tr("An diesem Tag gibt es keinen Termin."), severity="warning")
-            return
-        if len(occurrences) == 1:
-            self.selected = occurrences[0].key
-            self._redraw()
-            then(occurrences[0])
-            return
-        from ..dialogs.common import ChooseDialog
-
-        options = [(occ.key, self._describe(occ)) for occ in occurrences]
-
-        def chosen(key: str | None) -> None:
-            for occ in occurrences:
-                if occ.key == key:
-                    self.selected = key
-                    self._redraw()
-                    then(occ)
-
-        self.app.push_screen(ChooseDialog(tr("Welcher Termin?"), options), chosen)
 
     def _describe(self, occ: Occurrence) -> str:
         event = occ.event
         when = tr("ganztägig") if event.all_day else event.start[11:16]
         name = event.title
-        if not name and event.kita and self.window and event.kita in self.window.kitas:
-            name = self.window.kitas[event.kita].name
+        if not name and event.kita and self.snapshot and event.kita in self.snapshot.kitas:
+            name = self.snapshot.kitas[event.kita].name
         return f"{when}  {name}"
-
-    # -- changing events ---------------------------------------------------------------
 
     def _new_event(self) -> Event:
         from store import DEFAULT_TZ, Event, new_id
 
         from ..planning.timeutil import localize, to_stored
 
-        tz = self.window.tz if self.window else DEFAULT_TZ
+        tz = self.snapshot.tz if self.snapshot else DEFAULT_TZ
         start = localize(datetime.combine(self.day, time(9, 0)), tz)
         end = localize(datetime.combine(self.day, time(10, 30)), tz)
         coach = self.filters.coach or self.session.as_coach
@@ -534,174 +487,188 @@ class PlannerScreen(Screen[None]):
             tz=tz, coaches=[coach] if coach else [], kita=self.filters.kita,
         )
 
+    # -- flows: each dialog chain is one worker, read top to bottom ----------------------
+
+    def _flow(self, steps: Coroutine[Any, Any, None]) -> None:
+        """Run a dialog chain (``steps`` awaits each answer with ``push_screen_wait``) as
+        one worker. Keys wait while it runs between its dialogs (``ready_for_keys``): a
+        dialog's answer resumes the worker only on a later turn of the event loop, and
+        the keys typed right after it belong to what the chain does next (the next
+        question, the save). Not exclusive: a cancelled chain would leave its dialog
+        open with nobody waiting for the answer."""
+        self._flows.add(self.run_worker(steps))
+
+    @property
+    def flows(self) -> frozenset[Worker[None]]:
+        """The dialog chains under way. Each waits for her answer while its dialog shows:
+        whoever waits for the app's work to end (a test) must not wait for these."""
+        self._flows = {worker for worker in self._flows if not worker.is_finished}
+        return frozenset(self._flows)
+
+    async def _ask(self, screen: Screen[T]) -> T | None:
+        """Her answer to ``screen`` (None: she cancelled)."""
+        return await self.app.push_screen_wait(screen)
+
+    async def _scope(self, verb: str) -> Scope | None:
+        """Which occurrences of a series a change is for (None: she cancelled)."""
+        from ..dialogs.common import SeriesScopeDialog
+
+        return await self._ask(SeriesScopeDialog(verb))
+
+    async def _chosen_occurrence(self) -> Occurrence | None:
+        """The selected event, selected now if the day has one; she is asked which if the
+        day has several and none is selected."""
+        if self.snapshot is None:
+            return None
+        occurrences = self.snapshot.on(self.day)
+        for occ in occurrences:
+            if occ.key == self.selected:
+                return occ
+        if not occurrences:
+            self.notify(tr("An diesem Tag gibt es keinen Termin."), severity="warning")
+            return None
+        chosen: Occurrence | None = occurrences[0]
+        if len(occurrences) > 1:
+            from ..dialogs.common import ChooseDialog
+
+            options = [(occ.key, self._describe(occ)) for occ in occurrences]
+            key = await self._ask(ChooseDialog(tr("Welcher Termin?"), options))
+            chosen = next((occ for occ in occurrences if occ.key == key), None)
+        if chosen is not None:
+            self.selected = chosen.key
+            self._redraw()
+        return chosen
+
+    # -- changing events ---------------------------------------------------------------
+
     def action_new_event(self) -> None:
-        self._open_form(self._new_event(), new=True, master=None, occ=None)
+        self._flow(self._form_and_save(self._new_event(), new=True))
 
     def action_edit_event(self) -> None:
-        self._occurrence(self._edit)
+        self._flow(self._edit())
 
-    def _edit(self, occ: Occurrence) -> None:
-        master = self.planner.store_event(occ.id)
+    def action_duplicate_event(self) -> None:
+        self._flow(self._duplicate())
+
+    def action_move_event(self, days: int) -> None:
+        self._flow(self._move(days))
+
+    def action_delete_event(self) -> None:
+        self._flow(self._delete())
+
+    async def _edit(self) -> None:
+        occ = await self._chosen_occurrence()
+        if occ is None:
+            return
+        master = self.host.store_event(occ.id)
         if master is None:
             return
         why = self._why_not(master)
         if why is not None:  # she reads it; the dialog says why she cannot change it
             self._show_details(occ, master, why)
-            return
-        if occ.recurrence_id is None:
-            self._open_form(master, new=False, master=None, occ=None)
+        elif occ.recurrence_id is None:
+            await self._form_and_save(master, new=False)
         else:
             shown = replace(occ.event, rrule=master.rrule)
-            self._open_form(shown, new=False, master=master, occ=occ)
+            await self._form_and_save(shown, new=False, series=(master, occ.recurrence_id))
 
-    def action_duplicate_event(self) -> None:
-        def duplicate(occ: Occurrence) -> None:
-            from ..planning.edits import duplicate as copy_of
+    async def _duplicate(self) -> None:
+        from ..planning.edits import duplicate as copy_of
 
-            single = replace(occ.event, rrule=None, exdates=[], overrides={})
-            if occ.recurrence_id is None:
-                master = self.planner.store_event(occ.id)
-                if master is None:
-                    return
-                single = master
-            self._open_form(copy_of(single), new=True, master=None, occ=None)
+        occ = await self._chosen_occurrence()
+        if occ is None:
+            return
+        single = replace(occ.event, rrule=None, exdates=[], overrides={})
+        if occ.recurrence_id is None:
+            master = self.host.store_event(occ.id)
+            if master is None:
+                return
+            single = master
+        await self._form_and_save(copy_of(single), new=True)
 
-        self._occurrence(duplicate)
-
-    def _open_form(self, event: Event, *, new: bool, master: Event | None,
-                   occ: Occurrence | None, base: Event | None = None) -> None:
-        """``base``: the stored version the change replaces (default: ``event``)."""
-        from ..dialogs.event_form import EventForm, FormResult
+    async def _form_and_save(self, event: Event, *, new: bool,
+                             series: tuple[Event, str] | None = None,
+                             base: Event | None = None) -> None:
+        """The form on ``event``, and her result saved. ``series``: the stored series and
+        the occurrence (its recurrence id) that ``event`` shows; she is asked which of its
+        occurrences the change is for. ``base``: the stored version the change replaces
+        (default: ``event``)."""
+        from ..dialogs.event_form import EventForm
+        from ..planning import scope_edit
 
         session = self.session
-        stored = event if base is None else base
-        note = tr("Termin einer Serie") if master is not None else None
+        note = tr("Termin einer Serie") if series is not None else None
+        result = await self._ask(EventForm(session.store, session.checker, event, new=new,
+                                           today=session.today, series_note=note))
+        if result is None:
+            return
+        if new:
+            self._save(tr("Termin anlegen"), [], [result.event], result.acks,
+                       select=result.event.id)
+        elif series is None:
+            # the version the form started from: if it changed since, the store
+            # refuses and the coach sees both (never a silent overwrite)
+            self._save(tr("Termin ändern"), [event if base is None else base],
+                       [result.event], result.acks, select=result.event.id,
+                       mine=result.event)
+        else:
+            master, rid = series
+            scope = await self._scope(tr("ändern"))
+            if scope is not None:
+                self._save(tr("Serie ändern"), [master],
+                           scope_edit.change(master, rid, result.event, scope), result.acks,
+                           select=None, mine=result.event if scope == "all" else None)
 
-        def done(result: FormResult | None) -> None:
-            if result is None:
-                return
-            if new:
-                self._save(tr("Termin anlegen"), [], [result.event], result.acks,
-                           select=result.event.id)
-            elif master is None or occ is None:
-                # the version the form started from: if it changed since, the store
-                # refuses and the coach sees both (never a silent overwrite)
-                self._save(tr("Termin ändern"), [stored], [result.event], result.acks,
-                           select=result.event.id, mine=result.event)
-            else:
-                self._series_change(master, occ, result.event, result.acks)
+    async def _move(self, days: int) -> None:
+        from ..planning import scope_edit
+        from ..planning.edits import shift
 
-        self.app.push_screen(
-            EventForm(session.store, session.checker, event, new=new, today=session.today,
-                      series_note=note),
-            done,
-        )
-
-    def _series_change(self, master: Event, occ: Occurrence, edited: Event,
-                       acks: tuple[tuple[str, str], ...]) -> None:
-        from ..dialogs.common import SeriesScopeDialog
-        from ..planning import edits
-
+        chosen = await self._chosen_to_change()
+        if chosen is None:
+            return
+        occ, master = chosen
+        label = tr("Termin verschieben")
         rid = occ.recurrence_id
-        assert rid is not None
+        if rid is None:
+            moved = shift(master, days)
+            self._save(label, [master], [moved], (), select=occ.key,
+                       day=self.day + timedelta(days=days), mine=moved)
+            return
+        scope = await self._scope(tr("verschieben"))
+        if scope is not None:
+            self._save(label, [master], scope_edit.move(master, rid, occ.event, days, scope),
+                       (), select=None, day=self.day + timedelta(days=days))
 
-        def scoped(scope: str | None) -> None:
-            if scope == "this":
-                after = [edits.change_this(master, rid, replace(edited, rrule=None))]
-            elif scope == "following":
-                old_part, new_part = edits.change_following(master, rid, edited)
-                after = [old_part] + ([new_part] if new_part is not None else [])
-            elif scope == "all":
-                after = [edits.change_all(master, rid, edited)]
-            else:
-                return
-            self._save(tr("Serie ändern"), [master], after, acks, select=None,
-                       mine=edited if scope == "all" else None)
+    async def _delete(self) -> None:
+        from ..dialogs.common import ConfirmDialog
+        from ..planning import scope_edit
 
-        self.app.push_screen(SeriesScopeDialog(tr("ändern")), scoped)
-
-    def action_move_event(self, days: int) -> None:
-        def move(occ: Occurrence) -> None:
-            from ..planning import edits
-
-            master = self._as_seen(occ)
-            if master is None:
-                return
-            target = occ.key if occ.recurrence_id is None else None
-            label = tr("Termin verschieben")
-            if occ.recurrence_id is None:
-                moved = edits.shift(master, days)
-                self._save(label, [master], [moved], (), select=target,
-                           day=self.day + timedelta(days=days), mine=moved)
-                return
-            rid = occ.recurrence_id
-            from ..dialogs.common import SeriesScopeDialog
-
-            def scoped(scope: str | None) -> None:
-                if scope == "this":
-                    after = [edits.move_occurrence(master, rid, days)]
-                elif scope == "following":
-                    moved = edits.shift(replace(occ.event, rrule=master.rrule), days)
-                    old_part, new_part = edits.change_following(master, rid, moved)
-                    after = [old_part] + ([new_part] if new_part is not None else [])
-                elif scope == "all":
-                    after = [edits.shift(master, days)]
-                else:
-                    return
-                self._save(label, [master], after, (), select=None,
-                           day=self.day + timedelta(days=days))
-
-            self.app.push_screen(SeriesScopeDialog(tr("verschieben")), scoped)
-
-        self._occurrence(move)
-
-    def action_delete_event(self) -> None:
-        def delete(occ: Occurrence) -> None:
-            from ..dialogs.common import ConfirmDialog, SeriesScopeDialog
-            from ..planning import edits
-
-            master = self._as_seen(occ)
-            if master is None:
-                return
-            label = tr("Termin löschen")
-            if occ.recurrence_id is None:
-                def confirmed(yes: bool | None) -> None:
-                    if yes:
-                        self._save(label, [master], [], (), select=None)
-
-                self.app.push_screen(
-                    ConfirmDialog(tr("Termin „{name}“ löschen?", name=self._describe(occ))),
-                    confirmed,
-                )
-                return
-            rid = occ.recurrence_id
-
-            def scoped(scope: str | None) -> None:
-                if scope == "this":
-                    after = [edits.delete_this(master, rid)]
-                elif scope == "following":
-                    rest = edits.delete_following(master, rid)
-                    after = [] if rest is None else [rest]
-                elif scope == "all":
-                    after = []
-                else:
-                    return
-                self._save(label, [master], after, (), select=None)
-
-            self.app.push_screen(SeriesScopeDialog(tr("löschen")), scoped)
-
-        self._occurrence(delete)
+        chosen = await self._chosen_to_change()
+        if chosen is None:
+            return
+        occ, master = chosen
+        label = tr("Termin löschen")
+        rid = occ.recurrence_id
+        if rid is None:
+            question = tr("Termin „{name}“ löschen?", name=self._describe(occ))
+            if await self._ask(ConfirmDialog(question)):
+                self._save(label, [master], [], (), select=None)
+            return
+        scope = await self._scope(tr("löschen"))
+        if scope is not None:
+            self._save(label, [master], scope_edit.delete(master, rid, scope), (),
+                       select=None)
 
     def _show_details(self, occ: Occurrence, master: Event, why: str) -> None:
         """The read-only details of an event she may not change (the occurrence she
         selected, with its series' rule)."""
         from ..dialogs.details import DetailsDialog
 
-        window = self.window
+        snapshot = self.snapshot
         single = occ.recurrence_id is None
         self.app.push_screen(DetailsDialog(
             master if single else occ.event, why,
-            coaches=window.coaches if window else {}, kitas=window.kitas if window else {},
+            coaches=snapshot.coaches if snapshot else {}, kitas=snapshot.kitas if snapshot else {},
             series=None if single else master,
         ))
 
@@ -719,7 +686,7 @@ class PlannerScreen(Screen[None]):
     def _as_seen(self, occ: Occurrence) -> Event | None:
         """The stored event of an occurrence, to move or delete it: only if she may
         change it, and only in the version she sees (else she is shown the current)."""
-        master = self.planner.store_event(occ.id)
+        master = self.host.store_event(occ.id)
         if master is None or not self._may_change(master):
             return None
         if master.sequence != occ.event.sequence:
@@ -729,6 +696,13 @@ class PlannerScreen(Screen[None]):
             self.post_message(self.Changed(str(error), master.id, None))
             return None
         return master
+
+    async def _chosen_to_change(self) -> tuple[Occurrence, Event] | None:
+        """The chosen occurrence and its stored event, to move or delete it (see
+        ``_as_seen``)."""
+        occ = await self._chosen_occurrence()
+        master = None if occ is None else self._as_seen(occ)
+        return None if occ is None or master is None else (occ, master)
 
     def _save(self, label: str, before: list[Event], after: list[Event],
               acks: tuple[tuple[str, str], ...], *, select: str | None,
@@ -741,8 +715,9 @@ class PlannerScreen(Screen[None]):
     def ready_for_keys(self) -> bool:
         """Keys wait while a change is written (keys-in-order app): in a burst such as
         ctrl+s x j, the x deletes the event just saved and selected, as when typed. (They
-        also wait for the month rebuilt after the write, which holds that event.)"""
-        return not self._writes and not self._fresh_after_write
+        also wait for the month rebuilt after the write, which holds that event, and for
+        a dialog chain between its dialogs: see ``_flow``.)"""
+        return not self._writes and not self._fresh_after_write and not self.flows
 
     def _write(self, job: Callable[[], str], label: str, *, select: str | None,
                day: date | None, mine: Event | None = None) -> None:
@@ -754,7 +729,7 @@ class PlannerScreen(Screen[None]):
         self._writes = max(0, self._writes - 1)
         self._fresh_after_write = True  # until the rebuilt month is shown
 
-    @work(thread=True, exit_on_error=False, group="write")
+    @work(thread=True, exit_on_error=False)
     def _write_worker(self, job: Callable[[], str], label: str, *, select: str | None,
                       day: date | None, mine: Event | None = None) -> None:
         from store import ChangedElsewhere
@@ -764,7 +739,7 @@ class PlannerScreen(Screen[None]):
         except ChangedElsewhere as error:  # she sees the current version: nothing lost
             self.post_message(self.Changed(str(error), error.record_id, mine))
         except Exception as error:  # shown to the user, never a traceback
-            self.post_message(self.Failed(self.planner.describe_error(error)))
+            self.post_message(self.Failed(self.host.describe_error(error)))
         else:
             self.post_message(self.Saved(text, select=select, day=day))
         finally:
@@ -777,50 +752,48 @@ class PlannerScreen(Screen[None]):
             self.day = message.day
         if message.select is not None:
             self.selected = message.select
-        self.store_changed(self.planner.store_stamp())
+        self.store_changed(self.host.store_stamp())
 
     @on(Failed)
     def _failed(self, message: Failed) -> None:
         self._fresh_after_write = False  # (a month that cannot be built: keys go on)
         self.notify(message.text, severity="error", timeout=8)
-        self.store_changed(self.planner.store_stamp())
+        self.store_changed(self.host.store_stamp())
 
     @on(Changed)
     def _changed(self, message: Changed) -> None:
         """Tell her, and show the current version beside her values."""
-        from dataclasses import replace as copy
-
         from store import NotFound
 
-        from ..dialogs.changed import ChangedDialog
-
         self.notify(message.text, severity="error", timeout=8)
-        self.store_changed(self.planner.store_stamp())
+        self.store_changed(self.host.store_stamp())
         try:
             current: Event | None = self.session.event(message.event_id)
         except NotFound:
             current = None
+        self._flow(self._resolve_change(message, current))
+
+    async def _resolve_change(self, message: Changed, current: Event | None) -> None:
+        """Her values beside the stored ones; she takes hers, the stored, or neither."""
+        from dataclasses import replace as copy
+
+        from ..dialogs.changed import ChangedDialog
+
         mine = message.mine
-        window = self.window
-
-        def chosen(choice: str | None) -> None:
-            if current is None or choice is None:
-                return
-            if choice == "mine" and mine is not None:
-                # her values, over the version that is stored now: saved only if that
-                # is still the current one when she saves
-                self._open_form(copy(mine, sequence=current.sequence,
-                                     created=current.created, updated=current.updated),
-                                new=False, master=None, occ=None, base=current)
-            elif self._may_change(current):
-                self._open_form(current, new=False, master=None, occ=None)
-
-        self.app.push_screen(
-            ChangedDialog(message.text, current, mine,
-                          coaches=window.coaches if window else {},
-                          kitas=window.kitas if window else {}),
-            chosen,
-        )
+        snapshot = self.snapshot
+        choice = await self._ask(ChangedDialog(
+            message.text, current, mine, coaches=snapshot.coaches if snapshot else {},
+            kitas=snapshot.kitas if snapshot else {}))
+        if current is None or choice is None:
+            return
+        if choice == "mine" and mine is not None:
+            # her values, over the version that is stored now: saved only if that is
+            # still the current one when she saves
+            await self._form_and_save(copy(mine, sequence=current.sequence,
+                                           created=current.created, updated=current.updated),
+                                      new=False, base=current)
+        elif self._may_change(current):
+            await self._form_and_save(current, new=False)
 
     def action_undo(self) -> None:
         self._write(self.session.undo, tr("Rückgängig"), select=None, day=None)
@@ -835,20 +808,19 @@ class PlannerScreen(Screen[None]):
         if finding is None:
             self.notify(tr("Kein offener Befund ausgewählt."), severity="warning")
             return
+        self._flow(self._acknowledge(finding))
+
+    async def _acknowledge(self, finding: Finding) -> None:
         from ..dialogs.common import ReasonDialog
-
-        def reason_given(reason: str | None) -> None:
-            if reason is None:
-                return
-            session = self.session
-            self._write(lambda: session.acknowledge([(finding.id, reason)], [finding]),
-                        tr("Quittieren"), select=None, day=None)
-
         from ..planning.labels import RULE_LABELS
 
         title = tr("Befund quittieren: {rule}",
                    rule=tr(RULE_LABELS.get(finding.rule, finding.rule)))
-        self.app.push_screen(ReasonDialog(title), reason_given)
+        reason = await self._ask(ReasonDialog(title))
+        if reason is not None:
+            session = self.session
+            self._write(lambda: session.acknowledge([(finding.id, reason)], [finding]),
+                        tr("Quittieren"), select=None, day=None)
 
     def _finding_to_ack(self) -> Finding | None:
         panel = self._panel()
@@ -856,32 +828,44 @@ class PlannerScreen(Screen[None]):
             chosen = panel.highlighted_finding()
             if chosen is not None:
                 return None if chosen.acknowledged else chosen
-        if self.window is None:
+        if self.snapshot is None:
             return None
         if self.selected is not None:
-            for finding in self.window.findings_by_event.get(self.selected, ()):
+            for finding in self.snapshot.findings_by_event.get(self.selected, ()):
                 if not finding.acknowledged:
                     return finding
-        day_findings = self.window.open_findings(self.day)
+        day_findings = self.snapshot.open_findings(self.day)
         return day_findings[0] if day_findings else None
 
     # -- other screens -----------------------------------------------------------------
 
+    def action_goto(self) -> None:
+        self._flow(self._goto())
+
+    async def _goto(self) -> None:
+        from ..dialogs.common import DateDialog
+
+        day = await self._ask(DateDialog(self.day, today=self.session.today))
+        if day is not None:
+            self.selected = None
+            self.day = day
+
     def action_kitas(self) -> None:
+        self._flow(self._kitas())
+
+    async def _kitas(self) -> None:
         from .kitas import KitasScreen
 
-        def chosen(kita_id: str | None) -> None:
-            if kita_id:
-                self.filters = Filters(coach=None, kita=kita_id, kind=None)
-                panel = self._panel()
-                if panel is not None:
-                    panel.show_filters(self.filters)
-                self.view = "agenda"
-                self._request()
-
         session = self.session
-        self.app.push_screen(KitasScreen(session, today=session.today, year=self.day.year),
-                             chosen)
+        kita_id = await self._ask(KitasScreen(session, today=session.today,
+                                              year=self.day.year))
+        if kita_id:
+            self.filters = Filters(coach=None, kita=kita_id, kind=None)
+            panel = self._panel()
+            if panel is not None:
+                panel.show_filters(self.filters)
+            self.view = "agenda"
+            self._request()
 
     def action_report(self) -> None:
         from .report import ReportScreen
@@ -895,8 +879,6 @@ class PlannerScreen(Screen[None]):
                                           year=self.day.year, month=self.day.month))
 
     def action_export(self) -> None:
-        from ..dialogs.ical import ExportDialog
-        from ..planning.timeutil import month_range
         from ..remote.session import over_ssh
 
         if over_ssh():  # a path would be on the server
@@ -904,22 +886,21 @@ class PlannerScreen(Screen[None]):
                            "Server. Ihren Kalender holen Sie auf Ihrem Rechner mit: "
                            "ssh … export > meine-termine.ics"), severity="warning", timeout=10)
             return
+        self._flow(self._export())
+
+    async def _export(self) -> None:
+        from ..dialogs.ical import ExportDialog
+        from ..planning.timeutil import month_range
+
         session = self.session
         start, end = month_range(self.day.year, self.day.month)
-
-        def done(text: str | None) -> None:
-            if text:
-                self.notify(text, timeout=6)
-
-        self.app.push_screen(
-            ExportDialog(session.store, today=session.today, coach=self.filters.coach,
-                         kita=self.filters.kita, kind=self.filters.kind, start=start,
-                         end=end),
-            done,
-        )
+        text = await self._ask(ExportDialog(
+            session.store, today=session.today, coach=self.filters.coach,
+            kita=self.filters.kita, kind=self.filters.kind, start=start, end=end))
+        if text:
+            self.notify(text, timeout=6)
 
     def action_import_calendar(self) -> None:
-        from ..dialogs.ical import ImportDialog
         from ..remote.session import over_ssh
 
         if over_ssh():
@@ -927,14 +908,16 @@ class PlannerScreen(Screen[None]):
                            "Termine aus .ics-Dateien importiert die Koordinationsstelle."),
                         severity="warning", timeout=10)
             return
+        self._flow(self._import())
+
+    async def _import(self) -> None:
+        from ..dialogs.ical import ImportDialog
+
         session = self.session
-
-        def done(text: str | None) -> None:
-            if text:
-                self.notify(text, timeout=6)
-                self.store_changed(self.planner.store_stamp())
-
-        self.app.push_screen(ImportDialog(session.store, today=session.today), done)
+        text = await self._ask(ImportDialog(session.store, today=session.today))
+        if text:
+            self.notify(text, timeout=6)
+            self.store_changed(self.host.store_stamp())
 
     def action_help(self) -> None:
         from .help import HelpScreen

@@ -29,11 +29,11 @@ if TYPE_CHECKING:
     from ..planning.conflicts import Checker
     from ..planning.findings import Finding
     from ..planning.history import History
+    from ..planning.month_snapshot import Filters, MonthSnapshot
     from ..planning.overview import KitaRow
     from ..planning.permissions import Actor
     from ..planning.report import Report
     from ..planning.search import Hits, SearchIndex
-    from ..planning.window import Filters, Window
     from .form import FormRights
 
 
@@ -141,12 +141,12 @@ class Session:
         """One event she sees (NotFound for any other, as for one that does not exist)."""
         return self.store.event(event_id)
 
-    def window(self, year: int, month: int, *, filters: Filters,
-               complete: bool = True) -> Window:
+    def month_snapshot(self, year: int, month: int, *, filters: Filters,
+               complete: bool = True) -> MonthSnapshot:
         """The planner's month: her events and, when complete, her findings."""
-        from ..planning.window import build_window
+        from ..planning.month_snapshot import build_month_snapshot
 
-        return build_window(self.store, self.checker if complete else None, year, month,
+        return build_month_snapshot(self.store, self.checker if complete else None, year, month,
                             today=self.today, filters=filters, complete=complete)
 
     def findings(self, *, start: date | None = None, end: date | None = None,

@@ -1,4 +1,4 @@
-"""The agenda: the window's month day by day, each event on its line, findings inline.
+"""The agenda: the snapshot's month day by day, each event on its line, findings inline.
 
 Days shown: those with events, plus today and the selected day even when empty. Each day
 has a header (``Mi 25.11.2026``, its holiday, its findings that name no event); under it
@@ -28,9 +28,10 @@ from textual.widget import Widget
 from ..i18n import tr
 from ..planning.findings import Finding
 from ..planning.labels import RULE_LABELS, STATUS_LABELS
+from ..planning.month_snapshot import MonthSnapshot
 from ..planning.occurrences import Occurrence
 from ..planning.timeutil import day_start, epoch, fmt_time, from_epoch
-from ..planning.window import Window
+from . import calendar_view as cv
 from . import style as vs
 
 TIME_W = 11  # "09:30-11:00"
@@ -88,16 +89,16 @@ class AgendaView(ScrollView, can_focus=True):
         "agenda--weekend",
     }
 
-    class DayClicked(vs.DayClicked):
+    class DayClicked(cv.DayClicked):
         """A day header was clicked."""
 
-    class EventClicked(vs.EventClicked):
+    class EventClicked(cv.EventClicked):
         """An event line (or one of its findings) was clicked."""
 
     def __init__(self, *, name: str | None = None, id: str | None = None,
                  classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self.window: Window | None = None
+        self.snapshot: MonthSnapshot | None = None
         self.day: date | None = None
         self.selected: str | None = None
         self._kinds = vs.KindStyles(self)
@@ -109,14 +110,14 @@ class AgendaView(ScrollView, can_focus=True):
 
     # -- the contract ------------------------------------------------------------------
 
-    def show(self, window: Window, day: date, selected: str | None) -> None:
-        """Render the month of ``window``; scroll to ``day`` / the event ``selected``."""
-        moved = window is not self.window or day != self.day or selected != self.selected
+    def show(self, snapshot: MonthSnapshot, day: date, selected: str | None) -> None:
+        """Render the month of ``snapshot``; scroll to ``day`` / the event ``selected``."""
+        moved = snapshot is not self.snapshot or day != self.day or selected != self.selected
         before = self._target()
         # the selection's head was at the top: it stays there when lines come or go above
-        # it (a rebuilt window with findings of earlier days)
+        # it (a rebuilt snapshot with findings of earlier days)
         pinned = before is not None and before[0] == round(self.scroll_y)
-        self.window, self.day, self.selected = window, day, selected
+        self.snapshot, self.day, self.selected = snapshot, day, selected
         self._build()
         if moved:
             self._scroll_to_selection(pinned=pinned)
@@ -140,11 +141,11 @@ class AgendaView(ScrollView, can_focus=True):
     def _width(self) -> int:
         return max(self._area().width - 1, 20)  # one column for the scrollbar
 
-    def _days(self, window: Window) -> list[date]:
-        first = date(window.year, window.month, 1)
+    def _days(self, snapshot: MonthSnapshot) -> list[date]:
+        first = date(snapshot.year, snapshot.month, 1)
         last = (first + timedelta(days=32)).replace(day=1)
-        wanted = {d for d in window.by_day if first <= d < last}
-        for extra in (window.today, self.day):
+        wanted = {d for d in snapshot.by_day if first <= d < last}
+        for extra in (snapshot.today, self.day):
             # (only within the month: a today of the month before would stand above
             # the month's first day, outside the range the agenda shows)
             if extra is not None and first <= extra < last:
@@ -152,11 +153,11 @@ class AgendaView(ScrollView, can_focus=True):
         return sorted(wanted)
 
     def _build(self) -> None:
-        window = self.window
-        if window is None:
+        snapshot = self.snapshot
+        if snapshot is None:
             return
-        days = self._days(window)
-        key = (id(window), self._width(), tr("Fehler"), tuple(days),
+        days = self._days(snapshot)
+        key = (id(snapshot), self._width(), tr("Fehler"), tuple(days),
                id(self.app.current_theme))
         if key == self._built:
             return
@@ -167,38 +168,38 @@ class AgendaView(ScrollView, can_focus=True):
         for day in days:
             if rows:
                 rows.append(_Row("blank", day, None, []))
-            rows += self._day_rows(window, day, width)
+            rows += self._day_rows(snapshot, day, width)
         self._rows = rows
         self._set_length()
 
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(f"agenda--{name}", partial=True)
 
-    def _day_rows(self, window: Window, day: date, width: int) -> list[_Row]:
+    def _day_rows(self, snapshot: MonthSnapshot, day: date, width: int) -> list[_Row]:
         rows: list[_Row] = []
         head: list[Span] = [
             (" ", Style()),
             (vs.day_header(day, with_year=True),
              self._style("weekend" if day.weekday() >= 5 else "day")),
         ]
-        if day == window.today:
+        if day == snapshot.today:
             head += [(" ", Style()), (" " + tr("heute") + " ", self._style("today"))]
-        holiday = window.holidays.get(day)
+        holiday = snapshot.holidays.get(day)
         if holiday:
             head += [("  ", Style()), (vs.clean(holiday), self._style("holiday"))]
         rows += [_Row("day", day, None, line) for line in wrap(head, width, INDENT)]
-        for finding in window.findings_by_day.get(day, ()):
+        for finding in snapshot.findings_by_day.get(day, ()):
             if not finding.events:
                 rows += self._finding_rows(finding, day, None, width, INDENT + 1)
-        occs = window.on(day)
+        occs = snapshot.on(day)
         if not occs:
             rows.append(_Row("note", day, None, [
                 (" " * INDENT + tr("keine Termine"), self._style("empty"))]))
         for occ in occs:
-            rows += self._event_rows(window, occ, day, width)
+            rows += self._event_rows(snapshot, occ, day, width)
         return rows
 
-    def _event_rows(self, window: Window, occ: Occurrence, day: date,
+    def _event_rows(self, snapshot: MonthSnapshot, occ: Occurrence, day: date,
                     width: int) -> list[_Row]:
         event = occ.event
         cancelled = event.status == "abgesagt"
@@ -206,7 +207,7 @@ class AgendaView(ScrollView, can_focus=True):
         detail = self._style("detail")
         spans: list[Span] = [
             (" " * INDENT, Style()),
-            (vs.fit(self._time_range(window, occ, day), TIME_W), self._style("time")),
+            (vs.fit(self._time_range(snapshot, occ, day), TIME_W), self._style("time")),
             (" ", Style()),
             (vs.kind_name(event.kind), kind_style),
         ]
@@ -217,10 +218,10 @@ class AgendaView(ScrollView, can_focus=True):
         if title and title != label:
             spans.append((" " + title, self._style("title") + kind_style))
         parts: list[str] = []
-        kita = window.kitas.get(event.kita) if event.kita else None
+        kita = snapshot.kitas.get(event.kita) if event.kita else None
         if kita is not None:
             parts.append(vs.clean(kita.name))
-        names = [window.coaches[c].name for c in event.coaches if c in window.coaches]
+        names = [snapshot.coaches[c].name for c in event.coaches if c in snapshot.coaches]
         if names:
             parts.append(vs.clean(", ".join(names)))
         if event.location:
@@ -231,7 +232,7 @@ class AgendaView(ScrollView, can_focus=True):
             spans.append((" (" + tr(STATUS_LABELS["abgesagt"]) + ")", detail))
         indent = INDENT + TIME_W + 1
         rows = [_Row("event", day, occ.key, line) for line in wrap(spans, width, indent)]
-        for finding in self._findings_of(window, occ):
+        for finding in self._findings_of(snapshot, occ):
             rows += self._finding_rows(finding, day, occ.key, width, indent)
         return rows
 
@@ -255,27 +256,27 @@ class AgendaView(ScrollView, can_focus=True):
         return [_Row("finding", day, key, line) for line in wrap(spans, width, indent + 2)]
 
     @staticmethod
-    def _time_range(window: Window, occ: Occurrence, day: date) -> str:
+    def _time_range(snapshot: MonthSnapshot, occ: Occurrence, day: date) -> str:
         if occ.event.all_day:
             return tr("ganztägig")
-        start = from_epoch(occ.start_ts, window.tz)
-        end = from_epoch(max(occ.end_ts - 1, occ.start_ts), window.tz)
+        start = from_epoch(occ.start_ts, snapshot.tz)
+        end = from_epoch(max(occ.end_ts - 1, occ.start_ts), snapshot.tz)
         if start.date() < day and end.date() > day:
             return tr("ganztägig")
         begin = fmt_time(start) if start.date() == day else ".."
-        finish = fmt_time(from_epoch(occ.end_ts, window.tz)) if end.date() == day else ".."
+        finish = fmt_time(from_epoch(occ.end_ts, snapshot.tz)) if end.date() == day else ".."
         return f"{begin}-{finish}"
 
     @staticmethod
-    def _findings_of(window: Window, occ: Occurrence) -> tuple[Finding, ...]:
+    def _findings_of(snapshot: MonthSnapshot, occ: Occurrence) -> tuple[Finding, ...]:
         """The findings of this occurrence: all of a single event's; of a series' only
         those whose time touches this occurrence."""
-        found = window.findings_by_event.get(occ.event.id, ())
+        found = snapshot.findings_by_event.get(occ.event.id, ())
         if occ.recurrence_id is None or not found:
             return found
         return tuple(f for f in found
-                     if _instant(f.start, window.tz) <= occ.end_ts
-                     and occ.start_ts <= _instant(f.end, window.tz))
+                     if _instant(f.start, snapshot.tz) <= occ.end_ts
+                     and occ.start_ts <= _instant(f.end, snapshot.tz))
 
     # -- scrolling ---------------------------------------------------------------------
 
@@ -384,7 +385,7 @@ class AgendaView(ScrollView, can_focus=True):
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
-        if self.window is None or offset is None:
+        if self.snapshot is None or offset is None:
             return
         index = round(self.scroll_y) + offset.y
         if not 0 <= index < len(self._rows):

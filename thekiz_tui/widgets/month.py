@@ -20,9 +20,10 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from ..i18n import tr
+from ..planning.month_snapshot import MonthSnapshot
 from ..planning.occurrences import Occurrence
 from ..planning.timeutil import fmt_time, from_epoch
-from ..planning.window import Window
+from . import calendar_view as cv
 from . import style as vs
 
 ROWS = 6
@@ -84,7 +85,7 @@ def _layout(size: Size) -> _Layout:
 
 
 class MonthView(Widget, can_focus=True):
-    """The month grid of a :class:`Window`; posts ``DayClicked`` and ``EventClicked``."""
+    """The month grid of a :class:`MonthSnapshot`; posts ``DayClicked`` and ``EventClicked``."""
 
     ALLOW_SELECT = False
 
@@ -96,16 +97,16 @@ class MonthView(Widget, can_focus=True):
         "month--mark-warning", "month--mark-info",
     }
 
-    class DayClicked(vs.DayClicked):
+    class DayClicked(cv.DayClicked):
         """A day cell was clicked."""
 
-    class EventClicked(vs.EventClicked):
+    class EventClicked(cv.EventClicked):
         """An event in a day cell was clicked (``double``: the second click)."""
 
     def __init__(self, *, name: str | None = None, id: str | None = None,
                  classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self.window: Window | None = None
+        self.snapshot: MonthSnapshot | None = None
         self.day: date | None = None
         self.selected: str | None = None
         self._kinds = vs.KindStyles(self)
@@ -120,13 +121,13 @@ class MonthView(Widget, can_focus=True):
 
     # -- the contract ------------------------------------------------------------------
 
-    def show(self, window: Window, day: date, selected: str | None) -> None:
-        """Render ``window`` with ``day`` and the event ``selected`` (a key) selected."""
-        if window is not self.window:
+    def show(self, snapshot: MonthSnapshot, day: date, selected: str | None) -> None:
+        """Render ``snapshot`` with ``day`` and the event ``selected`` (a key) selected."""
+        if snapshot is not self.snapshot:
             self._cells.clear()
             self._shown.clear()
             self._row_lines.clear()
-        self.window, self.day, self.selected = window, day, selected
+        self.snapshot, self.day, self.selected = snapshot, day, selected
         self._lines.clear()
         self.refresh()
 
@@ -195,11 +196,11 @@ class MonthView(Widget, can_focus=True):
     def _render_line(self, y: int) -> Strip:
         layout = self._get_layout()
         base = self._base()
-        window = self.window
-        if window is None or y >= layout.height:
+        snapshot = self.snapshot
+        if snapshot is None or y >= layout.height:
             return Strip.blank(layout.width, base)
         if y == 0:
-            title = vs.month_title(window.year, window.month)
+            title = vs.month_title(snapshot.year, snapshot.month)
             return Strip([Segment(title.center(layout.width)[: layout.width],
                                   base + self._style("title"))], layout.width)
         rule = Strip([Segment("│", base + self._style("rule"))], 1)
@@ -215,7 +216,7 @@ class MonthView(Widget, can_focus=True):
         if found is None:
             return Strip.blank(layout.width, base)
         row, line = found
-        monday = window.start + timedelta(days=7 * row)
+        monday = snapshot.start + timedelta(days=7 * row)
         cells = [self._cell(monday + timedelta(days=c), layout.col_w[c], layout.row_h[row])
                  for c in range(7)]
         # a line whose seven cells are unchanged is the same strip as before
@@ -242,9 +243,9 @@ class MonthView(Widget, can_focus=True):
         return " " * width
 
     def _cell(self, day: date, width: int, height: int) -> list[Strip]:
-        window = self.window
-        assert window is not None
-        occs = window.on(day)
+        snapshot = self.snapshot
+        assert snapshot is not None
+        occs = snapshot.on(day)
         selected_day = day == self.day
         selected = self.selected
         selected_key = selected if selected is not None and any(
@@ -252,38 +253,38 @@ class MonthView(Widget, can_focus=True):
         key = (day, width, height, selected_day, selected_key)
         cell = self._cells.get(key)
         if cell is None:
-            cell = self._cells[key] = self._render_cell(window, day, width, height,
+            cell = self._cells[key] = self._render_cell(snapshot, day, width, height,
                                                         selected_day, selected_key)
         return cell
 
-    def _render_cell(self, window: Window, day: date, width: int, height: int,
+    def _render_cell(self, snapshot: MonthSnapshot, day: date, width: int, height: int,
                      selected_day: bool, selected_key: str | None) -> list[Strip]:
         base = self._base()
-        outside = day.month != window.month
+        outside = day.month != snapshot.month
         if selected_day:
             base = base + self._style("selected")
         elif day.weekday() >= 5:
             base = base + self._style("weekend")
         dim = self._style("outside") if outside else Style()
-        occs = window.on(day)
+        occs = snapshot.on(day)
         lines: list[Strip] = []
         shown: list[Occurrence | None] = [None]
 
         # line 0: day number, holiday, findings mark
-        mark = vs.finding_mark(window.open_findings(day))
+        mark = vs.finding_mark(snapshot.open_findings(day))
         mark_w = 2 if mark is not None and width >= 4 else 0
         number = f"{day.day:2d}"
         number_style = base + self._style("day") + dim
-        if day == window.today:
+        if day == snapshot.today:
             number_style = base + dim + self._style("today")
         head_style = base + dim
         if selected_day:
             head_style = base + self._style("selected-day")
-            number_style = head_style + (self._style("today") if day == window.today
+            number_style = head_style + (self._style("today") if day == snapshot.today
                                          else Style())
         segments = [Segment(" ", head_style), Segment(number, number_style)]
         used = 3
-        holiday = window.holidays.get(day)
+        holiday = snapshot.holidays.get(day)
         rest = width - used - mark_w
         # The holiday's name: on the day's line when it fits there (or the cell has no
         # room for a line of its own), else on the next line across the whole cell.
@@ -321,7 +322,7 @@ class MonthView(Widget, can_focus=True):
         else:
             visible, more = list(occs), 0
         for occ in visible:
-            lines.append(self._event_line(window, occ, day, width, base, dim,
+            lines.append(self._event_line(snapshot, occ, day, width, base, dim,
                                           occ.key == selected_key))
             shown.append(occ)
         if more:
@@ -337,12 +338,12 @@ class MonthView(Widget, can_focus=True):
         self._shown[day] = shown
         return lines
 
-    def _event_line(self, window: Window, occ: Occurrence, day: date, width: int,
+    def _event_line(self, snapshot: MonthSnapshot, occ: Occurrence, day: date, width: int,
                     base: Style, dim: Style, selected: bool) -> Strip:
         event = occ.event
-        timed = not event.all_day and window.local_day(occ.start_ts) == day
-        title = vs.short_title(occ, window)
-        text = f"{fmt_time(_local(window, occ.start_ts))} {title}" if timed else title
+        timed = not event.all_day and snapshot.local_day(occ.start_ts) == day
+        title = vs.short_title(occ, snapshot)
+        text = f"{fmt_time(_local(snapshot, occ.start_ts))} {title}" if timed else title
         kind_style = self._kinds.style(event.kind, cancelled=event.status == "abgesagt",
                                        selected=selected)
         return Strip([Segment(vs.fit(text, width), base + kind_style + dim)], width)
@@ -350,9 +351,9 @@ class MonthView(Widget, can_focus=True):
     # -- mouse -------------------------------------------------------------------------
 
     def on_click(self, event: events.Click) -> None:
-        window = self.window
+        snapshot = self.snapshot
         offset = event.get_content_offset(self)
-        if window is None or offset is None:
+        if snapshot is None or offset is None:
             return
         layout = self._get_layout()
         column = layout.column_at(offset.x)
@@ -361,7 +362,7 @@ class MonthView(Widget, can_focus=True):
             return
         event.stop()
         row, line = found
-        day = window.start + timedelta(days=7 * row + column)
+        day = snapshot.start + timedelta(days=7 * row + column)
         self._cell(day, layout.col_w[column], layout.row_h[row])
         shown = self._shown.get(day, [])
         occ = shown[line] if line < len(shown) else None
@@ -374,11 +375,11 @@ class MonthView(Widget, can_focus=True):
 
     def region_of(self, day: date) -> tuple[int, int, int, int] | None:
         """The cell of ``day`` as (x, y, width, height) in the widget, or None."""
-        window = self.window
-        if window is None or not window.start <= day < window.end:
+        snapshot = self.snapshot
+        if snapshot is None or not snapshot.start <= day < snapshot.end:
             return None
         layout = self._get_layout()
-        index = (day - window.start).days
+        index = (day - snapshot.start).days
         row, column = divmod(index, 7)
         return layout.col_x[column], layout.row_y[row], layout.col_w[column], layout.row_h[row]
 
@@ -390,5 +391,5 @@ class MonthView(Widget, can_focus=True):
         return None
 
 
-def _local(window: Window, ts: int) -> datetime:
-    return from_epoch(ts, window.tz)
+def _local(snapshot: MonthSnapshot, ts: int) -> datetime:
+    return from_epoch(ts, snapshot.tz)

@@ -19,7 +19,7 @@ from store.text import neutral
 from ..i18n import lang, tr
 from ..planning.findings import Finding
 from ..planning.labels import RULE_LABELS, kind_label
-from ..planning.window import Filters, Window
+from ..planning.month_snapshot import Filters, MonthSnapshot
 
 SEVERITY_MARK = {"error": "!", "warning": "!", "info": "i"}
 
@@ -117,12 +117,12 @@ class SidePanel(Vertical):
                 select.value = wanted
         self.call_after_refresh(self._unquiet)
 
-    def show_findings(self, window: Window) -> None:
-        findings = window.findings
+    def show_findings(self, snapshot: MonthSnapshot) -> None:
+        findings = snapshot.findings
         if findings == self._findings and self.query_one("#findings", OptionList).option_count:
             return
         self._findings = findings
-        kitas = {k.id: k.name for k in window.kitas.values()}
+        kitas = {k.id: k.name for k in snapshot.kitas.values()}
         options = [Option(finding_line(f, kitas), id=f.id) for f in findings]
         option_list = self.query_one("#findings", OptionList)
         highlighted = option_list.highlighted
@@ -135,7 +135,7 @@ class SidePanel(Vertical):
         open_count = sum(1 for f in findings if not f.acknowledged)
         heading = tr("Befunde ({open} offen, {all} gesamt)", open=open_count,
                      all=len(findings))
-        if not window.complete:
+        if not snapshot.complete:
             heading = tr("Befunde (werden geprüft …)")
         self.query_one("#findings-heading", Label).update(heading)
 

@@ -1,9 +1,6 @@
-"""What the three calendar views share: kind colours, short labels, finding marks, the
-messages they post, and clean one-cell text.
-
-The views are dumb renderers of a :class:`~thekiz_tui.planning.window.Window`: the planner
-screen owns the state and calls ``show(window, day, selected)``; a click becomes a
-``DayClicked`` or ``EventClicked`` message.
+"""What the three calendar views share in how they look: kind colours, short labels,
+finding marks, and clean one-cell text (their contract with the planner, and the messages
+they post: ``calendar_view``).
 
 Kind colours: the theme has only six colours (primary, secondary, accent, warning, error,
 success), several of which are the same in the built-in themes and all of which collapse
@@ -25,7 +22,6 @@ from typing import TYPE_CHECKING
 from rich.cells import get_character_cell_size
 from rich.style import Style
 from textual.color import Color
-from textual.message import Message
 
 from store.text import neutral
 
@@ -38,7 +34,7 @@ from ..planning.timeutil import MONTHS_DE, WEEKDAYS_DE
 if TYPE_CHECKING:
     from textual.widget import Widget
 
-    from ..planning.window import Window
+    from ..planning.month_snapshot import MonthSnapshot
 
 KINDS = ("begleitung", "fortbildung", "arbeitskreis", "fachtag", "einrichtungsbesuch",
          "sonstiges")
@@ -142,10 +138,10 @@ def kita_short(name: str) -> str:
 _KITA_KINDS = ("begleitung", "einrichtungsbesuch")
 
 
-def short_title(occ: Occurrence, window: Window) -> str:
+def short_title(occ: Occurrence, snapshot: MonthSnapshot) -> str:
     """What a small cell says about an event: the Kita for visits, else the title."""
     event = occ.event
-    kita = window.kitas.get(event.kita) if event.kita else None
+    kita = snapshot.kitas.get(event.kita) if event.kita else None
     if kita is not None and (event.kind in _KITA_KINDS or not event.title):
         return clean(kita_short(kita.name))
     return clean(event.title or kind_name(event.kind))
@@ -195,36 +191,6 @@ SEVERITY_LABELS = {"error": "Fehler", "warning": "Warnung", "info": "Hinweis"}
 
 def severity_label(severity: str) -> str:
     return tr(SEVERITY_LABELS.get(severity, severity))
-
-
-# -- messages --------------------------------------------------------------------------
-
-class DayClicked(Message):
-    """A day was clicked (a month cell, a week column, an agenda day header)."""
-
-    def __init__(self, view: Widget, day: date) -> None:
-        super().__init__()
-        self.view = view
-        self.day = day
-
-    @property
-    def control(self) -> Widget:
-        return self.view
-
-
-class EventClicked(Message):
-    """An event was clicked; ``double`` for the second click of a double click."""
-
-    def __init__(self, view: Widget, key: str, day: date, double: bool) -> None:
-        super().__init__()
-        self.view = view
-        self.key = key
-        self.day = day
-        self.double = double
-
-    @property
-    def control(self) -> Widget:
-        return self.view
 
 
 # -- styles ----------------------------------------------------------------------------

@@ -24,9 +24,10 @@ from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
+from ..planning.month_snapshot import MonthSnapshot
 from ..planning.occurrences import Occurrence
 from ..planning.timeutil import fmt_time, from_epoch
-from ..planning.window import Window
+from . import calendar_view as cv
 from . import style as vs
 
 MIN_LANE = 5  # cells: "09:30" or a short word
@@ -88,16 +89,16 @@ def _minute_of(ts: int, day: date, tz: str) -> int:
     return moment.hour * 60 + moment.minute
 
 
-def _timed_blocks(window: Window, day: date) -> tuple[list[_Block], list[Occurrence]]:
+def _timed_blocks(snapshot: MonthSnapshot, day: date) -> tuple[list[_Block], list[Occurrence]]:
     """The day's timed blocks (clipped to the day) and its all-day items."""
     blocks: list[_Block] = []
     allday: list[Occurrence] = []
-    for occ in window.on(day):
+    for occ in snapshot.on(day):
         if occ.event.all_day:
             allday.append(occ)
             continue
-        start = _minute_of(occ.start_ts, day, window.tz)
-        end = _minute_of(occ.end_ts, day, window.tz)
+        start = _minute_of(occ.start_ts, day, snapshot.tz)
+        end = _minute_of(occ.end_ts, day, snapshot.tz)
         if start == 0 and end >= DAY_MIN:
             allday.append(occ)  # covers the whole day: reads better up there
             continue
@@ -152,16 +153,16 @@ class WeekView(Widget, can_focus=True):
         "week--outside",
     }
 
-    class DayClicked(vs.DayClicked):
+    class DayClicked(cv.DayClicked):
         """A day (its header, or free space in its column) was clicked."""
 
-    class EventClicked(vs.EventClicked):
+    class EventClicked(cv.EventClicked):
         """An event block or all-day item was clicked (``double``: the second click)."""
 
     def __init__(self, *, name: str | None = None, id: str | None = None,
                  classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self.window: Window | None = None
+        self.snapshot: MonthSnapshot | None = None
         self.day: date | None = None
         self.selected: str | None = None
         self.top: int | None = None  # first grid row shown (None: 07:00)
@@ -183,16 +184,16 @@ class WeekView(Widget, can_focus=True):
     def monday(self) -> date | None:
         return None if self.day is None else self.day - timedelta(days=self.day.weekday())
 
-    def show(self, window: Window, day: date, selected: str | None) -> None:
-        """Render the week of ``day`` from ``window``, ``selected`` (a key) highlighted."""
-        if window is not self.window:
+    def show(self, snapshot: MonthSnapshot, day: date, selected: str | None) -> None:
+        """Render the week of ``day`` from ``snapshot``, ``selected`` (a key) highlighted."""
+        if snapshot is not self.snapshot:
             self._columns.clear()
             self._grid_lines.clear()
             self._day_data.clear()
             self._geom = None
         elif self.day is not None and day - timedelta(days=day.weekday()) != self.monday:
             self._geom = None  # the all-day rows depend on the week
-        self.window, self.day, self.selected = window, day, selected
+        self.snapshot, self.day, self.selected = snapshot, day, selected
         self._lines.clear()
         self._week_columns = None
         if selected != self._followed:
@@ -210,8 +211,8 @@ class WeekView(Widget, can_focus=True):
     def _data(self, day: date) -> tuple[list[_Block], list[Occurrence]]:
         data = self._day_data.get(day)
         if data is None:
-            assert self.window is not None
-            data = self._day_data[day] = _timed_blocks(self.window, day)
+            assert self.snapshot is not None
+            data = self._day_data[day] = _timed_blocks(self.snapshot, day)
         return data
 
     def _week(self) -> list[date]:
@@ -236,10 +237,10 @@ class WeekView(Widget, can_focus=True):
             col_w.append(w)
             x += 1 + w
         most = 0
-        if self.window is not None:
+        if self.snapshot is not None:
             for day in self._week():
                 _, allday = self._data(day)
-                most = max(most, len(allday) + (1 if day in self.window.holidays else 0))
+                most = max(most, len(allday) + (1 if day in self.snapshot.holidays else 0))
         cap = 3 if height >= 24 else 2 if height >= 16 else 1
         allday_rows = max(1, min(most, cap))
         grid_y = 1 + allday_rows + 1
@@ -275,7 +276,7 @@ class WeekView(Widget, can_focus=True):
 
     def _follow(self, key: str | None) -> None:
         """Scroll so that the selected event's block is in view."""
-        if key is None or self.window is None or not self.size.height:
+        if key is None or self.snapshot is None or not self.size.height:
             return
         layout = self._get_layout()
         for day in self._week():
@@ -360,8 +361,8 @@ class WeekView(Widget, can_focus=True):
     def _render_line(self, y: int) -> Strip:
         layout = self._get_layout()
         base = self._base()
-        window = self.window
-        if window is None or self.day is None or y >= layout.height:
+        snapshot = self.snapshot
+        if snapshot is None or self.day is None or y >= layout.height:
             return Strip.blank(layout.width, base)
         rule = Segment("│", base + self._style("rule"))
         week = self._week()
@@ -369,12 +370,12 @@ class WeekView(Widget, can_focus=True):
         if y == 0:
             strips.append(Strip.blank(LABEL_W, base))
             for c, day in enumerate(week):
-                strips += [Strip([rule], 1), self._header(window, day, layout.col_w[c])]
+                strips += [Strip([rule], 1), self._header(snapshot, day, layout.col_w[c])]
         elif y < layout.grid_y - 1:
             line = y - 1
             strips.append(Strip.blank(LABEL_W, base))
             for c, day in enumerate(week):
-                strips += [Strip([rule], 1), self._allday_line(window, day, line,
+                strips += [Strip([rule], 1), self._allday_line(snapshot, day, line,
                                                                 layout.col_w[c], layout)]
         elif y == layout.grid_y - 1:
             text = "─" * LABEL_W + "".join("┼" + "─" * w for w in layout.col_w)
@@ -392,7 +393,7 @@ class WeekView(Widget, can_focus=True):
             columns = self._week_columns
             if columns is None:
                 columns = self._week_columns = [
-                    self._column(window, day, layout.col_w[c], layout.per_hour)
+                    self._column(snapshot, day, layout.col_w[c], layout.per_hour)
                     for c, day in enumerate(week)
                 ]
             # a grid line whose seven columns are unchanged is the same strip as before
@@ -407,12 +408,12 @@ class WeekView(Widget, can_focus=True):
             return strip
         return Strip.join(strips).adjust_cell_length(layout.width, base)
 
-    def _header(self, window: Window, day: date, width: int) -> Strip:
+    def _header(self, snapshot: MonthSnapshot, day: date, width: int) -> Strip:
         base = self._day_base(day)
         head = base + self._style("header")
         if day == self.day:
             head = base + self._style("selected-day")
-        mark = vs.finding_mark(window.open_findings(day))
+        mark = vs.finding_mark(snapshot.open_findings(day))
         options = (vs.day_header(day), f"{vs.weekday_short(day.weekday())} {day.day:02d}.",
                    f"{day.day:02d}.")
         # the roomiest form that fits: a blank before the text and before the mark
@@ -428,7 +429,7 @@ class WeekView(Widget, can_focus=True):
                 text, pad = option, 0
                 break
         text = text[: max(width - mark_w - pad, 0)]
-        number_style = head + (self._style("today") if day == window.today else Style())
+        number_style = head + (self._style("today") if day == snapshot.today else Style())
         segments = [Segment(" " * pad, head), Segment(text, number_style)]
         used = pad + len(text)
         if used < width - mark_w:
@@ -437,13 +438,13 @@ class WeekView(Widget, can_focus=True):
             segments.append(Segment(mark.text, base + self._style(f"mark-{mark.component}")))
         return Strip(segments).adjust_cell_length(width, head)
 
-    def _allday_items(self, window: Window, day: date,
+    def _allday_items(self, snapshot: MonthSnapshot, day: date,
                       rows: int) -> list[Occurrence | str | int]:
         """What the all-day rows of ``day`` show: the holiday's name, events, and
         the number of the rest when they do not fit."""
         _, allday = self._data(day)
         items: list[Occurrence | str | int] = []
-        holiday = window.holidays.get(day)
+        holiday = snapshot.holidays.get(day)
         if holiday:
             items.append(holiday)
         items += allday
@@ -451,10 +452,10 @@ class WeekView(Widget, can_focus=True):
             items = [*items[: rows - 1], len(items) - rows + 1]
         return items
 
-    def _allday_line(self, window: Window, day: date, line: int, width: int,
+    def _allday_line(self, snapshot: MonthSnapshot, day: date, line: int, width: int,
                      layout: _Layout) -> Strip:
         base = self._day_base(day)
-        items = self._allday_items(window, day, layout.allday_rows)
+        items = self._allday_items(snapshot, day, layout.allday_rows)
         if line >= len(items):
             return Strip.blank(width, base)
         item = items[line]
@@ -468,24 +469,24 @@ class WeekView(Widget, can_focus=True):
         style = self._kinds.style(item.event.kind, block=True,
                                   cancelled=item.event.status == "abgesagt",
                                   selected=item.key == self.selected)
-        return Strip([Segment(vs.fit(" " + vs.short_title(item, window), width),
+        return Strip([Segment(vs.fit(" " + vs.short_title(item, snapshot), width),
                               base + style)], width)
 
-    def _column(self, window: Window, day: date, width: int, per_hour: int) -> _Column:
+    def _column(self, snapshot: MonthSnapshot, day: date, width: int, per_hour: int) -> _Column:
         blocks, _ = self._data(day)
         selected_key = self.selected if any(b.occ.key == self.selected for b in blocks) \
             else None
         key = (day, width, per_hour, day == self.day, selected_key)
         column = self._columns.get(key)
         if column is None:
-            column = self._columns[key] = self._render_column(window, day, width, per_hour,
+            column = self._columns[key] = self._render_column(snapshot, day, width, per_hour,
                                                               blocks, selected_key)
         return column
 
-    def _render_column(self, window: Window, day: date, width: int, per_hour: int,
+    def _render_column(self, snapshot: MonthSnapshot, day: date, width: int, per_hour: int,
                        blocks: list[_Block], selected_key: str | None) -> _Column:
         base = self._day_base(day)
-        if day.month != window.month:
+        if day.month != snapshot.month:
             base = base + Style(dim=True)
         total = 24 * per_hour
         place(blocks, per_hour)
@@ -509,7 +510,7 @@ class WeekView(Widget, can_focus=True):
             w = x1 - x0
             if w <= 0:
                 continue
-            lines = self._block_text(window, day, b, w)
+            lines = self._block_text(snapshot, day, b, w)
             event = b.occ.event
             style = base + self._kinds.style(event.kind, block=True,
                                              cancelled=event.status == "abgesagt",
@@ -548,14 +549,15 @@ class WeekView(Widget, can_focus=True):
             hits.append(row_hits)
         return _Column(rows, hits)
 
-    def _block_text(self, window: Window, day: date, block: _Block, width: int) -> list[str]:
+    def _block_text(self, snapshot: MonthSnapshot, day: date, block: _Block,
+                    width: int) -> list[str]:
         """The lines inside a block: time and title (the title on its own lines, word
         wrapped, when the block is tall enough and they do not fit on one), then the
         Kita or the title, the location and the coaches."""
         occ = block.occ
         event = occ.event
-        title = vs.short_title(occ, window)
-        start = from_epoch(occ.start_ts, window.tz)
+        title = vs.short_title(occ, snapshot)
+        start = from_epoch(occ.start_ts, snapshot.tz)
         time = fmt_time(start) if width >= 5 and start.date() == day else ""
         tall = block.row1 - block.row0 >= 2
         lines: list[str]
@@ -567,14 +569,14 @@ class WeekView(Widget, can_focus=True):
             lines = [f"{time} {title}"]
         else:
             lines = _words(title, width) if tall else [title]
-        kita = window.kitas.get(event.kita) if event.kita else None
+        kita = snapshot.kitas.get(event.kita) if event.kita else None
         if kita is not None and vs.kita_short(kita.name) != title:
             lines.append(vs.clean(kita.name))
         elif event.title and vs.clean(event.title) != title:
             lines.append(vs.clean(event.title))
         if event.location:
             lines.append(vs.clean(event.location))
-        names = [window.coaches[c].name for c in event.coaches if c in window.coaches]
+        names = [snapshot.coaches[c].name for c in event.coaches if c in snapshot.coaches]
         if names:
             lines.append(vs.clean(", ".join(names)))
         return lines
@@ -582,9 +584,9 @@ class WeekView(Widget, can_focus=True):
     # -- mouse -------------------------------------------------------------------------
 
     def on_click(self, event: events.Click) -> None:
-        window = self.window
+        snapshot = self.snapshot
         offset = event.get_content_offset(self)
-        if window is None or offset is None or self.day is None:
+        if snapshot is None or offset is None or self.day is None:
             return
         layout = self._get_layout()
         c = layout.column_at(offset.x)
@@ -595,13 +597,13 @@ class WeekView(Widget, can_focus=True):
         x = offset.x - layout.col_x[c]
         key: str | None = None
         if 1 <= offset.y < layout.grid_y - 1:
-            items = self._allday_items(window, day, layout.allday_rows)
+            items = self._allday_items(snapshot, day, layout.allday_rows)
             line = offset.y - 1
             item = items[line] if line < len(items) else None
             key = item.key if isinstance(item, Occurrence) else None
         elif offset.y >= layout.grid_y:
             row = self._top_row(layout) + offset.y - layout.grid_y
-            column = self._column(window, day, layout.col_w[c], layout.per_hour)
+            column = self._column(snapshot, day, layout.col_w[c], layout.per_hour)
             if row < len(column.hits):
                 for x0, x1, hit in column.hits[row]:
                     if x0 <= x < x1:
@@ -625,7 +627,7 @@ class WeekView(Widget, can_focus=True):
     def block_rows(self, key: str) -> tuple[date, int, int, int, int] | None:
         """Where the block of ``key`` is drawn: (day, first grid row, rows, lane, lanes)
         in grid rows of the whole day (row 0 is 00:00)."""
-        if self.window is None:
+        if self.snapshot is None:
             return None
         layout = self._get_layout()
         for day in self._week():

@@ -2,7 +2,7 @@
 
 Built in a worker thread from the store (no Textual here) and handed to the views as one
 immutable snapshot, so that moving the selection inside a month needs no store access.
-The window is the month grid: six weeks from the Monday on or before the 1st, which also
+The snapshot is the month grid: six weeks from the Monday on or before the 1st, which also
 holds the week of every day of the month.
 """
 
@@ -61,7 +61,7 @@ class Filters:
 
 
 @dataclass(frozen=True, slots=True)
-class Window:
+class MonthSnapshot:
     """One month's snapshot for the views. Days are local days in ``tz``."""
 
     year: int
@@ -105,7 +105,7 @@ def _days_of(occ: Occurrence, tz: str, lo: date, hi: date) -> list[date]:
     return [first + timedelta(days=i) for i in range((last - first).days + 1)]
 
 
-def build_window(
+def build_month_snapshot(
     store: Store,
     checker: Checker | None,
     year: int,
@@ -114,15 +114,15 @@ def build_window(
     today: date,
     filters: Filters = Filters(),
     complete: bool = True,
-) -> Window:
+) -> MonthSnapshot:
     """The month's snapshot: reads the store and runs the conflict check of the grid.
 
     ``complete=False`` leaves out the findings and the holidays: the planner paints that
     first at start-up (the check and the ``holidays`` import cost most), then the rest.
-    Only a complete window needs the ``checker``.
+    Only a complete snapshot needs the ``checker``.
     """
     if complete and checker is None:
-        raise ValueError("a complete window needs a checker")
+        raise ValueError("a complete snapshot needs a checker")
     settings = Settings.from_store(store.settings())
     tz = settings.timezone
     start = grid_start(year, month)
@@ -158,7 +158,7 @@ def build_window(
         name = lookup.get(day.isoformat())
         if name:
             holidays[day] = name
-    return Window(
+    return MonthSnapshot(
         year=year,
         month=month,
         start=start,

@@ -30,7 +30,7 @@ from textual import events
 from textual.app import App, ReturnType
 from textual.walk import walk_depth_first
 
-from ..textual_private import FatalErrorHook, app_loop_from_another_thread, busy, closing
+from .textual_private import FatalErrorHook, app_loop_from_another_thread, busy, closing
 
 if TYPE_CHECKING:
     from textual.message import Message
