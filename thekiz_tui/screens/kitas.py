@@ -19,11 +19,11 @@ from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.markup import parse_style
+from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 from textual.widgets.data_table import ColumnKey
-from textual.worker import Worker, WorkerState
 
 from store import Store
 
@@ -194,30 +194,44 @@ class KitasScreen(Screen[str | None]):
         self.query_one("#kitas-table", DataTable).loading = True
         self._overview(self.year)
 
-    @work(thread=True, exit_on_error=False, group="kitas", exclusive=True)
-    def _overview(self, year: int) -> tuple[int, list[KitaRow]]:
-        return year, self._session.kita_overview(year)
+    class Loaded(Message, bubble=False):
+        """The overview of ``year`` is read."""
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group != "kitas":
-            return
-        event.stop()
-        table = self.query_one("#kitas-table", DataTable)
-        if event.state == WorkerState.ERROR:
-            table.loading = False
-            message = tr("Kitas konnten nicht geladen werden: {error}",
-                         error=str(event.worker.error))
-            self._show_error(message)
-            self.notify(message, severity="error")
-        elif event.state == WorkerState.SUCCESS:
-            result = event.worker.result
-            if result is None:
-                return
-            year, rows = result
-            if year != self.year:
-                return  # an older request
-            table.loading = False
-            self._fill(rows)
+        def __init__(self, year: int, rows: list[KitaRow]) -> None:
+            super().__init__()
+            self.year, self.rows = year, rows
+
+    class LoadFailed(Message, bubble=False):
+        """The overview of ``year`` could not be read."""
+
+        def __init__(self, year: int, error: str) -> None:
+            super().__init__()
+            self.year, self.error = year, error
+
+    @work(thread=True, exit_on_error=False, group="kitas", exclusive=True)
+    def _overview(self, year: int) -> None:
+        try:
+            rows = self._session.kita_overview(year)
+        except Exception as error:  # shown to her, never a traceback
+            self.post_message(self.LoadFailed(year, str(error)))
+        else:
+            self.post_message(self.Loaded(year, rows))
+
+    @on(LoadFailed)
+    def _load_failed(self, message: LoadFailed) -> None:
+        if message.year != self.year:
+            return  # an older request
+        self.query_one("#kitas-table", DataTable).loading = False
+        text = tr("Kitas konnten nicht geladen werden: {error}", error=message.error)
+        self._show_error(text)
+        self.notify(text, severity="error")
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        if message.year != self.year:
+            return  # an older request
+        self.query_one("#kitas-table", DataTable).loading = False
+        self._fill(message.rows)
 
     def _show_error(self, message: str) -> None:
         self.query_one("#kitas-detail").set_class(True, "-error")
