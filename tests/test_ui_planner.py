@@ -572,3 +572,49 @@ async def test_the_planner_collects_garbage_again_after_its_first_frame(demo_db:
     finally:
         gc.unfreeze()
         gc.enable()
+
+
+async def test_slash_finds_an_event_in_another_year_and_jumps_to_it(demo_db: Path) -> None:
+    store = Store.open(demo_db)
+    coach = store.coaches()[0].id
+    store.add_event(Event(id="ev-far", kind="sonstiges", title="Jubiläumsfeier Waldwichtel",
+                          start="2028-06-14T15:00:00+02:00", end="2028-06-14T17:00:00+02:00",
+                          coaches=[coach]))
+    app = make_app(demo_db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await press(app, pilot, "slash")
+        for char in "jubilaum":  # without the umlaut
+            await press(app, pilot, char)
+        assert "14.06.2028 15:00  Jubiläumsfeier Waldwichtel" in screen_text(app)
+        await press(app, pilot, "enter")
+        assert isinstance(app.screen, PlannerScreen)
+        screen = planner(app)
+        assert screen.day == date(2028, 6, 14) and screen.selected == "ev-far"
+
+
+async def test_an_empty_store_opens_on_the_first_steps(tmp_path: Path) -> None:
+    from thekiz_tui.screens.first_steps import FirstStepsScreen
+    from thekiz_tui.screens.people import PeopleScreen
+
+    app = make_app(tmp_path / "leer.json")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, FirstStepsScreen)
+        assert "Kitas" in screen_text(app)
+        await press(app, pilot, "c")
+        assert isinstance(app.screen, PeopleScreen)
+        await press(app, pilot, "escape")
+        assert isinstance(app.screen, PlannerScreen)
+
+
+async def test_a_store_with_data_opens_on_the_month(demo_db: Path) -> None:
+    app = make_app(demo_db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, PlannerScreen)
+        await press(app, pilot, "S")
+        assert type(app.screen).__name__ == "SettingsScreen"
+        await press(app, pilot, "escape")
+        await press(app, pilot, "P")
+        assert type(app.screen).__name__ == "PeopleScreen"

@@ -155,6 +155,7 @@ class PlannerScreen(Screen[None]):
         self._rest_mounting = False
         self._side: SidePanel | None = None  # the side panel, once mounted
         self._people_shown: object = None  # the coaches the panel's filter lists were made of
+        self._guide_offered = False  # the first steps, once, for an empty store
         self._panel_chosen = False  # the user showed or hid the panel: width no longer decides
         self._flows: set[Worker[None]] = set()  # dialog chains under way (see _flow)
 
@@ -291,6 +292,10 @@ class PlannerScreen(Screen[None]):
                                                           complete=True))
             else:
                 self._prefetch()
+                if not self._guide_offered:
+                    self._guide_offered = True
+                    if self.session.store.is_empty():
+                        self._flow(self._first_steps())
 
     def _prefetch(self) -> None:
         """Build the neighbouring months, so that ``[`` and ``]`` show at once."""
@@ -849,6 +854,50 @@ class PlannerScreen(Screen[None]):
         if day is not None:
             self.selected = None
             self.day = day
+
+    def action_search(self) -> None:
+        self._flow(self._search())
+
+    async def _search(self) -> None:
+        from ..dialogs.search import SearchDialog
+
+        found = await self._ask(SearchDialog(self.session))
+        if found is not None:
+            self.day = found.day
+            self.selected = found.key
+            self._redraw()
+
+    def action_people(self, tab: str = "coaches") -> None:
+        self._flow(self._people(tab))
+
+    async def _people(self, tab: str) -> None:
+        from .people import PeopleScreen
+
+        await self._ask(PeopleScreen(self.session, tab="kitas" if tab == "kitas" else "coaches"))
+        self.store_changed(self.host.store_stamp())  # names, Kitas: shown anew
+
+    def action_settings(self) -> None:
+        self._flow(self._settings())
+
+    async def _settings(self) -> None:
+        from .people import SettingsScreen
+
+        await self._ask(SettingsScreen(self.session))
+        self.store_changed(self.host.store_stamp())
+
+    async def _first_steps(self) -> None:
+        """An empty store opens on the first steps; her choice opens its screen."""
+        from .first_steps import FirstStepsScreen
+
+        step = await self._ask(FirstStepsScreen(office=self.session.actor.everything))
+        if step in ("coaches", "kitas"):
+            await self._people(step)
+        elif step == "settings":
+            await self._settings()
+        elif step == "new":
+            await self._form_and_save(self._new_event(), new=True)
+        elif step == "import":
+            await self._import()
 
     def action_kitas(self) -> None:
         self._flow(self._kitas())
