@@ -248,7 +248,7 @@ class ExportDialog(Dialog[str | None]):
             super().__init__()
             self.coaches, self.kitas = coaches, kitas
 
-    class PeopleFailed(Failed):
+    class PeopleFailed(Failed, bubble=False):
         """The coaches and Kitas could not be read."""
 
     class Counted(Message, bubble=False):
@@ -258,17 +258,17 @@ class ExportDialog(Dialog[str | None]):
             super().__init__()
             self.scope, self.count, self.exists = scope, count, exists
 
-    class CountFailed(Failed):
+    class CountFailed(Failed, bubble=False):
         """The events of ``scope`` could not be counted."""
 
         def __init__(self, scope: ExportScope, error: BaseException) -> None:
             super().__init__(error)
             self.scope = scope
 
-    class Exported(Done):
+    class Exported(Done, bubble=False):
         """The export is written; ``text`` is the CLI's summary."""
 
-    class ExportFailed(Failed):
+    class ExportFailed(Failed, bubble=False):
         """The export could not be written."""
 
     @work(thread=True, exit_on_error=False, group="export-people")
@@ -503,7 +503,7 @@ class ImportDialog(Dialog[str | None]):
             super().__init__()
             self.coaches = coaches
 
-    class CoachesFailed(Failed):
+    class CoachesFailed(Failed, bubble=False):
         """The coaches could not be read."""
 
     class Previewed(Message, bubble=False):
@@ -513,10 +513,10 @@ class ImportDialog(Dialog[str | None]):
             super().__init__()
             self.path, self.plan = path, plan
 
-    class Imported(Done):
+    class Imported(Done, bubble=False):
         """The import is written; ``text`` sums it up."""
 
-    class ImportFailed(Failed):
+    class ImportFailed(Failed, bubble=False):
         """The preview or the import failed."""
 
     @work(thread=True, exit_on_error=False, group="import-people")
