@@ -3,6 +3,7 @@ scripts, tests, the CLI and the SSH session without a terminal UI."""
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import re
 import subprocess
@@ -155,6 +156,63 @@ def test_the_fence_check_can_fail() -> None:
     assert private_textual_reaches("from textual.widgets._toast import Toast") == [
         "textual.widgets._toast"]
     assert private_textual_reaches("self._keys_waiting, store._closed_files") == []
+
+
+# -- workers ------------------------------------------------------------------------------
+
+
+def _worker_like(node: ast.expr) -> bool:
+    """``worker``, ``self._check_worker``, ``event.worker``: an expression naming a worker."""
+    name = node.id if isinstance(node, ast.Name) else (
+        node.attr if isinstance(node, ast.Attribute) else "")
+    return name.lower().endswith("worker")
+
+
+def worker_label_checks(source: str) -> list[str]:
+    """Where ``source`` tells workers apart by their group or name (``worker.group ==
+    "report"``, ``group = event.worker.group`` and a test of it later): a worker posts its
+    result as a typed message instead, which a handler takes by its class."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute) and node.attr in ("group", "name") and (
+                _worker_like(node.value)):
+            found.append(f"{ast.unparse(node)} (line {node.lineno})")
+        elif isinstance(node, ast.Compare):
+            for side in (node.left, *node.comparators):
+                if isinstance(side, ast.Attribute) and side.attr == "group":
+                    found.append(f"{ast.unparse(node)} (line {node.lineno})")
+                    break
+    return sorted(found)
+
+
+def test_workers_are_told_apart_by_their_messages_not_their_group() -> None:
+    found = {
+        str(path.relative_to(ROOT)): checks
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if (checks := worker_label_checks(path.read_text("utf-8")))
+    }
+    assert found == {}
+
+
+def test_the_worker_label_check_can_fail() -> None:
+    # the shapes the dialogs had before their workers posted messages
+    assert worker_label_checks(textwrap.dedent("""
+        def on_worker_state_changed(self, event):
+            worker = event.worker
+            group = worker.group
+            if group == "export-people":
+                pass
+        """)) == ["worker.group (line 4)"]
+    assert worker_label_checks("if event.worker.group == 'report': pass") == [
+        "event.worker.group (line 1)", "event.worker.group == 'report' (line 1)"]
+    assert worker_label_checks("if worker.group == LOAD_GROUP: pass") == [
+        "worker.group (line 1)", "worker.group == LOAD_GROUP (line 1)"]
+    assert worker_label_checks("ok = self._check_worker.name == 'thekiz-form-check'") == [
+        "self._check_worker.name (line 1)"]
+    assert worker_label_checks("if message.group != self.group: pass") == [
+        "message.group != self.group (line 1)"]
+    # a group of import events, a Kita's name: no worker
+    assert worker_label_checks("label = group.label; same = kita.name == name") == []
 
 
 # -- stylesheets -------------------------------------------------------------------------

@@ -44,7 +44,7 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from store import STATUSES, Coach, Event, Kita
 
@@ -384,12 +384,40 @@ class EventForm(ModalScreen[FormResult | None]):
 
     # -- loading -----------------------------------------------------------------------
 
-    def _load(self) -> tuple[list[Coach], list[Kita]]:
-        """Runs in a thread: the coaches and Kitas she may choose from."""
-        coaches = self._rights.coaches(self._store.coaches(), self._base, new=self._new)
-        return coaches, self._store.kitas()
+    class Loaded(Message, bubble=False):
+        """The coaches and Kitas she may choose from are read."""
 
-    def _loaded(self, coaches: list[Coach], kitas: list[Kita]) -> None:
+        def __init__(self, coaches: list[Coach], kitas: list[Kita]) -> None:
+            super().__init__()
+            self.coaches, self.kitas = coaches, kitas
+
+    class LoadFailed(Message, bubble=False):
+        """The coaches and Kitas could not be read."""
+
+        def __init__(self, error: str) -> None:
+            super().__init__()
+            self.error = error
+
+    def _load(self) -> None:
+        """Runs in a thread: the coaches and Kitas she may choose from."""
+        try:
+            coaches = self._rights.coaches(self._store.coaches(), self._base, new=self._new)
+            kitas = self._store.kitas()
+        except Exception as error:  # shown to her, never a traceback
+            self.post_message(self.LoadFailed(str(error)))
+        else:
+            self.post_message(self.Loaded(coaches, kitas))
+
+    @on(LoadFailed)
+    def _load_failed(self, message: LoadFailed) -> None:
+        self.ready_for_keys = True
+        self._set_findings_title(
+            tr("Die Daten ließen sich nicht lesen: {error}", error=message.error), True
+        )
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        coaches, kitas = message.coaches, message.kitas
         self._coaches = coaches
         self._coach_ids = frozenset(c.id for c in coaches)
         self._kitas = KitaIndex(kitas)
@@ -418,28 +446,10 @@ class EventForm(ModalScreen[FormResult | None]):
     @on(Worker.StateChanged)
     def _worker_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
-        if worker.group == LOAD_GROUP:
-            if event.state == WorkerState.SUCCESS and worker.result is not None:
-                coaches, kitas = worker.result
-                self._loaded(coaches, kitas)
-            elif event.state == WorkerState.ERROR:
-                self.ready_for_keys = True
-                self._set_findings_title(
-                    tr("Die Daten ließen sich nicht lesen: {error}", error=worker.error), True
-                )
-        elif worker.group == CHECK_GROUP:
-            if event.state == WorkerState.SUCCESS and worker.result is not None:
-                generation, candidate, findings = worker.result
-                if generation == self._check_generation:
-                    self._show_findings(candidate, findings)
-            elif event.state == WorkerState.ERROR:
-                self._set_findings_title(
-                    tr("Prüfung fehlgeschlagen: {error}", error=worker.error), True
-                )
-            if worker is self._check_worker and worker.is_finished:
-                # once the changed widgets' updates have reached the screen, so that the
-                # frame the release paints holds the findings too
-                asyncio.get_running_loop().call_soon(self._release_when_settled, monotonic())
+        if worker is self._check_worker and worker.is_finished:
+            # once the changed widgets' updates have reached the screen, so that the
+            # frame the release paints holds the findings too (its message came first)
+            asyncio.get_running_loop().call_soon(self._release_when_settled, monotonic())
 
     # -- reading the fields ------------------------------------------------------------
 
@@ -741,10 +751,40 @@ class EventForm(ModalScreen[FormResult | None]):
     def on_unmount(self) -> None:
         self._release_paint()
 
-    def _check(self, generation: int, candidate: Event) -> tuple[int, Event, list[Finding]]:
+    class Checked(Message, bubble=False):
+        """What saving ``candidate`` (the check number ``generation``) would cause."""
+
+        def __init__(self, generation: int, candidate: Event, findings: list[Finding]) -> None:
+            super().__init__()
+            self.generation, self.candidate, self.findings = generation, candidate, findings
+
+    class CheckFailed(Message, bubble=False):
+        """The check number ``generation`` failed."""
+
+        def __init__(self, generation: int, error: str) -> None:
+            super().__init__()
+            self.generation, self.error = generation, error
+
+    def _check(self, generation: int, candidate: Event) -> None:
         """Runs in a thread: what saving ``candidate`` would cause."""
-        findings = self._checker.check_candidate(candidate, today=self._today)
-        return generation, candidate, sorted(findings, key=sort_key)
+        try:
+            findings = self._checker.check_candidate(candidate, today=self._today)
+        except Exception as error:  # shown to her, never a traceback
+            self.post_message(self.CheckFailed(generation, str(error)))
+        else:
+            self.post_message(self.Checked(generation, candidate, sorted(findings, key=sort_key)))
+
+    @on(Checked)
+    def _checked_now(self, message: Checked) -> None:
+        if message.generation == self._check_generation:  # else a replaced check
+            self._show_findings(message.candidate, message.findings)
+
+    @on(CheckFailed)
+    def _check_failed(self, message: CheckFailed) -> None:
+        if message.generation == self._check_generation:  # else a replaced check
+            self._set_findings_title(
+                tr("Prüfung fehlgeschlagen: {error}", error=message.error), True
+            )
 
     def _set_findings_title(self, text: str, bad: bool) -> None:
         if (text, bad) == self._title_shown:

@@ -19,8 +19,8 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.widgets import Button, Input, Label, Select, Static
-from textual.worker import Worker, WorkerState
 
 from ..i18n import lang, tr
 from ..planning.labels import kind_label
@@ -34,6 +34,27 @@ if TYPE_CHECKING:
 
 ALL = ""  # the Select value for "no filter"
 PREVIEW_LIMIT = 5  # events listed per group in the import preview
+
+
+class Done(Message, bubble=False):
+    """A dialog below wrote its file or its events; ``text`` sums it up for the planner."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+class Failed(Message, bubble=False):
+    """A worker of a dialog below failed; ``error`` says why (see ``error_text``)."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__()
+        self.error = error
+
+
+def _open(dialog: Dialog[str | None]) -> bool:
+    """Closed (Escape) while a worker ran: its result must not close another screen."""
+    return dialog in dialog.app.screen_stack
 
 
 def error_text(error: BaseException) -> str:
@@ -220,19 +241,67 @@ class ExportDialog(Dialog[str | None]):
 
     # workers
 
+    class PeopleLoaded(Message, bubble=False):
+        """The coaches and Kitas to choose from are read."""
+
+        def __init__(self, coaches: list[Coach], kitas: list[Kita]) -> None:
+            super().__init__()
+            self.coaches, self.kitas = coaches, kitas
+
+    class PeopleFailed(Failed, bubble=False):
+        """The coaches and Kitas could not be read."""
+
+    class Counted(Message, bubble=False):
+        """``scope`` holds ``count`` events; ``exists``: the file is there already."""
+
+        def __init__(self, scope: ExportScope, count: int, exists: bool) -> None:
+            super().__init__()
+            self.scope, self.count, self.exists = scope, count, exists
+
+    class CountFailed(Failed, bubble=False):
+        """The events of ``scope`` could not be counted."""
+
+        def __init__(self, scope: ExportScope, error: BaseException) -> None:
+            super().__init__(error)
+            self.scope = scope
+
+    class Exported(Done, bubble=False):
+        """The export is written; ``text`` is the CLI's summary."""
+
+    class ExportFailed(Failed, bubble=False):
+        """The export could not be written."""
+
     @work(thread=True, exit_on_error=False, group="export-people")
-    def _load_people(self) -> tuple[list[Coach], list[Kita]]:
-        return _people(self.store)
+    def _load_people(self) -> None:
+        try:
+            coaches, kitas = _people(self.store)
+        except Exception as error:  # shown to her, never a traceback
+            self.post_message(self.PeopleFailed(error))
+        else:
+            self.post_message(self.PeopleLoaded(coaches, kitas))
 
     @work(thread=True, exit_on_error=False, group="export-count", exclusive=True)
-    def _count(self, scope: ExportScope, path: str) -> tuple[ExportScope, int, bool]:
+    def _count(self, scope: ExportScope, path: str) -> None:
         from ..ical.scope import export_scope
 
-        exists = bool(path.strip()) and Path(path.strip()).expanduser().is_file()
-        return scope, len(export_scope(self.store, **scope.args())), exists
+        try:
+            exists = bool(path.strip()) and Path(path.strip()).expanduser().is_file()
+            count = len(export_scope(self.store, **scope.args()))
+        except Exception as error:  # shown to her, never a traceback
+            self.post_message(self.CountFailed(scope, error))
+        else:
+            self.post_message(self.Counted(scope, count, exists))
 
     @work(thread=True, exit_on_error=False, group="export-run", exclusive=True)
-    def _export(self, scope: ExportScope, path: str) -> str:
+    def _export(self, scope: ExportScope, path: str) -> None:
+        try:
+            text = self._write(scope, path)
+        except Exception as error:  # shown to her, never a traceback
+            self.post_message(self.ExportFailed(error))
+        else:
+            self.post_message(self.Exported(text))
+
+    def _write(self, scope: ExportScope, path: str) -> str:
         from ..ical.scope import export_events, write_export
 
         target = Path(path).expanduser()
@@ -246,29 +315,39 @@ class ExportDialog(Dialog[str | None]):
 
         return export_message(len(events), os.path.abspath(target))  # the CLI's words
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        worker = event.worker
-        group = worker.group
-        result: Any = worker.result
-        if self not in self.app.screen_stack:
-            return  # closed (Escape) while the worker ran; it must not close another screen
-        if event.state == WorkerState.SUCCESS:
-            if group == "export-people":
-                self._people_loaded(*result)
-            elif group == "export-count":
-                scope, count, exists = result
-                if scope == self._scope:
-                    self._counted(count, exists)
-            elif group == "export-run":
-                self.busy = False
-                self.dismiss(result)
-        elif event.state == WorkerState.ERROR and worker.error is not None:
-            if group == "export-people":
-                self._people_ready = True
-            if group == "export-run":
-                self.busy = False
-                self.query_one("#export", Button).disabled = False
-            self.show_message(error_text(worker.error))
+    @on(PeopleLoaded)
+    def _on_people_loaded(self, message: PeopleLoaded) -> None:
+        if _open(self):
+            self._people_loaded(message.coaches, message.kitas)
+
+    @on(PeopleFailed)
+    def _on_people_failed(self, message: PeopleFailed) -> None:
+        if _open(self):
+            self._people_ready = True
+            self.show_message(error_text(message.error))
+
+    @on(Counted)
+    def _on_counted(self, message: Counted) -> None:
+        if _open(self) and message.scope == self._scope:  # else an older request
+            self._counted(message.count, message.exists)
+
+    @on(CountFailed)
+    def _on_count_failed(self, message: CountFailed) -> None:
+        if _open(self) and message.scope == self._scope:  # else an older request
+            self.show_message(error_text(message.error))
+
+    @on(Exported)
+    def _on_exported(self, message: Exported) -> None:
+        if _open(self):
+            self.busy = False
+            self.dismiss(message.text)
+
+    @on(ExportFailed)
+    def _on_export_failed(self, message: ExportFailed) -> None:
+        if _open(self):
+            self.busy = False
+            self.query_one("#export", Button).disabled = False
+            self.show_message(error_text(message.error))
 
     def _people_loaded(self, coaches: list[Coach], kitas: list[Kita]) -> None:
         self._people_ready = True
@@ -417,18 +496,59 @@ class ImportDialog(Dialog[str | None]):
 
     # workers
 
+    class CoachesLoaded(Message, bubble=False):
+        """The coaches to import for are read."""
+
+        def __init__(self, coaches: list[Coach]) -> None:
+            super().__init__()
+            self.coaches = coaches
+
+    class CoachesFailed(Failed, bubble=False):
+        """The coaches could not be read."""
+
+    class Previewed(Message, bubble=False):
+        """What importing ``path`` would do."""
+
+        def __init__(self, path: str, plan: ImportPlan) -> None:
+            super().__init__()
+            self.path, self.plan = path, plan
+
+    class Imported(Done, bubble=False):
+        """The import is written; ``text`` sums it up."""
+
+    class ImportFailed(Failed, bubble=False):
+        """The preview or the import failed."""
+
     @work(thread=True, exit_on_error=False, group="import-people")
-    def _load_coaches(self) -> list[Coach]:
-        return _people(self.store)[0]
+    def _load_coaches(self) -> None:
+        try:
+            coaches = _people(self.store)[0]
+        except Exception as error:  # shown to her, never a traceback
+            self.post_message(self.CoachesFailed(error))
+        else:
+            self.post_message(self.CoachesLoaded(coaches))
 
     @work(thread=True, exit_on_error=False, group="import-preview", exclusive=True)
-    def _preview(self, path: str, options: dict[str, Any]) -> tuple[str, ImportPlan]:
+    def _preview(self, path: str, options: dict[str, Any]) -> None:
         from ..ical.scope import preview_import
 
-        return path, preview_import(self.store, path, **options)
+        try:
+            plan = preview_import(self.store, path, **options)
+        except Exception as error:  # shown to her, never a traceback
+            self.post_message(self.ImportFailed(error))
+        else:
+            self.post_message(self.Previewed(path, plan))
 
     @work(thread=True, exit_on_error=False, group="import-run", exclusive=True)
-    def _import(self, path: str, options: dict[str, Any]) -> str:
+    def _import(self, path: str, options: dict[str, Any]) -> None:
+        try:
+            text = self._write(path, options)
+        except Exception as error:  # shown to her, never a traceback
+            self.post_message(self.ImportFailed(error))
+        else:
+            self.post_message(self.Imported(text))
+
+    def _write(self, path: str, options: dict[str, Any]) -> str:
         from ..ical.scope import import_now
 
         plan = import_now(self.store, path, **options)
@@ -442,30 +562,36 @@ class ImportDialog(Dialog[str | None]):
             text += " " + note
         return text
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        worker = event.worker
-        group = worker.group
-        result: Any = worker.result
-        if self not in self.app.screen_stack:
-            return  # closed (Escape) while the worker ran; it must not close another screen
-        if event.state == WorkerState.SUCCESS:
-            if group == "import-people":
-                self._coaches_loaded(result)
-            elif group == "import-preview":
-                path, plan = result
-                self._previewed(path, plan)
-            elif group == "import-run":
-                self.busy = False
-                self.dismiss(result)
-        elif event.state == WorkerState.ERROR and worker.error is not None:
-            if group == "import-people":
-                self._coaches_ready = True
-            if group in ("import-preview", "import-run"):
-                self.busy = False
-                self._set_buttons(enabled=True)
-                self.plan = None
-                self._show_plan("")
-            self.show_message(error_text(worker.error))
+    @on(CoachesLoaded)
+    def _on_coaches_loaded(self, message: CoachesLoaded) -> None:
+        if _open(self):
+            self._coaches_loaded(message.coaches)
+
+    @on(CoachesFailed)
+    def _on_coaches_failed(self, message: CoachesFailed) -> None:
+        if _open(self):
+            self._coaches_ready = True
+            self.show_message(error_text(message.error))
+
+    @on(Previewed)
+    def _on_previewed(self, message: Previewed) -> None:
+        if _open(self):
+            self._previewed(message.path, message.plan)
+
+    @on(Imported)
+    def _on_imported(self, message: Imported) -> None:
+        if _open(self):
+            self.busy = False
+            self.dismiss(message.text)
+
+    @on(ImportFailed)
+    def _on_import_failed(self, message: ImportFailed) -> None:
+        if _open(self):
+            self.busy = False
+            self._set_buttons(enabled=True)
+            self.plan = None
+            self._show_plan("")
+            self.show_message(error_text(message.error))
 
     def _coaches_loaded(self, coaches: list[Coach]) -> None:
         """Whoever may look at every plan imports into anyone's or no one's; a coach

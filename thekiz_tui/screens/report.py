@@ -23,10 +23,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.markup import parse_style
+from textual.message import Message
 from textual.reactive import var
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Input, Label, Select, Static
-from textual.worker import Worker, WorkerState
 
 from store import Coach, Store
 
@@ -210,47 +210,60 @@ class ReportScreen(Screen[None]):
         year, month = self.month
         self._compute(year, month, self.coach)
 
+    class Computed(Message, bubble=False):
+        """The report ``wanted`` (year, month, coach) is computed."""
+
+        def __init__(self, wanted: tuple[int, int, str | None], coaches: list[Coach],
+                     everyone: bool, report: Report) -> None:
+            super().__init__()
+            self.wanted, self.coaches, self.everyone, self.report = (
+                wanted, coaches, everyone, report)
+
+    class ComputeFailed(Message, bubble=False):
+        """The report ``wanted`` could not be computed."""
+
+        def __init__(self, wanted: tuple[int, int, str | None], error: str) -> None:
+            super().__init__()
+            self.wanted, self.error = wanted, error
+
     @work(thread=True, exit_on_error=False, group="report", exclusive=True)
-    def _compute(
-        self, year: int, month: int, coach: str | None
-    ) -> tuple[tuple[int, int, str | None], list[Coach], bool, Report]:
-        # ``now`` as ``thekiz report`` takes it: today at the current time of day.
-        now = datetime.combine(self._today, datetime.now().time()).astimezone()
-        from ..planning.permissions import actor
+    def _compute(self, year: int, month: int, coach: str | None) -> None:
+        wanted = (year, month, coach)
+        try:
+            # ``now`` as ``thekiz report`` takes it: today at the current time of day.
+            now = datetime.combine(self._today, datetime.now().time()).astimezone()
+            from ..planning.permissions import actor
 
-        who = actor(self._store)  # a coach chooses her own report only
-        coaches = [c for c in self._store.coaches() if who.may_view_coach(c.id)]
-        report = month_report(self._store, year, month, coach=coach, now=now)
-        return (year, month, coach), coaches, who.everything, report
+            who = actor(self._store)  # a coach chooses her own report only
+            coaches = [c for c in self._store.coaches() if who.may_view_coach(c.id)]
+            report = month_report(self._store, year, month, coach=coach, now=now)
+        except Exception as error:  # shown to her, never a traceback
+            self.post_message(self.ComputeFailed(wanted, str(error)))
+        else:
+            self.post_message(self.Computed(wanted, coaches, who.everything, report))
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        group = event.worker.group
-        if group == "report":
-            event.stop()
-            self._report_state(event)
-        elif group == "report-save":
-            event.stop()
-            self._save_state(event)
+    @on(ComputeFailed)
+    def _compute_failed(self, message: ComputeFailed) -> None:
+        if message.wanted != (*self.month, self.coach):
+            return  # an older request
+        self.query_one("#report-table", DataTable).loading = False
+        self._status(tr("Bericht konnte nicht erstellt werden: {error}",
+                        error=message.error), error=True)
+        self.notify(message.error, severity="error")
 
-    def _report_state(self, event: Worker.StateChanged) -> None:
-        table = self.query_one("#report-table", DataTable)
-        if event.state == WorkerState.ERROR:
-            table.loading = False
-            self._status(tr("Bericht konnte nicht erstellt werden: {error}",
-                            error=str(event.worker.error)), error=True)
-            self.notify(str(event.worker.error), severity="error")
-        elif event.state == WorkerState.SUCCESS and event.worker.result is not None:
-            wanted, coaches, everyone, report = event.worker.result
-            if wanted != (*self.month, self.coach):
-                return  # an older request
-            table.loading = False
-            if not everyone and self.coach is None:
-                self.set_reactive(ReportScreen.coach, report.coach)  # hers, not "all"
-            self._coaches = sorted(coaches, key=lambda c: (c.name.casefold(), c.id))
-            self._fill_coaches(everyone)
-            self.report = report
-            self.query_one("#report-title", Static).update(self._title())
-            self._fill(report)
+    @on(Computed)
+    def _computed(self, message: Computed) -> None:
+        if message.wanted != (*self.month, self.coach):
+            return  # an older request
+        self.query_one("#report-table", DataTable).loading = False
+        report = message.report
+        if not message.everyone and self.coach is None:
+            self.set_reactive(ReportScreen.coach, report.coach)  # hers, not "all"
+        self._coaches = sorted(message.coaches, key=lambda c: (c.name.casefold(), c.id))
+        self._fill_coaches(message.everyone)
+        self.report = report
+        self.query_one("#report-title", Static).update(self._title())
+        self._fill(report)
 
     def _fill_coaches(self, everyone: bool) -> None:
         """``everyone``: she may choose all coaches together (a coach has her own only)."""
@@ -391,28 +404,48 @@ class ReportScreen(Screen[None]):
 
         self.app.push_screen(CsvPathDialog(str(place(None, name)), kind), chosen)
 
+    class Saved(Message, bubble=False):
+        """The report is saved to ``path``."""
+
+        def __init__(self, path: Path) -> None:
+            super().__init__()
+            self.path = path
+
+    class SaveFailed(Message, bubble=False):
+        """Saving the report failed for ``reason`` (German)."""
+
+        def __init__(self, reason: str) -> None:
+            super().__init__()
+            self.reason = reason
+
     @work(thread=True, exit_on_error=False, group="report-save")
-    def _save(self, report: Report, path: str, kind: str) -> Path:
-        if kind == "csv":
-            return save_report_csv(report, path)
-        from ..files import save_bytes
-        from ..statement import statement_for
+    def _save(self, report: Report, path: str, kind: str) -> None:
+        try:
+            if kind == "csv":
+                saved = save_report_csv(report, path)
+            else:
+                from ..files import save_bytes
+                from ..statement import statement_for
 
-        return save_bytes(path, statement_for(self._store, report, today=self._today))
-
-    def _save_state(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.SUCCESS and event.worker.result is not None:
-            message = tr("Gespeichert: {path}", path=str(event.worker.result))
-            self._status(message, ok=True)
-            self.notify(message)
-        elif event.state == WorkerState.ERROR:
+                saved = save_bytes(path, statement_for(self._store, report, today=self._today))
+        except Exception as error:  # shown to her, never a traceback
             from ..errors import person_message
 
-            error = event.worker.error
-            reason = (person_message(error) if error is not None else None) or str(error)
-            message = tr("Speichern fehlgeschlagen: {reason}", reason=reason)
-            self._status(message, error=True)
-            self.notify(message, severity="error")
+            self.post_message(self.SaveFailed(person_message(error) or str(error)))
+        else:
+            self.post_message(self.Saved(saved))
+
+    @on(Saved)
+    def _saved(self, message: Saved) -> None:
+        text = tr("Gespeichert: {path}", path=str(message.path))
+        self._status(text, ok=True)
+        self.notify(text)
+
+    @on(SaveFailed)
+    def _save_failed(self, message: SaveFailed) -> None:
+        text = tr("Speichern fehlgeschlagen: {reason}", reason=message.reason)
+        self._status(text, error=True)
+        self.notify(text, severity="error")
 
     def action_close(self) -> None:
         self.dismiss(None)
