@@ -32,8 +32,8 @@ pytestmark = pytest.mark.external
 
 TODAY = "2026-11-25"  # a Wednesday; the planner opens on November 2026
 WIDTH, HEIGHT = 100, 30
-STARTUP = 60.0  # seconds for the planner to show; ~1-2 s on a quiet machine
-STEP = 30.0  # seconds for any later screen state
+STARTUP = 180.0  # seconds for the planner to show (an upper bound); ~1-2 s when quiet
+STEP = 90.0  # seconds for any later screen state (an upper bound)
 POLL = 0.05
 SESSION = "thekiz"
 

@@ -40,7 +40,7 @@ from thekiz_tui.remote.session import NOT_GRANTED, REVOKED
 
 THEKIZ = [sys.executable, "-m", "thekiz_tui"]
 NOBODY = 65534  # another account, for the tests root runs
-STEP = 60.0  # seconds for any state to be reached on a busy machine
+STEP = 180.0  # seconds for any state to be reached on a busy machine (an upper bound)
 
 
 def grant(db: Path, coach: str, public: Path, target: Path) -> None:
