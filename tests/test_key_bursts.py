@@ -156,7 +156,7 @@ async def test_pilot_letters_after_tabs_reach_the_field_the_tabs_reached(
         assert app.focused is form.query_one("#kita")
         fast = {i.id: i.value for i in form.query(Input)}
         # and the same keys one at a time, in a second form: the same fields
-        burst(app, "escape")
+        burst(app, "escape", "j")  # a changed form asks before discarding: yes
         await settle_app(app, pilot)
         for key in ["n", *"Titel", *TO_THE_KITA, *"pust"]:
             burst(app, key)

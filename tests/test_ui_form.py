@@ -207,7 +207,9 @@ async def test_a_day_without_a_year_is_in_the_month_she_plans_or_after(filled: S
     # Planning January 2027 in late 2026: "20.1." is 20 January 2027, not 2026.
     january = _new_event(start="2027-01-12T13:00:00+01:00", end="2027-01-12T14:00:00+01:00")
     async with form_on(filled, january) as ui:
+        assert ui.text("#day-hint") == ""  # the full date as opened: nothing to say
         await ui.type("#day", "20.1.")
+        assert ui.text("#day-hint") == "= Mi 20.01.2027"  # weekday and year as she types
         await ui.type("#kita", "Kita Sonnenblume")
         await ui.save()
     [result] = ui.app.results
@@ -428,8 +430,27 @@ async def test_a_series_occurrence_shows_its_rule_and_note(filled: Store) -> Non
 
 async def test_escape_returns_none(filled: Store) -> None:
     async with form_on(filled, _new_event(kita="k-sonne")) as ui:
+        await ui.pilot.press("escape")  # unchanged: closes at once
+        await ui.settle()
+        assert not isinstance(ui.app.screen, EventForm)
+    assert ui.app.results == [None]
+
+
+async def test_escape_on_a_changed_form_asks_before_discarding(filled: Store) -> None:
+    from thekiz_tui.dialogs.common import ConfirmDialog
+
+    async with form_on(filled, _new_event(kita="k-sonne")) as ui:
         await ui.type("#title", "Wird verworfen")
         await ui.pilot.press("escape")
+        await ui.settle()
+        assert isinstance(ui.app.screen, ConfirmDialog)
+        await ui.pilot.press("n")  # keep editing: everything typed is still there
+        await ui.settle()
+        assert isinstance(ui.app.screen, EventForm)
+        assert ui.form.query_one("#title", Input).value == "Wird verworfen"
+        await ui.pilot.press("escape")
+        await ui.settle()
+        await ui.pilot.press("j")
         await ui.settle()
         assert not isinstance(ui.app.screen, EventForm)
     assert ui.app.results == [None]

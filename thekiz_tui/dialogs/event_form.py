@@ -72,6 +72,7 @@ from ..planning.validate import (
 )
 from ..textual_private import batch_open, paint_now
 from ..widgets.fields import FindingsList, FormCheckbox, FormInput, FormSelectionList
+from .common import weekday_date
 
 if TYPE_CHECKING:
     from store import Store
@@ -211,11 +212,13 @@ class EventForm(ModalScreen[FormResult | None]):
         self._coach_ids: frozenset[str] = frozenset()
         self._kitas = KitaIndex(())
         self._ready = False
+        self._opened: Draft | None = None
         self._built: Built | None = None
         self._errors: dict[str, str] = {}
         self._marked: frozenset[str] = frozenset()  # fields shown with a problem
         self._visible: dict[str, bool] = {}
         self._repeat_text = ""
+        self._day_hint = ""
         self._status_text = ""
         self._checked: Event | None = None  # the candidate of the last check started
         self._check_generation = 0
@@ -306,6 +309,7 @@ class EventForm(ModalScreen[FormResult | None]):
                     yield FormInput(init["last_day"], id="last-day", compact=True,
                                 placeholder=tr("(optional)"))
                     yield FormCheckbox(tr("ganztägig"), ev.all_day, id="all-day", compact=True)
+                yield Static(id="day-hint")
                 yield Static(id="err-day", classes="field-error")
                 with Horizontal(classes="row", id="row-times"):
                     yield Label(tr("Zeit"))
@@ -440,6 +444,7 @@ class EventForm(ModalScreen[FormResult | None]):
             text = self._kitas.label(kita) if kita is not None else self._base.kita
             self._inputs["kita"].value = text
         self._ready = True
+        self._opened = self._draft()  # what Escape compares with before it discards
         self.ready_for_keys = True
         self._refresh()
 
@@ -581,6 +586,7 @@ class EventForm(ModalScreen[FormResult | None]):
         self._show_problems(built.problems)
         self._update_kita_options()
         self._update_repeat_text(built)
+        self._update_day_hint(built)
         if self._save.disabled == built.ok:
             self._save.disabled = not built.ok
         if built.ok:
@@ -621,6 +627,20 @@ class EventForm(ModalScreen[FormResult | None]):
             if old != text:
                 self._errors[box] = text
                 _set_note(self.query_one(f"#err-{box}", Static), old, text)
+
+    def _update_day_hint(self, built: Built) -> None:
+        """The day she typed as it will be saved, with weekday and year, whenever she
+        typed it short ("20.1.", "morgen"): a day without a year is never a surprise."""
+        event = built.event
+        text = ""
+        if event is not None:
+            first = date.fromisoformat(event.start[:10])
+            typed = self._inputs["day"].value.strip()
+            if typed and typed != fmt_date(first):
+                text = tr("= {day}", day=weekday_date(first))
+        if text != self._day_hint:
+            _set_note(self.query_one("#day-hint", Static), self._day_hint, text)
+            self._day_hint = text
 
     def _update_repeat_text(self, built: Built) -> None:
         event = built.event
@@ -902,4 +922,15 @@ class EventForm(ModalScreen[FormResult | None]):
         self.dismiss(FormResult(built.event, tuple(acks.items())))
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Escape: nothing typed is lost without her word. A changed form asks first."""
+        if not self._ready or self._opened is None or self._draft() == self._opened:
+            self.dismiss(None)
+            return
+        from .common import ConfirmDialog
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmDialog(tr("Die Änderungen verwerfen?"), yes=tr("Verwerfen"),
+                                           no=tr("Weiter bearbeiten")), answered)
