@@ -35,10 +35,13 @@ class Unknown:
     def __bool__(self) -> bool:
         return bool(self.coaches or self.kitas or self.participants)
 
-    def listing(self) -> str:
+    def listing(self, most: int = 12) -> str:
+        """The unknown ids in German, the first ``most`` of them and how many more."""
         parts = [f"Prozessbegleiter*in „{c}“" for c in self.coaches]
         parts += [f"Kita „{k}“" for k in self.kitas]
         parts += [f"Teilnehmende „{p}“" for p in self.participants]
+        if len(parts) > most:
+            return ", ".join(parts[:most]) + f" und {len(parts) - most} weitere"
         return ", ".join(parts)
 
 
