@@ -154,11 +154,12 @@ def bench_edits(store: Store, span: Span, rows: list[Row], reps: int) -> None:
     rng = random.Random(7)
     store.events()  # a running app has read its store
     singles = [e for e in store.events() if not e.rrule]
+    coach, kita = store.coaches()[0].id, store.kitas()[0].id  # (no dangling ids)
     add, change, move = [], [], []
     for i in range(reps):
         day = span.random_day(rng)
         new = Event(id=f"e-bench-{i}", kind="begleitung", start=data.stamp(day, 10),
-                    end=data.stamp(day, 11), title="Bench", coaches=["c-01"], kita="k-01")
+                    end=data.stamp(day, 11), title="Bench", coaches=[coach], kita=kita)
         t0 = time.perf_counter()
         store.add_event(new)
         add.append((time.perf_counter() - t0) * 1000)
