@@ -272,6 +272,11 @@ async def test_export_count_follows_the_scope_and_the_file_name_the_dates(
         text = screen_text(app)
         assert f"{half} Termine werden exportiert." in text
         assert "thekiz-2026-11-01-2026-11-15.ics" in text
+        # in her documents folder, never silently the current directory
+        from thekiz_tui.files import default_folder
+
+        assert app.screen.query_one("#path").value == str(  # type: ignore[attr-defined]
+            default_folder() / "thekiz-2026-11-01-2026-11-15.ics")
         await pilot.press(*["backspace"] * 10, *"1.10.2026")  # before "von"
         await settle(pilot)
         assert "liegt vor dem Anfang" in screen_text(app)

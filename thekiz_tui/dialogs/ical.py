@@ -57,6 +57,20 @@ def _open(dialog: Dialog[str | None]) -> bool:
     return dialog in dialog.app.screen_stack
 
 
+def _in_documents(name: str) -> str:
+    """The export's name in her documents folder (never the current directory)."""
+    from ..files import place
+
+    return str(place(None, name))
+
+
+def _placed(path: str) -> Path:
+    """Where a typed path saves: a bare file name goes to her documents folder."""
+    from ..files import default_folder, place
+
+    return place(path, "") if path.strip() else default_folder()
+
+
 def error_text(error: BaseException) -> str:
     """A German (or translated) one-line reason for a failed export or import."""
     from ..errors import person_message
@@ -139,7 +153,7 @@ class ExportDialog(Dialog[str | None]):
         self.store = store
         self.today = today
         self.initial = ExportScope(coach, kita, kind, start, end)
-        self._auto_path = default_export_name(start, end)
+        self._auto_path = _in_documents(default_export_name(start, end))
         self._scope: ExportScope | None = self.initial
         self.busy = False
         self._people_ready = False
@@ -230,7 +244,7 @@ class ExportDialog(Dialog[str | None]):
 
         path = self.query_one("#path", Input)
         if path.value == self._auto_path and scope.start and scope.end:
-            self._auto_path = default_export_name(scope.start, scope.end)
+            self._auto_path = _in_documents(default_export_name(scope.start, scope.end))
             if path.value != self._auto_path:
                 path.value = self._auto_path
 
@@ -285,7 +299,7 @@ class ExportDialog(Dialog[str | None]):
         from ..ical.scope import export_scope
 
         try:
-            exists = bool(path.strip()) and Path(path.strip()).expanduser().is_file()
+            exists = bool(path.strip()) and _placed(path).is_file()
             count = len(export_scope(self.store, **scope.args()))
         except Exception as error:  # shown to her, never a traceback
             self.post_message(self.CountFailed(scope, error))
@@ -304,7 +318,7 @@ class ExportDialog(Dialog[str | None]):
     def _write(self, scope: ExportScope, path: str) -> str:
         from ..ical.scope import export_events, write_export
 
-        target = Path(path).expanduser()
+        target = _placed(path)
         folder = target.parent
         if not folder.is_dir():
             raise BadInput(tr("Den Ordner {folder} gibt es nicht.",
