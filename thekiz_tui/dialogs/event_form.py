@@ -632,10 +632,12 @@ class EventForm(ModalScreen[FormResult | None]):
         """The day she typed as it will be saved, with weekday and year, whenever she
         typed it short ("20.1.", "morgen"): a day without a year is never a surprise."""
         event = built.event
+        typed = self._inputs["day"].value.strip()
+        if event is None and typed:
+            return  # half typed ("2", "24.0"): the last day stays, no layout per keystroke
         text = ""
         if event is not None:
             first = date.fromisoformat(event.start[:10])
-            typed = self._inputs["day"].value.strip()
             if typed and typed != fmt_date(first):
                 text = tr("= {day}", day=weekday_date(first))
         if text != self._day_hint:
