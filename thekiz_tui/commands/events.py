@@ -36,14 +36,6 @@ def _ts_window(start: date | None, end: date | None, tz: str) -> tuple[int | Non
     )
 
 
-def _filter(event: Event, coach: str | None, kita: str | None, kind: str | None) -> bool:
-    if coach is not None and coach not in event.coaches:
-        return False
-    if kita is not None and event.kita != kita and kita not in event.participants:
-        return False
-    return kind is None or event.kind == kind
-
-
 # -- times of an event -------------------------------------------------------------------
 
 
@@ -348,6 +340,7 @@ def _occurrence_chunks(store: Store, args: argparse.Namespace) -> Iterator[list[
     from store import DEFAULT_TZ
 
     from ..planning.occurrences import expand
+    from ..planning.select import in_scope
     from ..planning.timeutil import month_range
 
     start, end = day_window(args, default_month=True)
@@ -357,11 +350,12 @@ def _occurrence_chunks(store: Store, args: argparse.Namespace) -> Iterator[list[
     while chunk_start < end:
         chunk_end = min(month_range(chunk_start.year, chunk_start.month)[1], end)
         a_ts, b_ts = _ts_window(chunk_start, chunk_end, DEFAULT_TZ)
-        events = [e for e in store.events(chunk_start, chunk_end) if _filter(e, coach, kita, kind)]
+        events = [e for e in store.events(chunk_start, chunk_end)
+                  if in_scope(e, coach, kita, kind)]
         chunk = [
             o for o in expand(events, a_ts, b_ts)
             # An occurrence may differ from its series (per-occurrence changes).
-            if _filter(o.event, coach, kita, kind)
+            if in_scope(o.event, coach, kita, kind)
             and (o.start_ts >= (a_ts or 0) or chunk_start == start)
         ]
         chunk.sort(key=lambda o: (o.start_ts, o.end_ts, o.event.id))

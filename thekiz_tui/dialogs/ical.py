@@ -66,9 +66,9 @@ def _in_documents(name: str) -> str:
 
 def _placed(path: str) -> Path:
     """Where a typed path saves: a bare file name goes to her documents folder."""
-    from ..files import default_folder, place
+    from ..files import place
 
-    return place(path, "") if path.strip() else default_folder()
+    return place(path, "")
 
 
 def error_text(error: BaseException) -> str:

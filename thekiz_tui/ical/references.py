@@ -54,10 +54,6 @@ class Choice:
     create: bool = False
     drop: bool = False
 
-    @property
-    def given(self) -> bool:
-        return bool(self.coaches or self.kitas or self.create or self.drop)
-
 
 HINT = ("Bitte wählen: mit --map-coach ALT=NEU bzw. --map-kita ALT=NEU zuordnen, mit "
         "--create-missing anlegen oder mit --drop-unknown die Angabe weglassen.")

@@ -11,6 +11,17 @@ from .occurrences import expand
 from .timeutil import day_start, epoch
 
 
+def in_scope(event: Event, coach: str | None = None, kita: str | None = None,
+             kind: str | None = None) -> bool:
+    """Whether ``event`` is of ``coach`` (in its coaches), of ``kita`` (its host or a
+    participant) and of ``kind``; None matches any."""
+    if coach is not None and coach not in event.coaches:
+        return False
+    if kita is not None and event.kita != kita and kita not in event.participants:
+        return False
+    return kind is None or event.kind == kind
+
+
 def select(
     events: Iterable[Event],
     *,
@@ -34,11 +45,7 @@ def select(
     end_ts = None if end is None else epoch(day_start(end, tz))
     out: list[Event] = []
     for event in events:
-        if coach is not None and coach not in event.coaches:
-            continue
-        if kita is not None and event.kita != kita and kita not in event.participants:
-            continue
-        if kind is not None and event.kind != kind:
+        if not in_scope(event, coach, kita, kind):
             continue
         if (start_ts is not None or end_ts is not None) and not expand(
             [event], start_ts, end_ts
