@@ -115,3 +115,16 @@ def test_dropping_keeps_what_is_known(db: Path, ics: Path, tmp_path: Path) -> No
 def test_create_and_drop_exclude_each_other(db: Path, ics: Path) -> None:
     result = thekiz(db, "import", str(ics), "--drop-unknown", "--create-missing")
     assert result.returncode == 2 and "schließen sich aus" in result.stderr
+
+
+def test_an_unknown_id_with_terminal_sequences_is_listed_inert(db: Path, tmp_path: Path) -> None:
+    # A file's X-THEKIZ id quoted in the refusal never controls her terminal.
+    hostile = tmp_path / "boese.ics"
+    hostile.write_bytes(
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:a@x\r\n"
+        b"DTSTART:20270112T090000Z\r\nDTEND:20270112T100000Z\r\nSUMMARY:x\r\n"
+        b"X-THEKIZ-KIND:sonstiges\r\nX-THEKIZ-COACHES:evil\x1b[2J\x1b]0;pwn\x07\r\n"
+        b"END:VEVENT\r\nEND:VCALENDAR\r\n")
+    result = thekiz(db, "import", str(hostile), "--dry-run")
+    assert result.returncode == 2 and "evil" in result.stderr
+    assert "\x1b" not in result.stderr + result.stdout and "\x07" not in result.stderr
