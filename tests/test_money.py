@@ -13,10 +13,14 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from store import Coach, Event, Kita, Store
+from thekiz_tui.planning import people
 from thekiz_tui.planning.conflicts import checker_for
 from thekiz_tui.planning.money import cents, euros, hours_of, line_fee
 from thekiz_tui.planning.report import month_report
+from thekiz_tui.planning.settings import checked
 from thekiz_tui.planning.timeutil import fmt_money
 
 
@@ -91,3 +95,28 @@ def test_a_budget_one_cent_short_is_a_finding(store: Store) -> None:
     kita.budget = 310.91
     store.update_kita(kita)
     assert [f for f in checker_for(store).check() if f.rule == "budget"] == []
+
+
+@pytest.mark.parametrize(("text", "amount"), [
+    ("2.500", "2500"), ("1.250.000", "1250000"), ("2.500,50", "2500.50"), ("62,5", "62.5"),
+    ("62.50", "62.50"), ("62.5", "62.5"), ("1 234,50 €", "1234.50"), ("0,125", "0.125"),
+    ("5000", "5000"), ("-2.500", "-2500"), ("12.3456", "12.3456"),
+])
+def test_a_typed_amount_is_read_as_a_german_user_means_it(text: str, amount: str) -> None:
+    # one reading for every place a person types an amount: "2.500" is two thousand five
+    # hundred (it read 2,5 here before, while the coach form read 2500)
+    assert euros(text) == Decimal(amount) and str(euros(text)) == amount
+    assert people.amount(text.lstrip("-"), "das Budget") == float(amount.lstrip("-"))
+
+
+@pytest.mark.parametrize("text", ["1.23,4", "2.50.0", "nan", "1e5", "1_000", "62,", "zwölf",
+                                  "Infinity", "1,2,3"])
+def test_what_is_no_amount_is_refused(text: str) -> None:
+    with pytest.raises(ValueError, match="kein Betrag"):
+        euros(text)
+
+
+def test_a_money_setting_is_typed_as_the_forms_read_it() -> None:
+    assert checked("budget_basis", "2.500") == 2500.0  # float("2.500") gave 2,5 before
+    assert checked("budget_konsultation", "1.250,50") == 1250.5
+    assert checked("recommended_hours_max", "4,5") == 4.5

@@ -9,7 +9,8 @@ statement's own columns. Rates, budgets and settings are stored as JSON numbers;
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+import re
+from decimal import ROUND_HALF_UP, Decimal
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -17,10 +18,12 @@ _HOUR = Decimal(3600)
 
 
 def euros(value: object) -> Decimal:
-    """An amount from a stored or typed number: ``62.5``, ``"62,50"``, ``5000``.
+    """An amount from a stored or typed number: ``62.5``, ``"62,50"``, ``5000``,
+    ``"2.500"``.
 
     A float is read by its shortest text (62.5 → 62.5, 0.1 → 0.1), never by its binary
-    value (0.1000000000000000055…). ValueError for anything else."""
+    value (0.1000000000000000055…); a text as :func:`typed` reads it. ValueError for
+    anything else."""
     if isinstance(value, Decimal):
         amount = value
     elif isinstance(value, bool):
@@ -28,18 +31,40 @@ def euros(value: object) -> Decimal:
     elif isinstance(value, int | float):
         amount = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     elif isinstance(value, str):
-        text = value.strip().replace("€", "").strip()
-        if "," in text:  # German: 1.234,50
-            text = text.replace(".", "").replace(",", ".")
-        try:
-            amount = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(f"{value!r} ist kein Betrag") from None
+        amount = typed(value)
     else:
         raise ValueError(f"{value!r} ist kein Betrag")
     if not amount.is_finite():
         raise ValueError(f"{value!r} ist kein Betrag")
     return amount
+
+
+# Digits grouped by thousands' dots ("1.234.567"), optionally followed by a decimal comma.
+_GERMAN = re.compile(r"([+-]?)(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?")
+_POINT = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+_SPACES = str.maketrans("", "", " \u00a0\u202f\u2009€")
+
+
+def typed(text: str) -> Decimal:
+    """The amount a German user means by what she typed (the one reading, for the CLI,
+    the forms and the settings).
+
+    A comma is the decimal mark and dots before it group thousands: ``62,5``,
+    ``2.500,50``, ``1.250.000,00``. Without a comma, a dot followed by exactly three
+    digits (each group, as in ``2.500`` or ``1.250.000``) groups thousands, as it does
+    on German paper: ``2.500`` is two thousand five hundred, never 2,50 €. Any other dot
+    is a decimal point, as a calculator or a spreadsheet writes it: ``62.50``, ``62.5``
+    (so ``0.125`` is 125: an eighth is typed ``0,125``). Spaces and "€" are ignored.
+    ValueError for anything else (``1.23,4``, ``nan``, ``1e5``)."""
+    raw = text.translate(_SPACES)
+    german = _GERMAN.fullmatch(raw)
+    if german is not None:
+        sign, whole, fraction = german.groups()
+        point = "" if fraction is None else f".{fraction}"
+        return Decimal(f"{sign}{whole.replace('.', '')}{point}")
+    if _POINT.fullmatch(raw):
+        return Decimal(raw)
+    raise ValueError(f"{text!r} ist kein Betrag")
 
 
 def cents(amount: Decimal) -> Decimal:

@@ -4,7 +4,7 @@ screens.
 Each function takes the fields as she typed them (``None``: not given, keep what is
 stored; ``""``: cleared) and returns the record to save, or raises :class:`BadInput`
 with one German sentence. Nothing here writes; the caller saves what it gets back.
-Amounts are read exactly (:func:`.money.euros`) and stored as today: a JSON number.
+Amounts are read as she means them (:func:`.money.typed`) and stored as today: a JSON number.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from .money import euros
+from .money import typed
 from .timeutil import BadInput, fmt_date, parse_date
 
 if TYPE_CHECKING:
@@ -31,7 +31,6 @@ DISTRICTS: tuple[str, ...] = (
 )
 
 _NO_AMOUNT = ("", "-", "none", "keins")
-_THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
 
 
 def district(text: str) -> str:
@@ -56,12 +55,8 @@ def amount(text: str | None, what: str) -> float | None:
     raw = text.strip().replace("€", "").replace(" ", "")
     if raw.lower() in _NO_AMOUNT:
         return None
-    if _THOUSANDS.fullmatch(raw):
-        # German "2.500" is two thousand five hundred, not 2,50 (a point with exactly
-        # three digits after it, without a decimal comma, is the thousands' separator)
-        raw = raw.replace(".", "")
     try:
-        value = euros(raw)
+        value = typed(raw)  # (its rule: "2.500" is 2500, "62.50" is 62,50)
     except ValueError:
         raise BadInput(f"„{text}“ ist kein Betrag für {what} (z. B. 62,50).") from None
     if value < 0:

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field, fields
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from .money import euros
+from .money import euros, typed
 from .timeutil import BadInput, zone
 
 if TYPE_CHECKING:
@@ -123,14 +123,13 @@ def coerce(name: str, text: str) -> Any:
             return [int(part) for part in text.replace(" ", "").split(",") if part]
         if name == "budget_konsultation":
             return None if text.strip().lower() in ("", "none", "keins", "-") else float(
-                text.replace(",", ".")
-            )
+                typed(text))
         if isinstance(current, bool):
             return text.strip().lower() in ("1", "ja", "true", "yes", "an")
         if isinstance(current, int):
             return int(text)
         if isinstance(current, float):
-            return float(text.replace(",", "."))
+            return float(typed(text))  # German: "2.500" is 2500, "2,5" two and a half
     except ValueError as error:
         raise BadInput(f"„{text}“ passt nicht zur Einstellung „{name}“.") from error
     return text
