@@ -17,7 +17,7 @@ from textual.widgets import OptionList, Static
 
 from store import Coach, Event, Kita, Store
 from thekiz_tui.dialogs.search import Found, SearchDialog
-from thekiz_tui.planning.search import SearchIndex, fold, hits
+from thekiz_tui.planning.search import LiveSearch, SearchIndex, fold, hits
 from thekiz_tui.session import Session
 
 TODAY = "2026-12-03"
@@ -117,6 +117,40 @@ def test_the_index_folds_once_and_finds_in_any_order() -> None:
     assert {h.event.id for h in shown} == {"e7", "e17", "e27", "e37", "e47", "e57", "e67",
                                            "e70", "e71", "e72", "e73", "e74", "e75", "e76",
                                            "e77", "e78", "e79", "e87", "e97"}
+
+
+def test_as_she_types_a_longer_query_searches_only_the_hits_of_the_one_before() -> None:
+    kitas = {"k1": "Kita Sonnenblume", "k2": "Kita Löwenzahn"}
+    events = [event(f"e{i}", f"2026-{1 + i % 12:02d}-{1 + i % 28:02d}T09:00:00+01:00",
+                    f"2026-{1 + i % 12:02d}-{1 + i % 28:02d}T10:00:00+01:00",
+                    title=("Elterncafé" if i % 3 else "Teamrunde"), kita=f"k{1 + i % 2}",
+                    notes="Straße" if i % 5 == 0 else "") for i in range(300)]
+    events.append(event("weekly", "2026-01-07T14:00:00+01:00", "2026-01-07T15:00:00+01:00",
+                        title="Kita-Runde", rrule="FREQ=WEEKLY;BYDAY=WE"))
+    live = LiveSearch(events, kita_names=kitas, coach_names={}, today=date(2026, 12, 3),
+                      tz="Europe/Berlin")
+    whole = SearchIndex(events, kita_names=kitas, coach_names={})
+
+    def from_scratch(query: str) -> list[str]:
+        shown = hits(whole.matches(query), today=date(2026, 12, 3), tz="Europe/Berlin").shown
+        return [h.occurrence.key for h in shown]
+
+    typed = ["k", "ki", "kita", "kita low", "kita lowe", "kita lowen", "kita l", "eltern",
+             "elterncafe strasse", "STRASSE eltern", "runde", "kita-runde", ""]
+    examined = []
+    for query in typed:
+        found = live.find(query)
+        assert [h.occurrence.key for h in found.shown] == from_scratch(query), query
+        assert found.total == len(found.shown)
+        examined.append(live.examined)
+    # "kita lowe" after "kita low" looks at the hits of "kita low" only (Löwenzahn's
+    # half), not at every event; a word deleted ("kita l") searches all of them again
+    assert examined[4] == len(from_scratch("kita low")) == len(events) // 2
+    assert examined[6] == examined[7] == len(events)
+    assert examined[8] == len(from_scratch("eltern")) < len(events)  # a word added
+    limited = live.find("kita", limit=5)
+    assert (limited.total, len(limited.shown)) == (len(events), 5)
+    assert [h.occurrence.key for h in limited.shown] == from_scratch("kita")[:5]
 
 
 # -- the planner's search dialog (/) ---------------------------------------------------------

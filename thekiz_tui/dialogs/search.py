@@ -27,7 +27,7 @@ from ..planning.timeutil import WEEKDAYS_DE, fmt_date
 from .common import Dialog, message_line
 
 if TYPE_CHECKING:
-    from ..planning.search import Hit, SearchIndex
+    from ..planning.search import Hit, LiveSearch
     from ..session import Session
 
 SHOWN = 200  # hits listed; the count says how many there are
@@ -54,7 +54,7 @@ class SearchDialog(Dialog[Found | None]):
     AUTO_FOCUS = "#query"
 
     class IndexReady(Message):
-        def __init__(self, index: SearchIndex) -> None:
+        def __init__(self, index: LiveSearch) -> None:
             super().__init__()
             self.index = index
 
@@ -62,7 +62,7 @@ class SearchDialog(Dialog[Found | None]):
         super().__init__()
         self.session = session
         self.query_text = query
-        self._index: SearchIndex | None = None
+        self._index: LiveSearch | None = None
         self._frozen = False
         self._hits: list[Hit] = []
 
@@ -107,7 +107,7 @@ class SearchDialog(Dialog[Found | None]):
         if index is None:
             return
         text = self.query_one("#query", Input).value
-        found = self.session.search_hits(index.matches(text), limit=SHOWN)
+        found = index.find(text, limit=SHOWN)
         self._hits = found.shown
         listing = self.query_one("#hits", OptionList)
         listing.clear_options()

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from store import Event
 
@@ -24,6 +24,7 @@ from .timeutil import day_start, epoch
 _SEP = "\x1f"  # between an event's texts: a query word never spans two of them
 _TEXT_OVERRIDES = ("title", "notes", "location")
 _SERIES_YEARS = 10  # a series' next occurrence is looked for this far ahead
+_T = TypeVar("_T")
 
 
 @lru_cache(maxsize=4096)
@@ -53,14 +54,11 @@ def haystack(event: Event, kita_names: Mapping[str, str],
 
 
 class SearchIndex:
-    """The folded texts of many events, made once and searched as she types."""
+    """The folded texts of many events, made once and searched."""
 
     def __init__(self, events: Iterable[Event], *, kita_names: Mapping[str, str],
                  coach_names: Mapping[str, str]) -> None:
         self._entries = [(haystack(e, kita_names, coach_names), e) for e in events]
-        for _hay, event in self._entries:  # each keystroke sorts by them: once, here
-            if not event.series:
-                span(event)
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -70,10 +68,52 @@ class SearchIndex:
         needles = words(query)
         if not needles:
             return []
-        if len(needles) == 1:
-            needle = needles[0]
-            return [e for hay, e in self._entries if needle in hay]
-        return [e for hay, e in self._entries if all(n in hay for n in needles)]
+        return [e for hay, e in _matching(self._entries, needles)]
+
+
+def _matching(entries: list[tuple[str, _T]], needles: list[str]) -> list[tuple[str, _T]]:
+    # word by word, each a plain comprehension: a fifth of the time of all() per entry
+    for needle in needles:
+        entries = [entry for entry in entries if needle in entry[0]]
+    return entries
+
+
+def _narrows(before: list[str], now: list[str]) -> bool:
+    """Whether every text holding all of ``now`` holds all of ``before`` (each word typed
+    before is part of a word typed now), so that the hits of ``now`` are among those of
+    ``before``: "kit" → "kita", "kita" → "kita son"."""
+    return all(any(old in new for new in now) for old in before)
+
+
+class LiveSearch:
+    """The planner's search as she types: every hit (one occurrence per event, as
+    :func:`hits` chooses it) in time order, made once; a keystroke filters them by
+    their folded texts, and a longer query only the hits of the one before."""
+
+    def __init__(self, events: Iterable[Event], *, kita_names: Mapping[str, str],
+                 coach_names: Mapping[str, str], today: date, tz: str) -> None:
+        found = list(events)
+        hays = {e.id: haystack(e, kita_names, coach_names) for e in found}
+        ordered = hits(found, today=today, tz=tz).shown
+        self._all = [(hays[h.event.id], h) for h in ordered]
+        self._last: tuple[list[str], list[tuple[str, Hit]]] = ([], self._all)
+        self.examined = 0
+
+    def __len__(self) -> int:
+        return len(self._all)
+
+    def find(self, query: str, limit: int | None = None) -> Hits:
+        """The hits of ``query`` in time order; only the first ``limit`` of them listed."""
+        needles = words(query)
+        if not needles:
+            return Hits(0, [])
+        before, previous = self._last
+        pool = previous if before and _narrows(before, needles) else self._all
+        self.examined = len(pool)  # (the work of this keystroke, for its test)
+        found = _matching(pool, needles)
+        self._last = (needles, found)
+        chosen = found if limit is None else found[:limit]
+        return Hits(len(found), [hit for _hay, hit in chosen])
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,8 +144,7 @@ def hits(found: Sequence[Event], *, today: date, tz: str, start: date | None = N
     """One occurrence per event found, in time order: a single event's own; of a series
     the first in ``[start, end)`` when a window is given, else the next from ``today`` on
     (or its last, for a series that is over). Events without an occurrence in the window
-    are left out. Only the first ``limit`` become :class:`Hit` objects (a keystroke of
-    the planner's search at 50,000 events sorts them all, but shows 200)."""
+    are left out. Only the first ``limit`` become :class:`Hit` objects."""
     lo = None if start is None else epoch(day_start(start, tz))
     hi = None if end is None else epoch(day_start(end, tz))
     now = epoch(day_start(today, tz))

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from ..planning.overview import KitaRow
     from ..planning.permissions import Actor
     from ..planning.report import Report
-    from ..planning.search import Hits, SearchIndex
+    from ..planning.search import LiveSearch
     from .form import FormRights
 
 
@@ -121,21 +121,16 @@ class Session:
         """The events she sees that may touch the days ``[start, end)``."""
         return self.store.events(start, end)
 
-    def search_index(self) -> SearchIndex:
-        """Her events of every year, ready to be searched as she types."""
-        from ..planning.search import SearchIndex, names
-
-        kita_names, coach_names = names(self.store)
-        return SearchIndex(self.store.events(), kita_names=kita_names,
-                           coach_names=coach_names)
-
-    def search_hits(self, found: Sequence[Event], limit: int | None = None) -> Hits:
-        """The events found, each at the occurrence to show (``planning.search.hits``)."""
+    def search_index(self) -> LiveSearch:
+        """Her events of every year, ready to be searched as she types; each found at
+        the occurrence to show (``planning.search``)."""
         from store import DEFAULT_TZ
 
-        from ..planning.search import hits
+        from ..planning.search import LiveSearch, names
 
-        return hits(found, today=self.today, tz=DEFAULT_TZ, limit=limit)
+        kita_names, coach_names = names(self.store)
+        return LiveSearch(self.store.events(), kita_names=kita_names,
+                          coach_names=coach_names, today=self.today, tz=DEFAULT_TZ)
 
     def event(self, event_id: str) -> Event:
         """One event she sees (NotFound for any other, as for one that does not exist)."""
