@@ -20,7 +20,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import date
 from typing import Any, cast
@@ -325,11 +325,14 @@ class Store:
         with self._mutex:
             return [Ack.from_dict(d) for d in self._raw("main", "acks").values()]
 
-    def events(self, start: date | None = None, end: date | None = None) -> list[Event]:
+    def events(self, start: date | None = None, end: date | None = None, *,
+               may_hold: Callable[[bytes], bool] | None = None) -> list[Event]:
         """Events that may touch the days ``[start, end)``: a superset, never fewer.
 
         Without bounds: all events. The result is shared with the store's cache: treat
         the events as read-only and change copies (``dataclasses.replace``).
+        ``may_hold`` is asked with the bytes of each month file not parsed yet; a file it
+        says cannot hold what the caller looks for is skipped, not parsed (``search``).
         """
         with self._mutex:
             self._check_journal()
@@ -342,7 +345,8 @@ class Store:
                 keys = [k for k in keys if k <= last]
             out = list(self._events_of(SERIES))
             for key in keys:
-                out.extend(self._events_of(key))
+                if may_hold is None or self._may_hold(key, may_hold):
+                    out.extend(self._events_of(key))
             return out
 
     def event(self, event_id: str) -> Event:
@@ -381,21 +385,21 @@ class Store:
         # event: read, not parsed (an add to a store of 50,000 events reads 120 files).
         needle = orjson.dumps(event_id)
         for key in [SERIES, *self.partitions()]:
-            if key != SERIES and not self._may_hold(key, needle):
+            if key != SERIES and not self._may_hold(key, lambda data: needle in data):
                 continue
             found = self._parse(key)[1].get(event_id)
             if found is not None:
                 return key, found
         return None
 
-    def _may_hold(self, key: str, needle: bytes) -> bool:
-        """Whether the month file ``key`` may hold the JSON string ``needle``: its parsed
-        or staged version is asked, else its bytes are searched."""
+    def _may_hold(self, key: str, test: Callable[[bytes], bool]) -> bool:
+        """Whether the month file ``key`` may hold what ``test`` looks for in its bytes:
+        a parsed or staged file may (it is at hand), else its bytes are asked."""
         storage = self._db(key).atomic
         if (self._tx is not None and storage in self._tx.staged) or key in self._parsed:
             return True
         try:
-            return needle in storage.path.read_bytes()
+            return test(storage.path.read_bytes())
         except FileNotFoundError:
             return False
 

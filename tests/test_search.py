@@ -17,7 +17,14 @@ from textual.widgets import OptionList, Static
 
 from store import Coach, Event, Kita, Store
 from thekiz_tui.dialogs.search import Found, SearchDialog
-from thekiz_tui.planning.search import LiveSearch, SearchIndex, fold, hits
+from thekiz_tui.planning.search import (
+    LiveSearch,
+    SearchIndex,
+    file_test,
+    fold,
+    hits,
+    names,
+)
 from thekiz_tui.session import Session
 
 TODAY = "2026-12-03"
@@ -151,6 +158,45 @@ def test_as_she_types_a_longer_query_searches_only_the_hits_of_the_one_before() 
     limited = live.find("kita", limit=5)
     assert (limited.total, len(limited.shown)) == (len(events), 5)
     assert [h.occurrence.key for h in limited.shown] == from_scratch("kita")[:5]
+
+
+def test_thekiz_search_parses_only_the_month_files_that_may_hold_the_words(
+        tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "plan.json")
+    store.add_coach(Coach(id="anna", name="Anna Müller"))
+    store.add_kita(Kita(id="sonne", name="Kita Sonnenblume", coach="anna"))
+    store.put_events([
+        event("jan", "2027-01-12T09:00:00+01:00", "2027-01-12T10:00:00+01:00",
+              title="Elterncafé", notes="Gespräch"),
+        event("feb", "2027-02-09T09:00:00+01:00", "2027-02-09T10:00:00+01:00",
+              title="Besuch", kita="sonne"),
+        event("mar", "2027-03-09T09:00:00+01:00", "2027-03-09T10:00:00+01:00",
+              title="Teamrunde", coaches=["anna"]),
+        event("apr", "2027-04-13T09:00:00+01:00", "2027-04-13T10:00:00+01:00",
+              title="ZUSAMMENKUNFT", location="Straße der Einheit"),
+    ])
+    months = {key: (store.events_dir / f"{key}.json").read_bytes()
+              for key in store.partitions()}
+    kitas, coaches = names(store)
+
+    def months_kept(query: str) -> list[str]:
+        test = file_test(query, kitas, coaches)
+        assert test is not None
+        return [key for key, data in months.items() if test(data)]
+
+    # in any case and without accents, and a name's hit in every file naming her by id
+    assert months_kept("elterncafe") == months_kept("GESPRACH") == ["2027-01"]
+    assert months_kept("sonnenblume") == ["2027-02"]
+    assert months_kept("muller") == ["2027-03"]
+    assert months_kept("zusammenkunft strasse") == ["2027-04"]
+    assert months_kept("besuch teamrunde") == [] and months_kept("nirgends") == []
+    # a word in many names, or one JSON writes escaped, sends no file away
+    assert file_test('"sonne"', kitas, coaches) is None
+    assert file_test("  ", kitas, coaches) is None
+    # and the command finds what the files hold, reading only those
+    assert [h["id"] for h in found(tmp_path / "plan.json", "gesprach")] == ["jan"]
+    assert [h["id"] for h in found(tmp_path / "plan.json", "sonnenblume")] == ["feb"]
+    assert [h["id"] for h in found(tmp_path / "plan.json", "Muller")] == ["mar"]
 
 
 # -- the planner's search dialog (/) ---------------------------------------------------------

@@ -262,8 +262,9 @@ class GuardedStore(Store):
         visible = self._visible_ids()
         return [a for a in self.inner.acks() if any(visible(e) for e in a.events)]
 
-    def events(self, start: date | None = None, end: date | None = None) -> list[Event]:
-        events = self.inner.events(start, end)
+    def events(self, start: date | None = None, end: date | None = None, *,
+               may_hold: Callable[[bytes], bool] | None = None) -> list[Event]:
+        events = self.inner.events(start, end, may_hold=may_hold)
         if self.actor.everything:
             return events
         sees = self.actor.sees_event

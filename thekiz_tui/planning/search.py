@@ -10,11 +10,13 @@ only, as her list does.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from typing import Any, TypeVar
+
+import orjson
 
 from store import Event
 
@@ -53,22 +55,99 @@ def haystack(event: Event, kita_names: Mapping[str, str],
     return _SEP.join(fold(p) for p in parts if p)
 
 
+_MANY_IDS = 24  # a word in more names than this sends no file away (too many ids to look for)
+
+
+def file_test(query: str, kita_names: Mapping[str, str],
+              coach_names: Mapping[str, str]) -> Callable[[bytes], bool] | None:
+    """For ``thekiz search``: whether a month file's bytes may hold an event the query
+    finds, so that the others are not parsed; never False for a file that may (the
+    events read are searched as always). None where bytes cannot tell.
+
+    Each word must occur in the file: as it is (ASCII letters in any case), in the
+    file's text folded (for "muller" in "Müller"; done only when the plain look fails),
+    or as the id of a Kita or coach whose name holds it (a name's hit is a hit for all
+    her events, which name her by id only)."""
+    checks: list[tuple[bytes, tuple[bytes, ...]]] = []
+    for needle in words(query):
+        # a word that is not plain ASCII, or that JSON writes escaped, is not looked
+        # for in bytes; nor one in many names (every file holds one of them)
+        if not needle.isascii() or not needle.isprintable() or '"' in needle \
+                or "\\" in needle:
+            continue
+        ids = [orjson.dumps(i) for names_ in (kita_names, coach_names)
+               for i, name in names_.items() if needle in fold(name)]
+        if len(ids) > _MANY_IDS:
+            continue
+        checks.append((needle.encode(), tuple(ids)))
+    if not checks:
+        return None
+
+    def may_hold(data: bytes) -> bool:
+        lowered = data.lower()  # (ASCII letters only: cheap)
+        folded: bytes | None = None
+        for needle, ids in checks:
+            if needle in lowered or any(i in data for i in ids):
+                continue
+            if data.isascii():
+                return False
+            if folded is None:  # accents and other cases: the costly look, once
+                folded = unicodedata.normalize("NFKD", data.decode().casefold()).encode(
+                    "ascii", "ignore")
+            if needle not in folded:
+                return False
+        return True
+
+    return may_hold
+
+
 class SearchIndex:
-    """The folded texts of many events, made once and searched."""
+    """Many events, searched once (``thekiz search``): each distinct text is folded and
+    looked at once per query, however many events share it (titles and names repeat)."""
 
     def __init__(self, events: Iterable[Event], *, kita_names: Mapping[str, str],
                  coach_names: Mapping[str, str]) -> None:
-        self._entries = [(haystack(e, kita_names, coach_names), e) for e in events]
+        self._events = list(events)
+        self._kita_names = kita_names
+        self._coach_names = coach_names
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self._events)
 
     def matches(self, query: str) -> list[Event]:
-        """The events whose texts hold every word of ``query``; none for an empty one."""
+        """The events whose texts hold every word of ``query``; none for an empty one.
+        (What :func:`haystack` holds, looked at text by text: a word never spans two.)"""
         needles = words(query)
         if not needles:
             return []
-        return [e for hay, e in _matching(self._entries, needles)]
+        every = (1 << len(needles)) - 1
+        seen: dict[str, int] = {}
+
+        def held(text: str) -> int:  # which words the text holds, as bits
+            bits = seen.get(text)
+            if bits is None:
+                folded = fold(text)
+                bits = sum(1 << i for i, needle in enumerate(needles) if needle in folded)
+                seen[text] = bits
+            return bits
+
+        kitas, coaches = self._kita_names, self._coach_names
+        out = []
+        for event in self._events:
+            bits = held(event.title) | held(event.notes) | held(event.location)
+            if bits != every and event.kita:
+                bits |= held(kitas.get(event.kita, event.kita))
+            if bits != every:
+                for coach in event.coaches:
+                    bits |= held(coaches.get(coach, coach))
+            if bits != every:
+                for changes in event.overrides.values():
+                    for name in _TEXT_OVERRIDES:
+                        if changes.get(name):
+                            bits |= held(str(changes[name]))
+            if bits == every:
+                out.append(event)
+        return out
 
 
 def _matching(entries: list[tuple[str, _T]], needles: list[str]) -> list[tuple[str, _T]]:
