@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from .text import neutral
 
@@ -50,6 +51,43 @@ def utc_now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+# An amount of money in memory: exact text from the file (``Decimal``), or a number a
+# caller set (read exactly by ``planning.money.euros``).
+Money = Decimal | float
+
+
+def exact(value: float) -> Decimal:
+    """A float as the amount it shows: by its shortest text (62.5, 0.1), never by its
+    binary value (0.1000000000000000055…)."""
+    return Decimal(repr(value))
+
+
+def money_text(value: Money | int) -> str:
+    """An amount as the store writes it: decimal text with a point and at least two
+    decimals ("62.50", "5000.00"), never exactly three: "0.1250", not "0.125", since a
+    German reads "2.500" as 2500 (``planning.money.typed``)."""
+    amount = exact(value) if isinstance(value, float) else Decimal(value)
+    if not amount.is_finite():
+        raise ValueError(f"{value!r} ist kein Betrag")
+    places = -int(amount.as_tuple().exponent)
+    if places < 2:
+        amount = amount.quantize(Decimal("0.01"))
+    elif places == 3:
+        amount = amount.quantize(Decimal("0.0001"))
+    return format(amount, "f")
+
+
+def _money(value: Any) -> Any:
+    """A stored amount for memory: its text exactly; a number (a file not migrated yet,
+    read-only) as it is; text that is no number as it is (refused where it is used)."""
+    if isinstance(value, str):
+        try:
+            return Decimal(value)
+        except InvalidOperation:
+            return value
+    return value
+
+
 @cache
 def _field_names(cls: type) -> frozenset[str]:
     return frozenset(f.name for f in fields(cls))
@@ -67,17 +105,20 @@ class Coach:
     id: str
     name: str
     email: str = ""
-    rate: float = 0.0
+    rate: Money = 0.0
     role: str = "coach"
     sequence: int = 0
     updated: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        data["rate"] = money_text(self.rate)
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Coach:
         coach = cls(**_known(cls, data))
+        coach.rate = cast(Money, _money(coach.rate))
         if not _printable(coach.name, coach.email, coach.role):
             _neutral_texts(coach, ("name", "email", "role"))
         return coach
@@ -91,18 +132,22 @@ class Kita:
     stage: str = "basis"
     since: str = ""
     coach: str | None = None
-    budget: float | None = None
+    budget: Money | None = None
     provider: str = ""
     address: str = ""
     sequence: int = 0
     updated: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        if self.budget is not None:
+            data["budget"] = money_text(self.budget)
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Kita:
         kita = cls(**_known(cls, data))
+        kita.budget = cast("Money | None", _money(kita.budget))
         if not _printable(kita.name, kita.district, kita.provider, kita.address, kita.stage,
                           kita.since):
             _neutral_texts(kita, ("name", "district", "provider", "address", "stage", "since"))

@@ -34,7 +34,7 @@ from . import paths
 from .errors import AlreadyExists, ChangedElsewhere, NewerSchema, NotFound, StoreWriteError
 from .paths import Signature, signature
 from .records import Ack, Coach, Event, Kita, utc_now
-from .schema import SCHEMA_VERSION, STEPS, version_of
+from .schema import MONEY_SETTINGS, SCHEMA_VERSION, STEPS, as_text, version_of
 from .storage import (
     AtomicJSONStorage,
     Transaction,
@@ -603,7 +603,7 @@ class Store:
         with self.transaction():
             table = self._table("main", "settings")
             for name, value in values.items():
-                table.put(name, {"value": value})
+                table.put(name, {"value": as_text(value) if name in MONEY_SETTINGS else value})
 
     def add_acks(self, acks: Iterable[Ack]) -> None:
         with self.transaction():

@@ -1,15 +1,20 @@
 """Schema migration: a prototype (version 1) file, written by TinyDB's own JSONStorage,
-opens as version 2 with nothing lost; a file from a newer thekiz is refused."""
+opens as the current version with nothing lost; a version 2 file's amounts of money
+(JSON numbers) become decimal text; a file from a newer thekiz is refused."""
 
 from __future__ import annotations
 
+import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import orjson
 import pytest
 from tinydb import TinyDB
 
-from store import SCHEMA_VERSION, NewerSchema, Store
+from store import SCHEMA_VERSION, Coach, NewerSchema, Store
+from thekiz_tui.planning.report import month_report
+from thekiz_tui.planning.settings import Settings, set_setting
 
 V1_COACHES = [
     {"id": "c-anna", "name": "Anna Beispiel", "email": "anna@example.org", "rate": 60.0},
@@ -73,7 +78,7 @@ def test_v1_file_is_migrated(tmp_path: Path) -> None:
 
     store = Store.open(path)
     main = orjson.loads(path.read_bytes())
-    assert main["meta"]["schema"]["version"] == SCHEMA_VERSION == 2
+    assert main["meta"]["schema"]["version"] == SCHEMA_VERSION == 3
     assert "events" not in main
     assert not store.journal.exists()
 
@@ -138,3 +143,49 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
         Store.open(path)
     assert str(path) in str(info.value) and "aktualisieren" in str(info.value)
     assert path.read_bytes() == before
+
+
+V2_STORE = Path(__file__).parent / "data" / "store-v2"  # written by thekiz at schema 2
+
+
+def test_v2_amounts_become_decimal_text_once_and_read_the_same(tmp_path: Path) -> None:
+    shutil.copytree(V2_STORE, tmp_path / "store")
+    path = tmp_path / "store" / "plan.json"
+    v2 = path.read_bytes()
+    assert b'"rate":62.5' in v2 and b'"budget":1234.56' in v2
+
+    store = Store.open(path)
+    main = orjson.loads(path.read_bytes())
+    assert main["meta"]["schema"]["version"] == 3
+    assert {c["id"]: c["rate"] for c in main["coaches"].values()} == {
+        "anna": "62.50", "bert": "58.10", "cora": "0.10"}
+    assert {k["id"]: k["budget"] for k in main["kitas"].values()} == {
+        "sonne": "2500.00", "mond": "1234.56", "stern": None}
+    settings = {name: doc["value"] for name, doc in main["settings"].items()}
+    assert settings == {"budget_basis": "5000.00", "budget_konsultation": "1500.50",
+                        "recommended_hours_max": 4.5, "travel_minutes": 45}  # hours: no money
+    # the version before stays beside it (the store's backup of each write), whole
+    assert (tmp_path / "store" / "plan.json.bak").read_bytes() == v2
+    assert not store.journal.exists()
+
+    # read exactly as before: the rates in the report, the budgets, the settings
+    assert store.coach("anna").rate == Decimal("62.50")
+    report = month_report(store, 2027, 1, coach="anna")
+    assert [(r.hours, r.fee) for r in report.rows] == [(Decimal("3.25"), Decimal("203.13"))]
+    read = Settings.from_store(store.settings())
+    assert read.budget_for("basis") == Decimal("5000.00")
+    assert read.budget_for("konsultation") == Decimal("1500.50")
+
+    # opening again changes nothing (the migration ran once), and what is written from
+    # now on is decimal text too, never a float again
+    migrated = path.read_bytes()
+    Store.open(path)
+    assert path.read_bytes() == migrated
+    store.update_coach(Coach(id="bert", name="Bert Beispiel", rate=58.125),
+                       expected_sequence=0)
+    set_setting(store, "budget_vertiefung", "2.500")
+    main = orjson.loads(path.read_bytes())
+    assert main["coaches"]["bert"]["rate"] == "58.1250"  # (never three places: "2.500")
+    assert main["settings"]["budget_vertiefung"]["value"] == "2500.00"
+    assert Settings.from_store(store.settings()).budget_for("vertiefung") == Decimal("2500")
+    assert store.coach("bert").rate == Decimal("58.125")

@@ -25,7 +25,7 @@ from textual.pilot import Pilot
 from textual.widgets import Button, Input, Static
 
 from bench.terminal import Terminal
-from store import Coach, Event, Kita, Store
+from store import SCHEMA_VERSION, Coach, Event, Kita, Store
 from store.text import REPLACEMENT, neutral, removed_count, text_problem, unsafe_char
 from thekiz_tui.dialogs.event_form import EventForm, FormResult
 from thekiz_tui.planning.conflicts import checker_for
@@ -73,7 +73,7 @@ def evil_db(tmp_path: Path) -> Path:
     visit of hers (so that the double booking's finding quotes the title)."""
     db = tmp_path / "plan.json"
     main = {
-        "meta": {"schema": {"version": 2, "created": "2026-11-01T00:00:00Z"}},
+        "meta": {"schema": {"version": SCHEMA_VERSION, "created": "2026-11-01T00:00:00Z"}},
         "settings": {},
         "coaches": {"c-anna": Coach(id="c-anna", name=f"Anna{ERASE}", role="coach").to_dict()},
         "kitas": {"k-sonne": Kita(id="k-sonne", name=KITA_NAME, address=f"Weg {OSC52}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -296,4 +297,4 @@ async def test_an_unrelated_edit_keeps_an_exact_rate(db: Path) -> None:
         await pilot.press("enter")
         await settle(pilot)
     saved = Store.open(db).coach("jana")
-    assert (saved.rate, saved.email) == (62.555, "jana@example.org")
+    assert (saved.rate, saved.email) == (Decimal("62.555"), "jana@example.org")

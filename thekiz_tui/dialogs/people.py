@@ -20,6 +20,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select, Static
 
 from store import ROLES, STAGES, Coach, Kita, StoreError
+from store.records import Money
 from store.text import neutral
 
 from ..i18n import tr
@@ -43,14 +44,14 @@ from .common import DIALOG_CSS, ConfirmDialog, Dialog, message_line, plain_arrow
 T = TypeVar("T")
 
 
-def _money_text(value: float | None) -> str:
+def _money_text(value: Money | None) -> str:
     """A stored amount as she would type it: ``62,50``; never rounded (an unrelated
     edit must not change a rate of 62,555)."""
     if value is None:
         return ""
     amount = euros(value)
-    if amount == cents(amount):
-        amount = cents(amount)
+    # (to the cent, or its own places: "62.5550" as the store writes it is 62,555)
+    amount = cents(amount) if amount == cents(amount) else amount.normalize()
     return f"{amount:f}".replace(".", ",")
 
 

@@ -3,14 +3,17 @@ half up to the cent once, sums of the rounded lines.
 
 A visit's line is its hours (to the hundredth, as the statement shows them) times the
 coach's rate: 3,25 h × 62,50 € = 203,125 € → 203,13 €, the figure Excel gives for the
-statement's own columns. Rates, budgets and settings are stored as JSON numbers;
-:func:`euros` reads them exactly (by their text, not their binary value).
+statement's own columns. Rates, budgets and the budget settings are stored as decimal
+text ("62.50", store schema 3); :func:`euros` reads them, and the JSON numbers of older
+files, exactly (by their text, not their binary value).
 """
 
 from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Decimal
+
+from store.records import exact
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -29,7 +32,7 @@ def euros(value: object) -> Decimal:
     elif isinstance(value, bool):
         raise ValueError(f"{value!r} ist kein Betrag")
     elif isinstance(value, int | float):
-        amount = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        amount = exact(value) if isinstance(value, float) else Decimal(value)
     elif isinstance(value, str):
         amount = typed(value)
     else:

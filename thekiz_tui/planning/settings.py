@@ -10,6 +10,8 @@ from dataclasses import asdict, dataclass, field, fields
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from store.schema import MONEY_SETTINGS
+
 from .money import euros, typed
 from .timeutil import BadInput, zone
 
@@ -101,6 +103,11 @@ def _fits(name: str, value: Any, default: Any) -> bool:
         except BadInput:
             return False
         return True
+    if name in MONEY_SETTINGS and isinstance(value, str):  # as the store writes amounts
+        try:
+            return euros(value) >= 0
+        except ValueError:
+            return False
     if default is None or isinstance(default, float):  # a number, or None where allowed
         return (value is None and default is None) or (
             isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0)
