@@ -14,9 +14,10 @@ from conftest import snapshot, temp_files
 from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import Button, Static
+from textual.widgets import Button, Select, Static
+from textual.widgets.select import InvalidSelectValueError
 
-from store import Store
+from store import Coach, Event, Kita, Store
 from thekiz_tui.demo import write_demo
 from thekiz_tui.dialogs.common import (
     ChooseDialog,
@@ -25,7 +26,8 @@ from thekiz_tui.dialogs.common import (
     ReasonDialog,
     SeriesScopeDialog,
 )
-from thekiz_tui.dialogs.ical import ExportDialog, ImportDialog
+from thekiz_tui.dialogs.ical import CREATE, DROP, ExportDialog, ImportDialog
+from thekiz_tui.ical import export_calendar
 from thekiz_tui.ical.scope import export_events, export_scope, write_export
 from thekiz_tui.keys import PLANNER
 from thekiz_tui.screens.help import HelpScreen, key_display
@@ -428,6 +430,101 @@ async def test_import_of_a_missing_file_says_so(demo: Store, tmp_path: Path) -> 
         await settle(pilot)
         assert "gibt es nicht" in message(app)
         assert isinstance(app.screen, ImportDialog)
+
+
+# -- import: unknown coaches and Kitas, chosen in the dialog ----------------------------
+
+
+@pytest.fixture
+def office_db(tmp_path: Path) -> Path:
+    path = tmp_path / "office" / "plan.json"
+    store = Store.open(path)
+    store.add_coach(Coach(id="jana", name="Jana Lindner"))
+    store.add_kita(Kita(id="sonne", name="Kita Sonnenblume"))
+    return path
+
+
+@pytest.fixture
+def other_store_file(tmp_path: Path) -> Path:
+    """Another store's export: coach "fremd" at a Kita of ours, and at an Arbeitskreis
+    held in Kita "k-fremd", which also takes part."""
+    coaches = {"fremd": Coach(id="fremd", name="Frieda Fremd")}
+    kitas = {"k-fremd": Kita(id="k-fremd", name="Kita Anderswo"),
+             "sonne": Kita(id="sonne", name="Kita Sonnenblume")}
+    events = [
+        Event(id="e1", kind="begleitung", start="2027-01-12T09:00:00+01:00",
+              end="2027-01-12T11:00:00+01:00", coaches=["fremd"], kita="sonne",
+              title="Besuch", uid="e1@thekiz"),
+        Event(id="e2", kind="arbeitskreis", start="2027-01-14T13:00:00+01:00",
+              end="2027-01-14T16:00:00+01:00", coaches=["fremd"], kita="k-fremd",
+              participants=["k-fremd"], title="Arbeitskreis", uid="e2@thekiz"),
+    ]
+    path = tmp_path / "anders.ics"
+    path.write_bytes(export_calendar(events, coaches=coaches, kitas=kitas, name="anders"))
+    return path
+
+
+def plan_text(app: App[Any]) -> str:
+    return str(app.screen.query_one("#plan-text", Static).render())
+
+
+async def test_the_dialog_maps_one_unknown_id_drops_another_and_imports(
+        office_db: Path, other_store_file: Path) -> None:
+    before = office_db.read_bytes()
+    app = Host(lambda: ImportDialog(Store.open(office_db), today=date(2027, 1, 10)))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press(*str(other_store_file), "enter")  # the preview
+        await settle(pilot)
+        coach, kita = app.screen.query(".unknown-choice").results(Select)
+        labels = [str(label.render()) for label in app.screen.query("#unknown Label")]
+        assert labels == ["Prozessbegleiter*in „fremd“", "Kita „k-fremd“"]
+        assert plan_text(app).count("bitte wählen") == 2
+        # without her word nothing is imported, and the dialog (not the CLI) says why
+        await pilot.click("#import")
+        await settle(pilot)
+        shown = str(app.screen.query_one("#message", Static).render())
+        assert "k-fremd" in shown and "wählen" in shown and "--map" not in shown
+        assert app.results == [] and office_db.read_bytes() == before
+
+        coach.value = "jana"  # the office could also create her: offered
+        kita.value = CREATE
+        kita.value = DROP
+        await settle(pilot)
+        text = plan_text(app)
+        assert "Prozessbegleiter*in „fremd“: wird zu „Jana Lindner“" in text
+        assert "Kita „k-fremd“: wird weggelassen" in text
+        assert "So kann importiert werden." in text
+        await pilot.click("#import")
+        await settle(pilot)
+        assert app.results and app.results[0].startswith("Import aus anders.ics: 2 neu")
+    store = Store.open(office_db)
+    events = {e.uid: e.to_dict() for e in store.events()}
+    assert (events["e1@thekiz"]["coaches"], events["e1@thekiz"]["kita"]) == (["jana"], "sonne")
+    assert (events["e2@thekiz"]["coaches"], events["e2@thekiz"]["kita"],
+            events["e2@thekiz"]["participants"]) == (["jana"], None, [])
+    # every reference names a coach or Kita the store has; none was created
+    assert {c.id for c in store.coaches()} == {"jana"}
+    assert {k.id for k in store.kitas()} == {"sonne"}
+
+
+async def test_a_coach_may_map_or_drop_in_the_dialog_but_not_create(
+        office_db: Path, other_store_file: Path) -> None:
+    from thekiz_tui.planning.permissions import guard
+
+    app = Host(lambda: ImportDialog(guard(Store.open(office_db), "jana"), today=date(2027, 1, 10)))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press(*str(other_store_file), "enter")
+        await settle(pilot)
+        coach, kita = app.screen.query(".unknown-choice").results(Select)
+        for choice in (coach, kita):
+            with pytest.raises(InvalidSelectValueError):
+                choice.value = CREATE  # (as `thekiz --as jana import --create-missing`)
+        coach.value = "jana"
+        kita.value = DROP
+        await settle(pilot)
+        assert "So kann importiert werden." in plan_text(app)
 
 
 # -- help ------------------------------------------------------------------------------

@@ -22,18 +22,28 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Input, Label, Select, Static
 
+from store.text import neutral
+
 from ..i18n import lang, tr
 from ..planning.labels import kind_label
 from ..planning.timeutil import BadInput, fmt_date, parse_date
 from .common import DIALOG_CSS, Dialog, message_line, plain_arrows
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable
+
+    from textual.widget import Widget
+
     from store import Coach, Kita, Store
 
     from ..ical.importer import ImportPlan
+    from ..ical.references import Choice, Unknown
 
 ALL = ""  # the Select value for "no filter"
 PREVIEW_LIMIT = 5  # events listed per group in the import preview
+# What happens to an id the store does not know, beside mapping it to one it knows (the
+# values of the import's choices; never a store's id, which is printable text)
+DROP, CREATE = "\x00drop", "\x00create"
 
 
 class Done(Message, bubble=False):
@@ -422,7 +432,9 @@ class ImportDialog(Dialog[str | None]):
     """Import the events of an .ics file: "Vorschau" shows what would happen (as
     ``thekiz import --dry-run``) and writes nothing; "Importieren" writes it in one go and
     dismisses with a summary. A broken file shows the German reason (with its line) and
-    nothing is imported."""
+    nothing is imported. For each coach or Kita the file names that the store does not
+    know, she chooses: map it, create it or drop it (``ical.references``); the preview
+    says what follows, and nothing is imported before she has chosen for each."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", tr("Abbrechen"), id="thekiz.import.cancel"),
@@ -440,6 +452,8 @@ class ImportDialog(Dialog[str | None]):
         self.coach = coach
         self.path = path
         self.plan: ImportPlan | None = None
+        self.looked: Looked | None = None  # the preview's file, with its unknown ids
+        self._rows = 0  # the generation of the rows that choose for them
         self.busy = False
         self._coaches_ready = False
 
@@ -468,6 +482,8 @@ class ImportDialog(Dialog[str | None]):
                              id="coach")
             yield Static(tr("Art und Person gelten nur für Termine fremder Kalender."),
                          classes="hint")
+            # one row per coach or Kita the file names that the store does not know
+            yield VerticalScroll(id="unknown", classes="-empty")
             with VerticalScroll(id="plan", classes="-empty"):
                 yield Static("", id="plan-text", markup=False)
             yield message_line()
@@ -497,12 +513,22 @@ class ImportDialog(Dialog[str | None]):
         return path
 
     @on(Input.Changed, "#path")
-    @on(Select.Changed)
+    @on(Select.Changed, "#kind")
+    @on(Select.Changed, "#coach")
     def _stale(self) -> None:
         """Another file or other options: the preview no longer says what happens."""
         self.plan = None
+        self.looked = None
         self.show_message("")
         self._show_plan("")
+        self._show_unknown(None)
+
+    @on(Select.Changed, ".unknown-choice")
+    def _chosen(self) -> None:
+        """She chose for an unknown id: the preview says what the import will now do."""
+        if self.looked is not None:
+            self.show_message("")
+            self._show_plan("\n".join(self._lines(self.looked)))
 
     def _show_plan(self, text: str) -> None:
         self.query_one("#plan-text", Static).update(text)
@@ -521,11 +547,12 @@ class ImportDialog(Dialog[str | None]):
         """The coaches could not be read."""
 
     class Previewed(Message, bubble=False):
-        """What importing ``path`` would do."""
+        """What importing ``path`` would do; ``refusal``: why it was not imported (an
+        unknown id she has not chosen for)."""
 
-        def __init__(self, path: str, plan: ImportPlan) -> None:
+        def __init__(self, path: str, looked: Looked, refusal: str = "") -> None:
             super().__init__()
-            self.path, self.plan = path, plan
+            self.path, self.looked, self.refusal = path, looked, refusal
 
     class Imported(Done, bubble=False):
         """The import is written; ``text`` sums it up."""
@@ -544,28 +571,34 @@ class ImportDialog(Dialog[str | None]):
 
     @work(thread=True, exit_on_error=False, group="import-preview", exclusive=True)
     def _preview(self, path: str, options: dict[str, Any]) -> None:
-        from ..ical.scope import preview_import
-
         try:
-            plan = preview_import(self.store, path, **options)
+            looked = look(self.store, path, options)
         except Exception as error:  # shown to her, never a traceback
             self.post_message(self.ImportFailed(error))
         else:
-            self.post_message(self.Previewed(path, plan))
+            self.post_message(self.Previewed(path, looked))
 
     @work(thread=True, exit_on_error=False, group="import-run", exclusive=True)
-    def _import(self, path: str, options: dict[str, Any]) -> None:
+    def _import(self, path: str, options: dict[str, Any], choice: Choice) -> None:
         try:
-            text = self._write(path, options)
+            looked = look(self.store, path, options)
+            if looked.missing and not choice.covers(looked.missing):
+                # (imported without a preview, or the file changed since): her choice first
+                self.post_message(self.Previewed(path, looked, refusal=tr(
+                    "Die Datei nennt, was es hier nicht gibt: {ids}. Bitte für jede "
+                    "Angabe wählen: zuordnen, anlegen oder weglassen.",
+                    ids=looked.missing.listing())))
+                return
+            text = self._write(path, options, choice)
         except Exception as error:  # shown to her, never a traceback
             self.post_message(self.ImportFailed(error))
         else:
             self.post_message(self.Imported(text))
 
-    def _write(self, path: str, options: dict[str, Any]) -> str:
+    def _write(self, path: str, options: dict[str, Any], choice: Choice) -> str:
         from ..ical.scope import import_now
 
-        plan = import_now(self.store, path, **options)
+        plan = import_now(self.store, path, **options, choice=choice)
         text = tr("Import aus {name}: {new} neu, {changed} geändert, {unchanged} unverändert.",
                   name=Path(path).name, new=len(plan.new), changed=len(plan.changed),
                   unchanged=len(plan.unchanged))
@@ -590,7 +623,9 @@ class ImportDialog(Dialog[str | None]):
     @on(Previewed)
     def _on_previewed(self, message: Previewed) -> None:
         if _open(self):
-            self._previewed(message.path, message.plan)
+            self._previewed(message.path, message.looked)
+            if message.refusal:
+                self.show_message(message.refusal)
 
     @on(Imported)
     def _on_imported(self, message: Imported) -> None:
@@ -625,13 +660,102 @@ class ImportDialog(Dialog[str | None]):
             wanted = self.coach or default_coach(self.store)
             select.value = wanted if wanted in ids else options[0][1]
 
-    def _previewed(self, path: str, plan: ImportPlan) -> None:
+    def _previewed(self, path: str, looked: Looked) -> None:
         self._set_buttons(enabled=True)
         self.busy = False
         if path != self.query_one("#path", Input).value.strip():
             return  # typed on meanwhile
-        self.plan = plan
-        self._show_plan("\n".join(preview_lines(plan)))
+        if self.looked is None or self.looked.missing != looked.missing:
+            self._show_unknown(looked)  # (the same ids: her choices stay)
+        self.plan = looked.plan
+        self.looked = looked
+        self._show_plan("\n".join(self._lines(looked)))
+
+    def _show_unknown(self, looked: Looked | None) -> None:
+        """A choice per id the file names that the store does not know: map it to one
+        it knows, create it (the office only, as the permission layer allows), or drop
+        the reference; unchosen at first, so that nothing happens she did not say."""
+        box = self.query_one("#unknown", VerticalScroll)
+        box.remove_children()
+        self._rows += 1  # new ids: the old rows may not be gone yet
+        box.set_class(looked is None or not looked.missing, "-empty")
+        if looked is None or not looked.missing:
+            return
+        rows = []
+        for index, (what, old) in enumerate(looked.ids()):
+            options = [(Text(tr("weglassen")), DROP)]
+            if looked.may_create and what != "p":
+                options.append((Text(tr("anlegen")), CREATE))
+            if what in "cp":
+                options += [(Text(neutral(c.name)), c.id) for c in looked.coaches]
+            if what in "kp":
+                options += [(Text(neutral(k.name)), k.id) for k in looked.kitas]
+            label = Label(neutral(_unknown_label(what, old)), markup=False)
+            choose = Select(options, prompt=tr("bitte wählen"), compact=True,
+                            id=f"unknown-{self._rows}-{index}", classes="unknown-choice")
+            rows.append(Horizontal(label, choose, classes="row"))
+        self.call_later(self._plain_when_mounted, box.mount_all(rows), box)
+
+    @staticmethod
+    async def _plain_when_mounted(mounting: Awaitable[None], box: Widget) -> None:
+        await mounting  # (the rows' Selects are composed only then)
+        plain_arrows(box)
+
+    def choice(self) -> Choice:
+        """What she chose for the unknown ids (``references.Choice``)."""
+        from ..ical.references import Choice
+
+        looked = self.looked
+        if looked is None:
+            return Choice()
+        coaches: dict[str, str] = {}
+        kitas: dict[str, str] = {}
+        created: set[str] = set()
+        dropped: set[str] = set()
+        for index, (what, old) in enumerate(looked.ids()):
+            found = list(self.query(f"#unknown-{self._rows}-{index}").results(Select))
+            value = found[0].value if found else None
+            if not isinstance(value, str):
+                continue
+            if value == DROP:
+                dropped.add(old)
+            elif value == CREATE:
+                created.add(old)
+            elif what == "c" or (what == "p" and value in looked.coach_ids):
+                coaches[old] = value
+            else:
+                kitas[old] = value
+        return Choice(coaches, kitas, created=frozenset(created), dropped=frozenset(dropped))
+
+    def _lines(self, looked: Looked) -> list[str]:
+        """The preview: the plan as ``--dry-run`` says it, then what happens to each
+        unknown id as she chose, and whether the import can go ahead so."""
+        from ..ical.references import settled
+
+        lines = preview_lines(looked.plan)
+        if not looked.missing:
+            return lines
+        choice = self.choice()
+        names = {c.id: c.name for c in looked.coaches} | {k.id: k.name for k in looked.kitas}
+        for what, old in looked.ids():
+            mapped = choice.coaches.get(old) or choice.kitas.get(old)
+            if mapped is not None:
+                then = tr("wird zu „{name}“", name=names.get(mapped, mapped))
+            elif old in choice.created:
+                then = tr("wird angelegt")
+            elif old in choice.dropped:
+                then = tr("wird weggelassen")
+            else:
+                then = tr("bitte wählen")
+            lines.append(f"{_unknown_label(what, old)}: {then}")
+        if choice.covers(looked.missing):
+            try:
+                settled(looked.plan, choice, coaches=looked.coach_ids, kitas=looked.kita_ids)
+            except BadInput as error:
+                lines.append(str(error))
+            else:
+                lines.append(tr("So kann importiert werden."))
+        return [neutral(line) for line in lines]
 
     def _set_buttons(self, *, enabled: bool) -> None:
         for name in ("#preview", "#import"):
@@ -658,11 +782,55 @@ class ImportDialog(Dialog[str | None]):
         self.show_message("")
         self.busy = True
         self._set_buttons(enabled=False)
-        self._import(path, self._options())
+        self._import(path, self._options(), self.choice())
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+@dataclass(frozen=True, slots=True)
+class Looked:
+    """A file's import plan with what the dialog needs to let her choose for the ids
+    it names that the store does not know (read in the worker, with the store's ids)."""
+
+    plan: ImportPlan
+    missing: Unknown
+    coaches: list[Coach]
+    kitas: list[Kita]
+    coach_ids: set[str]
+    kita_ids: set[str]
+    may_create: bool
+
+    def ids(self) -> list[tuple[str, str]]:
+        """The unknown ids, each with what it names: "c" coach, "k" Kita, "p" either."""
+        missing = self.missing
+        return [*(("c", c) for c in missing.coaches), *(("k", k) for k in missing.kitas),
+                *(("p", p) for p in missing.participants)]
+
+
+def look(store: Store, path: str, options: dict[str, Any]) -> Looked:
+    """What importing ``path`` would do, and the choices for its unknown ids: the store's
+    coaches and Kitas she sees to map them to; whether she may create them (the office;
+    a coach may not create coaches or Kitas, as ``thekiz --as … import --create-missing``
+    is refused)."""
+    from ..ical.references import ids_of, unknown
+    from ..ical.scope import preview_import
+    from ..planning.permissions import actor
+
+    plan = preview_import(store, path, **options)
+    coach_ids, kita_ids = ids_of(store)
+    coaches, kitas = _people(store)
+    return Looked(plan, unknown(plan.writes, coach_ids, kita_ids), coaches, kitas,
+                  coach_ids, kita_ids, actor(store).everything)
+
+
+def _unknown_label(what: str, old: str) -> str:
+    if what == "c":
+        return tr("Prozessbegleiter*in „{id}“", id=old)
+    if what == "k":
+        return tr("Kita „{id}“", id=old)
+    return tr("Teilnehmende „{id}“", id=old)
 
 
 def preview_lines(plan: ImportPlan, limit: int = PREVIEW_LIMIT) -> list[str]:

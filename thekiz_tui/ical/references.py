@@ -6,10 +6,11 @@ saved with a dangling id: by default the whole import is refused with the unknow
 listed, and she chooses what happens to each: map it to one the store knows
 (``--map-coach ALT=NEU``, ``--map-kita ALT=NEU``), create it (``--create-missing``, a coach
 or Kita with the id as its name, to be completed), or drop the reference
-(``--drop-unknown``). Participants may be coaches or Kitas, so they are mapped by either
-map and never created. What is left must then pass the rules every saved event keeps
-(``planning.validate``): a coaching visit whose Kita was dropped is refused in the same
-words as in the form and the CLI.
+(``--drop-unknown``); the import dialog asks the same id by id (a coach is not offered to
+create, as the permission layer refuses her). Participants may be coaches or Kitas, so
+they are mapped by either map and never created. What is left must then pass the rules
+every saved event keeps (``planning.validate``): a coaching visit whose Kita was dropped
+is refused in the same words as in the form and the CLI.
 """
 
 from __future__ import annotations
@@ -47,12 +48,32 @@ class Unknown:
 
 @dataclass(slots=True)
 class Choice:
-    """What to do with unknown ids (see the module's text)."""
+    """What to do with unknown ids (see the module's text): map them (``coaches``,
+    ``kitas``: old id → one the store knows), create every one not mapped (``create``)
+    or drop every one not mapped (``drop``), as the CLI's options say; or, id by id as
+    the import dialog asks, create those in ``created`` and drop those in ``dropped``."""
 
     coaches: dict[str, str] = field(default_factory=dict)
     kitas: dict[str, str] = field(default_factory=dict)
     create: bool = False
     drop: bool = False
+    created: frozenset[str] = frozenset()
+    dropped: frozenset[str] = frozenset()
+
+    def creates(self, old: str) -> bool:
+        return self.create or old in self.created
+
+    def drops(self, old: str) -> bool:
+        return self.drop or old in self.dropped
+
+    def covers(self, missing: Unknown) -> bool:
+        """Whether it says what happens to each of the ``missing`` ids."""
+        people = self.coaches.keys() | self.kitas.keys()
+        return (all(c in self.coaches or self.creates(c) or self.drops(c)
+                    for c in missing.coaches)
+                and all(k in self.kitas or self.creates(k) or self.drops(k)
+                        for k in missing.kitas)
+                and all(p in people or self.drops(p) for p in missing.participants))
 
 
 HINT = ("Bitte wählen: mit --map-coach ALT=NEU bzw. --map-kita ALT=NEU zuordnen, mit "
@@ -101,30 +122,31 @@ def resolve(plan: ImportPlan, choice: Choice, *, coaches: Iterable[str],
         if new not in known_kitas:
             raise BadInput(f"--map-kita {old}={new}: Kita „{new}“ gibt es hier nicht.")
     missing = unknown(plan.writes, known_coaches, known_kitas)
-    new_coaches: list[Coach] = []
-    new_kitas: list[Kita] = []
-    if choice.create:
-        new_coaches = [Coach(id=c, name=c) for c in missing.coaches if c not in choice.coaches]
-        new_kitas = [Kita(id=k, name=k) for k in missing.kitas if k not in choice.kitas]
-        known_coaches |= {c.id for c in new_coaches}
-        known_kitas |= {k.id for k in new_kitas}
+    new_coaches = [Coach(id=c, name=c) for c in missing.coaches
+                   if c not in choice.coaches and choice.creates(c)]
+    new_kitas = [Kita(id=k, name=k) for k in missing.kitas
+                 if k not in choice.kitas and choice.creates(k)]
+    known_coaches |= {c.id for c in new_coaches}
+    known_kitas |= {k.id for k in new_kitas}
     people = {**choice.kitas, **choice.coaches}
 
     def fixed(event: Event) -> Event:
         changes: dict[str, Any] = {}
-        coach_ids = [choice.coaches.get(c, c) for c in event.coaches]
-        coach_ids = [c for c in dict.fromkeys(coach_ids) if c in known_coaches or not choice.drop]
+        coach_ids = [choice.coaches.get(c, c) for c in event.coaches
+                     if choice.coaches.get(c, c) in known_coaches or not choice.drops(c)]
+        coach_ids = list(dict.fromkeys(coach_ids))
         if coach_ids != event.coaches:
             changes["coaches"] = coach_ids
         if event.kita is not None:
             kita: str | None = choice.kitas.get(event.kita, event.kita)
-            if kita not in known_kitas and choice.drop:
+            if kita not in known_kitas and choice.drops(event.kita):
                 kita = None
             if kita != event.kita:
                 changes["kita"] = kita
-        persons = [people.get(p, p) for p in event.participants]
-        persons = [p for p in dict.fromkeys(persons)
-                   if p in known_coaches or p in known_kitas or not choice.drop]
+        persons = [people.get(p, p) for p in event.participants
+                   if people.get(p, p) in known_coaches or people.get(p, p) in known_kitas
+                   or not choice.drops(p)]
+        persons = list(dict.fromkeys(persons))
         if persons != event.participants:
             changes["participants"] = persons
         return replace(event, **changes) if changes else event
@@ -164,10 +186,15 @@ def settle(store: Any, plan: ImportPlan, choice: Choice | None) -> tuple[
     """The plan as it will be written: unknown ids resolved by ``choice`` (or refused),
     every entry checked."""
     coaches, kitas = ids_of(store)
+    return settled(plan, choice, coaches=coaches, kitas=kitas)
+
+
+def settled(plan: ImportPlan, choice: Choice | None, *, coaches: set[str],
+            kitas: set[str]) -> tuple[ImportPlan, list[Coach], list[Kita]]:
+    """:func:`settle` against the ids given (the dialog's, read once in its worker)."""
     resolved, new_coaches, new_kitas = resolve(plan, choice or Choice(), coaches=coaches,
                                                kitas=kitas)
     all_coaches = coaches | {c.id for c in new_coaches}
     all_kitas = kitas | {k.id for k in new_kitas}
     check(resolved.writes, all_coaches, all_kitas)
     return resolved, new_coaches, new_kitas
-

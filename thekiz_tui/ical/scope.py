@@ -134,9 +134,11 @@ def import_now(
     kind: str = DEFAULT_KIND,
     coach: str | None = None,
     name: str = "",
+    choice: Choice | None = None,
 ) -> ImportPlan:
     """Plan and apply under the store's lock, so the plan matches what is written even
-    when another process changed the store since a preview."""
+    when another process changed the store since a preview; unknown coaches and Kitas
+    as ``choice`` says (``references``)."""
     if isinstance(source, bytes | bytearray):
         data = bytes(source)
     else:
@@ -144,7 +146,7 @@ def import_now(
     parsed = parse_calendar(data, kind=kind, coach=coach, source=name)
     with store.transaction():
         plan = plan_for(store, parsed)
-        apply_import(store, plan)
+        apply_import(store, plan, choice)
     return plan
 
 
