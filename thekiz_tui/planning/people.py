@@ -4,7 +4,7 @@ screens.
 Each function takes the fields as she typed them (``None``: not given, keep what is
 stored; ``""``: cleared) and returns the record to save, or raises :class:`BadInput`
 with one German sentence. Nothing here writes; the caller saves what it gets back.
-Amounts are read as she means them (:func:`.money.typed`) and stored as today: a JSON number.
+Amounts are read as she means them (:func:`.money.typed`); the store writes them as decimal text.
 """
 
 from __future__ import annotations
