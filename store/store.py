@@ -175,6 +175,8 @@ class Store:
             tables = load(self.path)
             assert tables is not None
             version = version_of(tables)
+            if version >= SCHEMA_VERSION:
+                return  # another process migrated it meanwhile: its backup of the old stays
             events: list[dict[str, Any]] = []
             while version < SCHEMA_VERSION:
                 tables, moved = STEPS[version](tables)

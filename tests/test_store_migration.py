@@ -176,11 +176,15 @@ def test_v2_amounts_become_decimal_text_once_and_read_the_same(tmp_path: Path) -
     assert read.budget_for("basis") == Decimal("5000.00")
     assert read.budget_for("konsultation") == Decimal("1500.50")
 
-    # opening again changes nothing (the migration ran once), and what is written from
-    # now on is decimal text too, never a float again
+    # opening again changes nothing (the migration ran once), nor does a second process
+    # that had read the old version before the first migrated it: the backup stays v2
     migrated = path.read_bytes()
     Store.open(path)
+    late = Store(path)
+    late._migrate()
     assert path.read_bytes() == migrated
+    assert (tmp_path / "store" / "plan.json.bak").read_bytes() == v2
+    # and what is written from now on is decimal text too, never a float again
     store.update_coach(Coach(id="bert", name="Bert Beispiel", rate=58.125),
                        expected_sequence=0)
     set_setting(store, "budget_vertiefung", "2.500")
