@@ -15,6 +15,7 @@ import contextlib
 import re
 from collections.abc import AsyncIterator
 from datetime import date
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ import pytest
 from conftest import settle_app
 from rich.color import ColorSystem
 from textual.pilot import Pilot
-from textual.widgets import Input, SelectionList, Static
+from textual.widgets import DataTable, Input, SelectionList, Static
 
 from store import Store
 from thekiz_tui.app import PlannerApp, PlannerContext
@@ -166,6 +167,28 @@ async def test_the_report_keeps_fee_and_budget_left_in_view_at_80x24(
         assert checked >= 3
         total = next(line for line in lines if line.lstrip().startswith("Summe"))
         assert fmt_money(report.total_fee) in total
+
+
+@pytest.mark.parametrize("size", [*SIZES, (120, 30)])
+@pytest.mark.parametrize("key", ["K", "r"])
+async def test_no_column_is_cut_at_the_right_edge(demo_db: Path, key: str,
+                                                  size: tuple[int, int]) -> None:
+    """The Kita overview and the report end at a column's edge: a cut date or amount
+    would read as another ("1" of "17.02.2027"); the next column comes whole when she
+    scrolls sideways."""
+    async with planner(demo_db, size) as pilot:
+        await press(pilot, key)
+        table = pilot.app.screen.query_one(DataTable)
+        assert not table.loading and table.row_count
+        width = table.scrollable_content_region.width
+        edges = list(accumulate(column.get_render_width(table)
+                                for column in table.columns.values()))
+        assert width in edges or edges[-1] <= width, (width, edges)
+        if edges[-1] > width:  # the rest is there to scroll to
+            table.scroll_to(x=table.max_scroll_x, animate=False)
+            await pilot.pause()
+            last = list(table.columns.values())[-1].label.plain
+            assert last in painted(pilot.app)[table.region.y]
 
 
 # -- the form ------------------------------------------------------------------------

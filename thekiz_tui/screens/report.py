@@ -25,7 +25,7 @@ from textual.containers import Horizontal, Vertical
 from textual.markup import parse_style
 from textual.message import Message
 from textual.reactive import var
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, Select, Static
 
 from store import Coach, Store
@@ -38,6 +38,7 @@ from ..planning.report import HIDDEN, Report, ReportRow, month_report
 from ..planning.timeutil import MONTHS_DE, fmt_money
 from ..report_csv import save_report_csv
 from ..widgets.footer import QuietFooter
+from .fitted import FittedTableScreen
 
 GROUP = "Bericht"
 ALL = ""  # the Select's value for "all coaches"
@@ -114,10 +115,13 @@ class CsvPathDialog(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ReportScreen(Screen[None]):
+class ReportScreen(FittedTableScreen[None]):
     """The month report of one coach (or all) with a CSV export."""
 
     CSS_PATH = "report.tcss"
+    # The table, not the coach chooser above it, has the focus when the screen opens: its
+    # focus() in on_mount may come only once the table is loading, when it is refused.
+    AUTO_FOCUS = "#report-table"
 
     BINDINGS: ClassVar[list[BindingType]] = [*bindings(ACTIONS)]
 
@@ -159,6 +163,7 @@ class ReportScreen(Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one("#report-table", DataTable)
         table.focus()
+        self.watch_table_width(table)
         self._load()
 
     @staticmethod
@@ -180,16 +185,19 @@ class ReportScreen(Screen[None]):
             columns.append((tr("Adresse"), "address", 24))
         return columns
 
-    def _columns(self, report: Report) -> None:
-        """The table's columns for the report's view (set again when it changes)."""
+    def _columns(self, report: Report) -> bool:
+        """The table's columns for the report's view and the table's width (none cut at
+        the right edge), set again when either changes; True when they were."""
         columns = self._column_list(report)
         table: DataTable[str | Text] = self.query_one("#report-table", DataTable)
-        if [str(key.value) for key in table.columns] == [key for _, key, _ in columns]:
-            return
-        table.clear(columns=True)
-        for label, key, width in columns:
-            table.add_column(label, key=key, width=width)
+        if not self.fit_columns(table, columns):
+            return False
         table.fixed_columns = 1
+        return True
+
+    def _refit(self) -> None:
+        if self.report is not None and self._columns(self.report):
+            self._fill(self.report)
 
     def _coach_label(self) -> str:
         if self.coach is None:

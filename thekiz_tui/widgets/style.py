@@ -183,6 +183,26 @@ def holiday_words(name: str, width: int) -> str:
     return name
 
 
+# -- tables ----------------------------------------------------------------------------
+
+def widths_to_edge(widths: list[int], available: int, padding: int = 1) -> list[int]:
+    """Column widths for a table ``available`` cells wide (a cell's ``padding`` on either
+    side) in which no column is cut at the right edge: a cut amount or date reads as
+    another ("1.073,0", "1"). The columns that fit whole keep their widths, the last of
+    them takes up the rest, and the next starts beyond the edge, whole when she scrolls
+    sideways."""
+    used = 0
+    for index, width in enumerate(widths):
+        if used + width + 2 * padding > available:
+            if index == 0:
+                return list(widths)  # not even the first fits: nothing to even out
+            out = list(widths)
+            out[index - 1] += available - used
+            return out
+        used += width + 2 * padding
+    return list(widths)
+
+
 # -- findings --------------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
