@@ -232,25 +232,28 @@ async def test_the_forms_status_line_is_never_cut(demo_db: Path,
 
 # -- 16 colours ----------------------------------------------------------------------
 
-def in_16_colours(app: Any, x: int, y: int) -> tuple[int | None, int | None]:
-    """The text and background colour of a cell as a 16-colour terminal shows them (the
-    numbers of the standard colours Rich downgrades to when TERM=xterm)."""
+def in_16_colours(app: Any, x: int, y: int) -> tuple[str, int | None, int | None]:
+    """The character of a cell and its text and background colour as a 16-colour
+    terminal shows them (the numbers of the standard colours Rich downgrades to when
+    TERM=xterm)."""
     offset = 0
     for segment in app.screen._compositor.render_strips()[y]:
         if offset <= x < offset + len(segment.text):
             style = segment.style
             assert style is not None
-            return tuple(  # type: ignore[return-value]
+            colour, background = (
                 None if c is None else c.downgrade(ColorSystem.STANDARD).number
                 for c in (style.color, style.bgcolor))
+            return segment.text[x - offset], colour, background
         offset += len(segment.text)
     raise AssertionError(f"no cell at {x},{y}")
 
 
 def box_shows_a_mark(app: Any, region: Any, line: int = 0) -> bool:
-    """Whether the box at the left of ``region`` (``▐X▌``) shows its X in 16 colours."""
-    colour, background = in_16_colours(app, region.x + 1, region.y + line)
-    return colour != background
+    """Whether the box at the left of ``region`` (``▐X▌``) shows a mark in 16 colours:
+    a character other than a blank, in a colour other than the box's."""
+    char, colour, background = in_16_colours(app, region.x + 1, region.y + line)
+    return char != " " and colour != background
 
 
 async def test_ticked_and_unticked_boxes_and_the_focus_differ_in_16_colours(
@@ -277,7 +280,7 @@ async def test_ticked_and_unticked_boxes_and_the_focus_differ_in_16_colours(
         # the focused field's row label stands out from the others' in 16 colours
         labels = {label.region.y: label for label in form.query(".row > Label")
                   if label.region.height and not label.has_class("between")}
-        colours = {y: in_16_colours(pilot.app, label.region.x + 1, y)
+        colours = {y: in_16_colours(pilot.app, label.region.x + 1, y)[1:]
                    for y, label in labels.items()}
         focused_row = all_day.region.y
         assert focused_row in colours
