@@ -3,8 +3,9 @@
 Each test opens the demo programme of 25.11.2026 (fixed seed and today), waits until
 every thread worker has finished, and compares the screen with the SVG stored in
 ``tests/__snapshots__/test_ui_snapshots/``: the month view, the week view (``w``), the
-agenda (``a``), the event form (``n``) and the Kita overview (``K``), each at 100x30 and
-80x24.
+agenda (``a``), the event form (``n``), the Kita overview (``K``) and the month report
+(``r``), each at 100x30 and 80x24; and the event form in 16 colours (``TERM=xterm``), with
+a ticked and unticked boxes and a focused field.
 
 After a deliberate change of the UI, look at the failure report the plugin writes
 (``snapshot_report.html`` in the folder pytest ran in, git-ignored), then rewrite the
@@ -17,7 +18,8 @@ with nearly every Textual release (styles, widgets, the SVG export itself): an u
 Textual means regenerating these snapshots and reviewing them.
 
 What could vary between runs and machines is frozen here: the store (seeded demo, fixed
-today), the clock (the Kita overview compares events with "now"), the theme and the user
+today), the clock (the Kita overview and the report compare events with "now"), the theme
+and the user
 config (environment), the blinking cursors of the form's fields, and the timing (the
 snapshot is taken only after the workers are done and the screen shows loaded data).
 """
@@ -28,19 +30,26 @@ import os
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from functools import partial
-from pathlib import Path
-from typing import Any
+from pathlib import Path, PurePath
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import settle_app
+from rich.color import ColorSystem
+from rich.segment import Segment
+from rich.style import Style
+from textual.color import Color
+from textual.filter import LineFilter
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, TextArea
+from textual.widgets import DataTable, Input, SelectionList, TextArea
 
+import thekiz_tui.app
 from store import Store
 from thekiz_tui.app import PlannerApp, PlannerContext
 from thekiz_tui.demo import write_demo
 from thekiz_tui.planning.overview import kita_overview
+from thekiz_tui.planning.report import month_report
 from thekiz_tui.screens.planner import PlannerScreen
 
 TODAY = date(2026, 11, 25)
@@ -55,6 +64,7 @@ SCREENS: dict[str, tuple[str, ...]] = {
     "agenda": ("a",),
     "form": ("n",),
     "kitas": ("K",),
+    "report": ("r",),
 }
 
 
@@ -68,6 +78,11 @@ def demo_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("THEKIZ_CONFIG", os.devnull)
     monkeypatch.setattr("thekiz_tui.planning.overview.kita_overview",  # (the session asks it)
                         partial(kita_overview, now=NOW))
+
+    def report_at_noon(*args: Any, now: datetime | None = None, **kwargs: Any) -> Any:
+        return month_report(*args, now=NOW, **kwargs)  # the screen passes the clock's time
+
+    monkeypatch.setattr("thekiz_tui.screens.report.month_report", report_at_noon)
     path = tmp_path / "plan.json"
     write_demo(Store.open(path), today=TODAY, seed=0)
     return path
@@ -96,6 +111,11 @@ def assert_loaded(app: Any, name: str) -> None:
         assert type(screen).__name__ == "KitasScreen"
         table = screen.query_one("#kitas-table", DataTable)
         assert not table.loading and table.row_count > 0, "the Kita table is empty"
+    elif name == "report":
+        assert type(screen).__name__ == "ReportScreen"
+        table = screen.query_one("#report-table", DataTable)
+        assert screen.report is not None and not table.loading and table.row_count > 1, \
+            "the report is not computed"
     else:
         assert screen is planner(app) and planner(app).view == name
     # notifications time out: none may be on screen
@@ -129,3 +149,51 @@ def test_screen(name: str, size: str, demo_db: Path, snap_compare: Any) -> None:
     --snapshot-update)."""
     app = PlannerApp(PlannerContext(db=demo_db, today=TODAY))
     assert snap_compare(app, terminal_size=SIZES[size], run_before=opened(name))
+
+
+# -- 16 colours ------------------------------------------------------------------------
+
+class SixteenColours(LineFilter):
+    """Every colour as the nearest of the 16 standard ones: what a terminal with
+    ``TERM=xterm`` gets (Rich downgrades each colour so when it writes), which a
+    screenshot, always in true colour, would not show."""
+
+    def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
+        out = []
+        for text, style, control in segments:
+            if style is not None and (style.color or style.bgcolor):
+                colour, under = style.color, style.bgcolor
+                style = style + Style(
+                    color=colour.downgrade(ColorSystem.STANDARD) if colour else None,
+                    bgcolor=under.downgrade(ColorSystem.STANDARD) if under else None)
+            out.append(Segment(text, style, control))
+        return out
+
+
+class SixteenColourPlanner(PlannerApp):
+    """The planner as a 16-colour terminal shows it."""
+
+    CSS_PATH: ClassVar[list[str | PurePath]] = [  # (relative to the module naming them)
+        Path(thekiz_tui.app.__file__).parent / path for path in PlannerApp.CSS_PATH]
+
+    def get_line_filters(self) -> list[LineFilter]:
+        return [*super().get_line_filters(), SixteenColours()]
+
+
+async def form_with_a_ticked_box(pilot: Pilot[Any]) -> None:
+    """The form with the first coach ticked, the others and "ganztägig" not, and the
+    title field focused."""
+    await opened("form")(pilot)
+    coaches = pilot.app.screen.query_one("#coaches", SelectionList)
+    coaches.focus()
+    await pilot.press("space")
+    pilot.app.screen.query_one("#title", Input).focus()
+    await settle(pilot)
+    assert len(coaches.selected) == 1 and coaches.option_count > 1
+
+
+def test_form_in_16_colours(demo_db: Path, snap_compare: Any) -> None:
+    """In 16 colours a ticked box shows its X and an unticked one is empty, and the
+    focused field's row label stands out (update as above)."""
+    app = SixteenColourPlanner(PlannerContext(db=demo_db, today=TODAY))
+    assert snap_compare(app, terminal_size=SIZES["80x24"], run_before=form_with_a_ticked_box)

@@ -371,8 +371,8 @@ class EventForm(ModalScreen[FormResult | None]):
                     yield FormInput(id="ack-reason", compact=True,
                                 placeholder=tr("Grund für die Quittung (optional)"))
                     yield Button(tr("Quittieren (F2)"), id="ack", compact=True)
+            yield Static("", id="form-status", markup=False)  # a row of its own: never cut
             with Horizontal(id="form-buttons"):
-                yield Static("", id="form-status")
                 yield Button(tr("Speichern (Strg+S)"), id="save", variant="primary",
                              compact=True, disabled=True)
                 yield Button(tr("Abbrechen (Esc)"), id="cancel", compact=True)
@@ -597,9 +597,13 @@ class EventForm(ModalScreen[FormResult | None]):
         else:
             status, ok = "", False
         if status != self._status_text:
-            self._status_text = status
             widget = self.query_one("#form-status", Static)
-            widget.update(status, layout=False)  # one line, always
+            # wrapped to as many lines as it needs: a layout only when that number changes
+            width = widget.content_size.width
+            lines = [len(Content(text).wrap(width)) if width > 0 else 0
+                     for text in (status, self._status_text)]
+            self._status_text = status
+            widget.update(status, layout=width <= 0 or lines[0] != lines[1])
             widget.set_class(ok, "-ok")
         candidate = built.checkable
         if candidate is not None and candidate != self._checked:

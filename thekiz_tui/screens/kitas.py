@@ -21,7 +21,6 @@ from textual.content import Content
 from textual.markup import parse_style
 from textual.message import Message
 from textual.reactive import var
-from textual.screen import Screen
 from textual.widgets import DataTable, Static
 from textual.widgets.data_table import ColumnKey
 
@@ -35,6 +34,7 @@ from ..planning.overview import KitaRow
 from ..planning.timeutil import MONTHS_DE, fmt_date, fmt_money
 from ..session import Session
 from ..widgets.footer import QuietFooter
+from .fitted import FittedTableScreen
 
 GROUP = "Kitas"
 
@@ -120,7 +120,7 @@ def status_word(item: Item) -> str:
     }[item.status]
 
 
-class KitasScreen(Screen[str | None]):
+class KitasScreen(FittedTableScreen[str | None]):
     """The Kita overview of a year. Dismisses with the chosen Kita's id, or None."""
 
     CSS_PATH = "kitas.tcss"
@@ -160,7 +160,17 @@ class KitasScreen(Screen[str | None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#kitas-table", DataTable)
-        for label, key, width in (
+        self._set_columns()
+        table.fixed_columns = 1  # the name stays in view when scrolling sideways
+        table.focus()
+        self.watch_table_width(table)
+        self._load()
+
+    def _set_columns(self) -> bool:
+        """The table's columns for its width (none cut at the right edge); True when
+        they were built anew."""
+        table: DataTable[str | Text] = self.query_one("#kitas-table", DataTable)
+        columns = [
             # the budget next to the name, so that it shows without scrolling sideways
             # (at 80 and at 100 columns)
             (tr("Kita"), "name", 20),
@@ -173,11 +183,13 @@ class KitasScreen(Screen[str | None]):
             (tr("seit"), "since", 10),
             (tr("Begleitung"), "coach", 16),
             (tr("Kreis"), "district", 16),
-        ):
-            table.add_column(label, key=key, width=width)
-        table.fixed_columns = 1  # the name stays in view when scrolling sideways
-        table.focus()
-        self._load()
+        ]
+        return self.fit_columns(table, columns)
+
+    def _refit(self) -> None:
+        keep = self._selected_id()
+        if self._set_columns() and self._rows:
+            self._fill(list(self._rows.values()), keep)
 
     def _title(self) -> str:
         return tr(
@@ -237,10 +249,10 @@ class KitasScreen(Screen[str | None]):
         self.query_one("#kitas-detail").set_class(True, "-error")
         self.query_one("#kitas-detail-text", Static).update(message)
 
-    def _fill(self, rows: list[KitaRow]) -> None:
+    def _fill(self, rows: list[KitaRow], keep: str | None = None) -> None:
         table: DataTable[str | Text] = self.query_one("#kitas-table", DataTable)
         self.query_one("#kitas-detail").set_class(False, "-error")
-        keep = self._selected_id()
+        keep = keep or self._selected_id()
         self._rows = {r.id: r for r in rows}
         table.clear()
         table.columns[ColumnKey("budget")].label = Text(tr("Budget {year}", year=self.year))

@@ -25,7 +25,7 @@ from textual.containers import Horizontal, Vertical
 from textual.markup import parse_style
 from textual.message import Message
 from textual.reactive import var
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, Select, Static
 
 from store import Coach, Store
@@ -38,6 +38,7 @@ from ..planning.report import HIDDEN, Report, ReportRow, month_report
 from ..planning.timeutil import MONTHS_DE, fmt_money
 from ..report_csv import save_report_csv
 from ..widgets.footer import QuietFooter
+from .fitted import FittedTableScreen
 
 GROUP = "Bericht"
 ALL = ""  # the Select's value for "all coaches"
@@ -114,10 +115,13 @@ class CsvPathDialog(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ReportScreen(Screen[None]):
+class ReportScreen(FittedTableScreen[None]):
     """The month report of one coach (or all) with a CSV export."""
 
     CSS_PATH = "report.tcss"
+    # The table, not the coach chooser above it, has the focus when the screen opens: its
+    # focus() in on_mount may come only once the table is loading, when it is refused.
+    AUTO_FOCUS = "#report-table"
 
     BINDINGS: ClassVar[list[BindingType]] = [*bindings(ACTIONS)]
 
@@ -159,29 +163,41 @@ class ReportScreen(Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one("#report-table", DataTable)
         table.focus()
+        self.watch_table_width(table)
         self._load()
 
-    def _columns(self, report: Report) -> None:
-        """The table's columns for the report's view (set again when it changes)."""
-        columns = [(tr("Kita"), "kita", 22)]
-        if report.has("address"):
-            columns.append((tr("Adresse"), "address", 24))
-        columns += [(tr("Besuche"), "visits", 7), (tr("Stunden"), "hours", 7),
-                    (tr("Honorar"), "fee", 12)]
+    @staticmethod
+    def _column_list(report: Report) -> list[tuple[str, str, int]]:
+        """The table's columns for the report's view: (label, key, width). The figures
+        she reads first, her visits, hours and fee and what is left of the Kita's budget,
+        come right after the name, so that they show at 80 columns without scrolling
+        sideways; the address, which the name already tells apart, comes last."""
+        columns = [(tr("Kita"), "kita", 20), (tr("Besuche"), "visits", 7),
+                   (tr("Stunden"), "hours", 7), (tr("Honorar"), "fee", 11)]
         if report.has("budget"):
-            columns += [(tr("Budget Jahr"), "budget", 12), (tr("verbraucht"), "used", 12),
-                        (tr("übrig"), "left", 12)]
+            columns += [(tr("Budget übrig"), "left", 12), (tr("verbraucht"), "used", 11),
+                        (tr("Budget Jahr"), "budget", 11)]
         if report.has("kita_hours"):
             columns.append((tr("Kita-Std."), "kita_hours", 16))
         if report.has("checklist"):
             columns.append((tr("Empf. e/g/o"), "checklist", 11))
+        if report.has("address"):
+            columns.append((tr("Adresse"), "address", 24))
+        return columns
+
+    def _columns(self, report: Report) -> bool:
+        """The table's columns for the report's view and the table's width (none cut at
+        the right edge), set again when either changes; True when they were."""
+        columns = self._column_list(report)
         table: DataTable[str | Text] = self.query_one("#report-table", DataTable)
-        if [str(key.value) for key in table.columns] == [key for _, key, _ in columns]:
-            return
-        table.clear(columns=True)
-        for label, key, width in columns:
-            table.add_column(label, key=key, width=width)
+        if not self.fit_columns(table, columns):
+            return False
         table.fixed_columns = 1
+        return True
+
+    def _refit(self) -> None:
+        if self.report is not None and self._columns(self.report):
+            self._fill(self.report)
 
     def _coach_label(self) -> str:
         if self.coach is None:
@@ -283,18 +299,18 @@ class ReportScreen(Screen[None]):
         self._columns(report)
         table: DataTable[str | Text] = self.query_one("#report-table", DataTable)
         table.clear()
+        keys = [str(key.value) for key in table.columns]
         for r in report.rows:
-            table.add_row(*self._cells(report, r), key=r.kita)
-        total: list[str | Text] = [Text(tr("Summe"), style="bold")]
-        if report.has("address"):
-            total.append("")
-        total += [
-            Text(str(report.total_visits), style="bold", justify="right"),
-            Text(hours_text(report.total_hours), style="bold", justify="right"),
-            Text(fmt_money(report.total_fee), style="bold", justify="right"),
-        ]
-        total += [""] * (len(table.columns) - len(total))
-        table.add_row(*total, key="__total__")
+            cells = self._cells(report, r)
+            table.add_row(*(cells[key] for key in keys), key=r.kita)
+        bold: dict[str, str | Text] = {
+            "kita": Text(tr("Summe"), style="bold"),
+            "visits": Text(str(report.total_visits), style="bold", justify="right"),
+            "hours": Text(hours_text(report.total_hours), style="bold", justify="right"),
+            "fee": Text(fmt_money(report.total_fee), style="bold", justify="right"),
+        }
+        table.add_row(*(bold.get(str(key.value), "") for key in table.columns),
+                      key="__total__")
         legend: list[str] = []
         if not report.rows:
             legend.append(tr("Keine Prozessbegleitung in diesem Monat."))
@@ -312,38 +328,39 @@ class ReportScreen(Screen[None]):
         self.query_one("#report-legend", Static).update(" ".join(legend))
 
     @staticmethod
-    def _cells(report: Report, r: ReportRow) -> list[str | Text]:
-        """A Kita's cells: the columns of the report's view, ``HIDDEN`` for a part this
-        row lacks."""
+    def _cells(report: Report, r: ReportRow) -> dict[str, str | Text]:
+        """A Kita's cells by column key: the columns of the report's view, ``HIDDEN`` for
+        a part this row lacks."""
         def right(text: str, style: str | Style = "") -> Text:
             return Text(text, style=style, justify="right")
 
-        cells: list[str | Text] = [Text(r.kita_name, overflow="crop")]
+        cells: dict[str, str | Text] = {
+            "kita": Text(r.kita_name, overflow="crop"),
+            "visits": right(str(r.visits)), "hours": right(hours_text(r.hours)),
+            "fee": right(fmt_money(r.fee)),
+        }
         if report.has("address"):
-            cells.append(Text(r.address or HIDDEN, overflow="crop"))
-        cells += [right(str(r.visits)), right(hours_text(r.hours)), right(fmt_money(r.fee))]
+            cells["address"] = Text(r.address or HIDDEN, overflow="crop")
         if report.has("budget"):
             b = r.budget
             if b is None:
-                cells += [right(HIDDEN)] * 3
+                cells["budget"] = cells["used"] = cells["left"] = right(HIDDEN)
             else:
                 error = parse_style("$error").rich_style
-                cells += [
-                    right("-" if b.budget is None else fmt_money(b.budget)),
-                    right(fmt_money(b.used)),
-                    Text("-") if b.left is None else right(
-                        fmt_money(b.left), error if b.left < -0.005 else ""),
-                ]
+                cells["budget"] = right("-" if b.budget is None else fmt_money(b.budget))
+                cells["used"] = right(fmt_money(b.used))
+                cells["left"] = right("-") if b.left is None else right(
+                    fmt_money(b.left), error if b.left < -0.005 else "")
         if report.has("kita_hours"):
             k = r.kita_hours
-            cells.append(Text(HIDDEN) if k is None else Text(
+            cells["kita_hours"] = Text(HIDDEN) if k is None else Text(
                 f"{hours_text(k.hours)} {recommendation_word(k.recommendation)}",
                 style=parse_style(RECOMMENDATION_STYLE[k.recommendation]).rich_style,
-            ))
+            )
         if report.has("checklist"):
             c = r.checklist
-            cells.append(Text(HIDDEN if c is None else
-                              f"{c.done}/{c.planned}/{len(c.missing)}"))
+            cells["checklist"] = Text(HIDDEN if c is None else
+                                      f"{c.done}/{c.planned}/{len(c.missing)}")
         return cells
 
     def _status(self, text: str, *, error: bool = False, ok: bool = False) -> None:

@@ -14,10 +14,14 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.segment import Segment
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.geometry import Size
 from textual.reactive import Reactive
+from textual.strip import Strip
 from textual.widgets import Checkbox, Input, OptionList, SelectionList
+from textual.widgets.option_list import OptionDoesNotExist
 
 
 class FormInput(Input):
@@ -43,13 +47,37 @@ class FindingsList(OptionList):
 _ENTER_MOVES_ON = Binding("enter", "app.focus_next", "Weiter", show=False)
 
 
+# Textual draws an X in every box, grey when unticked and green when ticked: in 16 colours
+# (TERM=xterm) two greys, and in a screen reader or a copy of the screen the same X. An
+# unticked box is empty.
+TICKED, UNTICKED = Checkbox.BUTTON_INNER, " "  # (the list draws the same X as Checkbox)
+
+
 class FormCheckbox(Checkbox):
-    """A checkbox that Space ticks and Enter leaves."""
+    """A checkbox that Space ticks and Enter leaves; empty when unticked."""
 
     BINDINGS: ClassVar[list[BindingType]] = [_ENTER_MOVES_ON]
+
+    def render(self) -> Content:
+        self.BUTTON_INNER = TICKED if self.value else UNTICKED
+        return super().render()
 
 
 class FormSelectionList(SelectionList[str]):
-    """A list of choices that Space ticks and Enter leaves (arrows move as ever)."""
+    """A list of choices that Space ticks and Enter leaves (arrows move as ever); the box
+    of a choice not ticked is empty."""
 
     BINDINGS: ClassVar[list[BindingType]] = [_ENTER_MOVES_ON]
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        segments = list(strip)
+        try:
+            option = self.get_option_at_index(self.scroll_offset.y + y)
+        except OptionDoesNotExist:
+            return strip
+        # the line is the box (left side, X, right side), then the choice
+        if option.value in self.selected or len(segments) < 2 or segments[1].text != TICKED:
+            return strip
+        segments[1] = Segment(UNTICKED, segments[1].style)
+        return Strip(segments, strip.cell_length)

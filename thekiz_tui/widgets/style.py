@@ -103,6 +103,18 @@ def fit(text: str, width: int) -> str:
     return text[:width].ljust(width)
 
 
+def abbreviate(text: str, width: int) -> str:
+    """``text`` in at most ``width`` cells; cut short, it ends with a dot where the cut
+    is (``Sonnenbl.``), as a German abbreviation does, so that the end of a narrow column
+    never reads as the end of a word. (Not "…": East Asian terminals draw it two cells
+    wide.)"""
+    if len(text) <= width:
+        return text
+    if width <= 2:
+        return text[: max(width, 0)]
+    return text[: width - 1].rstrip(" -:,/") + "."
+
+
 def cut(text: str, width: int) -> str:
     return text[: max(width, 0)]
 
@@ -158,11 +170,37 @@ def shorten_holiday(name: str, width: int) -> str:
     """A holiday's name in at most ``width`` cells: ``Erster Weihnachtstag`` becomes
     ``1. Weihnachtstag``, then the end is cut (the start of a name reads better than
     abbreviations of every word)."""
+    return holiday_words(name, width)[: max(width, 0)].rstrip()
+
+
+def holiday_words(name: str, width: int) -> str:
+    """A holiday's name, in its shorter words when it is longer than ``width`` cells
+    (not cut)."""
     name = clean(name)
     if len(name) > width:
         for long, short in _HOLIDAY_SHORT:
             name = name.replace(long, short)
-    return name[: max(width, 0)].rstrip()
+    return name
+
+
+# -- tables ----------------------------------------------------------------------------
+
+def widths_to_edge(widths: list[int], available: int, padding: int = 1) -> list[int]:
+    """Column widths for a table ``available`` cells wide (a cell's ``padding`` on either
+    side) in which no column is cut at the right edge: a cut amount or date reads as
+    another ("1.073,0", "1"). The columns that fit whole keep their widths, the last of
+    them takes up the rest, and the next starts beyond the edge, whole when she scrolls
+    sideways."""
+    used = 0
+    for index, width in enumerate(widths):
+        if used + width + 2 * padding > available:
+            if index == 0:
+                return list(widths)  # not even the first fits: nothing to even out
+            out = list(widths)
+            out[index - 1] += available - used
+            return out
+        used += width + 2 * padding
+    return list(widths)
 
 
 # -- findings --------------------------------------------------------------------------

@@ -463,14 +463,15 @@ class WeekView(Widget, can_focus=True):
             return Strip([Segment(vs.fit(f" +{item}", width), base + self._style("more"))],
                          width)
         if isinstance(item, str):
-            text = vs.shorten_holiday(item, max(width - 1, 1))
+            room = max(width - 1, 1)
+            text = vs.abbreviate(vs.holiday_words(item, room), room)
             return Strip([Segment(vs.fit(" " + text, width), base + self._style("holiday"))],
                          width)
         style = self._kinds.style(item.event.kind, block=True,
                                   cancelled=item.event.status == "abgesagt",
                                   selected=item.key == self.selected)
-        return Strip([Segment(vs.fit(" " + vs.short_title(item, snapshot), width),
-                              base + style)], width)
+        text = vs.abbreviate(vs.short_title(item, snapshot), width - 1)
+        return Strip([Segment(vs.fit(" " + text, width), base + style)], width)
 
     def _column(self, snapshot: MonthSnapshot, day: date, width: int, per_hour: int) -> _Column:
         blocks, _ = self._data(day)
@@ -510,15 +511,20 @@ class WeekView(Widget, can_focus=True):
             w = x1 - x0
             if w <= 0:
                 continue
-            lines = self._block_text(snapshot, day, b, w)
+            # A lane or the "+2" gutter to the right would run on from this block's last
+            # letter as if one word: a blank cell keeps them apart.
+            gap = 1 if x1 < width and w > 1 else 0
+            lines = self._block_text(snapshot, day, b, w - gap)
             event = b.occ.event
             style = base + self._kinds.style(event.kind, block=True,
                                              cancelled=event.status == "abgesagt",
                                              selected=b.occ.key == selected_key)
             for i, row in enumerate(range(b.row0, min(b.row1, total))):
-                text = lines[i] if i < len(lines) else ""
-                strip = Strip([Segment(vs.fit(text, w), style)], w)
-                spans[row].append((x0, x1, strip, b.occ.key))
+                text = vs.abbreviate(lines[i], w - gap) if i < len(lines) else ""
+                segments = [Segment(vs.fit(text, w - gap), style)]
+                if gap:
+                    segments.append(Segment(" ", base))
+                spans[row].append((x0, x1, Strip(segments, w), b.occ.key))
         more_style = base + self._style("more")
         for row, keys in hidden.items():
             text = f"+{len(keys)}" if len(keys) < 10 else "+"
@@ -553,7 +559,8 @@ class WeekView(Widget, can_focus=True):
                     width: int) -> list[str]:
         """The lines inside a block: time and title (the title on its own lines, word
         wrapped, when the block is tall enough and they do not fit on one), then the
-        Kita or the title, the location and the coaches."""
+        Kita or the title, the location and the coaches. A word never goes on in the next
+        line: one too long for the block is cut with a dot (``abbreviate``)."""
         occ = block.occ
         event = occ.event
         title = vs.short_title(occ, snapshot)
@@ -565,8 +572,8 @@ class WeekView(Widget, can_focus=True):
             lines = [f"{time} {title}"]
         elif time and tall:
             lines = [time, *_words(title, width)]
-        elif time and width >= 8:
-            lines = [f"{time} {title}"]
+        elif time and width >= len(time) + 6:  # "09:30 Sonn.": the title still says what
+            lines = [f"{time} {vs.abbreviate(title, width - len(time) - 1)}"]
         else:
             lines = _words(title, width) if tall else [title]
         kita = snapshot.kitas.get(event.kita) if event.kita else None
@@ -649,17 +656,16 @@ class WeekView(Widget, can_focus=True):
 
 
 def _words(text: str, width: int) -> list[str]:
-    """``text`` word-wrapped to ``width`` (long words cut)."""
+    """``text`` word-wrapped to ``width``; a word longer than a line stands alone,
+    shortened with a dot ("Löwenz."), never carried on into the next line."""
     lines: list[str] = []
     line = ""
     for word in text.split():
-        while len(word) > width:
+        if len(word) > width:
             if line:
                 lines.append(line)
                 line = ""
-            lines.append(word[:width])
-            word = word[width:]
-        if not word:
+            lines.append(vs.abbreviate(word, width))
             continue
         if line and len(line) + 1 + len(word) <= width:
             line += " " + word
