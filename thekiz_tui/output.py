@@ -13,8 +13,9 @@ from typing import Any
 
 from store.text import neutral
 
+from .i18n import tr
 from .planning.labels import KIND_LABELS, ROLE_LABELS, STAGE_LABELS, STATUS_LABELS
-from .planning.timeutil import fmt_date, fmt_money
+from .planning.timeutil import fmt_date, fmt_money, fmt_time
 
 __all__ = ["KIND_LABELS", "ROLE_LABELS", "STAGE_LABELS", "STATUS_LABELS", "fmt_date", "fmt_money"]
 
@@ -121,13 +122,13 @@ def _when(event: Any, lang: str) -> tuple[date, str, str]:
         first = date.fromisoformat(event.start[:10])
         last = date.fromisoformat(event.end[:10]) - timedelta(days=1)
         day_text = fmt_date(first) if last <= first else f"{fmt_date(first)}–{fmt_date(last)}"
-        return first, day_text, "ganztägig" if lang == "de" else "all day"
+        return first, day_text, tr("ganztägig")
     start = datetime.fromisoformat(event.start)
     end = datetime.fromisoformat(event.end)
-    end_text = f"{end:%H:%M}"
+    end_text = fmt_time(end)
     if end.date() != start.date():
         end_text = f"{fmt_date(end.date())} {end_text}"
-    return start.date(), fmt_date(start.date()), f"{start:%H:%M}–{end_text}"
+    return start.date(), fmt_date(start.date()), f"{fmt_time(start)}–{end_text}"
 
 
 def event_rows(occurrences: Iterable[Any], *, coaches: Mapping[str, Any],
@@ -143,9 +144,9 @@ def event_rows(occurrences: Iterable[Any], *, coaches: Mapping[str, Any],
             kind = f"{kind} ({event.subtype})"
         title = event.title
         if event.status == "abgesagt":
-            title = f"{title} [abgesagt]"
+            title = f"{title} [{tr('abgesagt')}]"
         if event.free:
-            title = f"{title} [frei]"
+            title = f"{title} [{tr('frei')}]"
         if occ.recurrence_id is not None:
             title = f"{title} ↻"
         kita = kitas.get(event.kita) if event.kita else None
@@ -164,7 +165,7 @@ def table_text(rows: Sequence[Sequence[Any]], *, lang: str = "de") -> str:
 
 def table_text_lines(rows: Sequence[Sequence[Any]], *, lang: str = "de") -> Iterator[str]:
     if not rows:
-        yield "Keine Termine im Zeitraum." if lang == "de" else "No events in this period."
+        yield tr("Keine Termine im Zeitraum.")
         return
     yield from table_lines(HEADINGS.get(lang, HEADINGS["de"]), rows)
 
