@@ -111,8 +111,8 @@ def _list(config: Config, args: argparse.Namespace, path: Path) -> int:
     else:
         out(tr("Keine Zugänge in {path}.", path=path))
     if foreign:
-        out(trn("({n} weiterer Schlüssel in {path} gehört nicht zu thekiz.)",
-                "({n} weitere Schlüssel in {path} gehören nicht zu thekiz.)", foreign,
+        out(trn("({n} weiterer Schlüssel gehört in {path} nicht zu thekiz.)",
+                "({n} weitere Schlüssel gehören in {path} nicht zu thekiz.)", foreign,
                 path=path))
     return EXIT_OK
 

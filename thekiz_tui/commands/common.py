@@ -109,10 +109,10 @@ def day_window(args: argparse.Namespace, default_month: bool,
     if last is None:
         last = start + timedelta(days=30)
     if last < start:
-        from ..planning.timeutil import fmt_date
+        from ..planning.labels import show_date
 
-        bad(tr("„bis“ ({last}) liegt vor „von“ ({first}).", last=fmt_date(last),
-               first=fmt_date(start)))
+        bad(tr("„bis“ ({last}) liegt vor „von“ ({first}).", last=show_date(last),
+               first=show_date(start)))
     return start, last + timedelta(days=1)
 
 

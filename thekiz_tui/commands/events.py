@@ -69,7 +69,8 @@ def _stored_times(
     start: date | datetime, end: date | datetime | None, all_day: bool, tz: str
 ) -> tuple[str, str]:
     """Stored start and end; all-day ``end`` is the last day (inclusive) as typed."""
-    from ..planning.timeutil import fmt_date, fmt_time, localize, to_stored
+    from ..planning.labels import show_date
+    from ..planning.timeutil import fmt_time, localize, to_stored
 
     if all_day:
         first = start.date() if isinstance(start, datetime) else start
@@ -77,8 +78,8 @@ def _stored_times(
             bad(tr("Ein ganztägiger Termin hat nur Daten, keine Uhrzeiten."))
         last = first if end is None else (end.date() if isinstance(end, datetime) else end)
         if last < first:
-            bad(tr("Das Ende ({end}) liegt vor dem Beginn ({start}).", end=fmt_date(last),
-                   start=fmt_date(first)))
+            bad(tr("Das Ende ({end}) liegt vor dem Beginn ({start}).", end=show_date(last),
+                   start=show_date(first)))
         return first.isoformat(), (last + timedelta(days=1)).isoformat()
     if not isinstance(start, datetime):
         bad(tr("Bitte eine Uhrzeit für den Beginn angeben (z. B. „4.3.2025 9:30“) "
@@ -90,8 +91,8 @@ def _stored_times(
     start_at, end_at = localize(start, tz), localize(end, tz)
     if end_at.timestamp() <= start_at.timestamp():
         bad(tr("Das Ende ({end}) liegt nicht nach dem Beginn ({start}).",
-               end=f"{fmt_date(end.date())} {fmt_time(end)}",
-               start=f"{fmt_date(start.date())} {fmt_time(start)}"))
+               end=f"{show_date(end.date())} {fmt_time(end)}",
+               start=f"{show_date(start.date())} {fmt_time(start)}"))
     return to_stored(start_at), to_stored(end_at)
 
 
@@ -102,7 +103,7 @@ def _validate_event(store: Store, event: Event) -> None:
         event, coaches={c.id for c in store.coaches()}, kitas={k.id for k in store.kitas()}
     )
     if problems:
-        bad(problems[0].message)
+        bad(problems[0].text())
 
 
 def _normal_rrule(text: str | None) -> str | None:
@@ -177,8 +178,9 @@ def _print_findings(store: Store, *events: Event) -> None:
 
 def _occurrence_rid(master: Event, day_text: str) -> str:
     """The recurrence id of the series' occurrence on a day (``--occurrence DATUM``)."""
+    from ..planning.labels import show_date
     from ..planning.occurrences import expand
-    from ..planning.timeutil import day_start, epoch, fmt_date
+    from ..planning.timeutil import day_start, epoch
 
     if not master.series:
         bad(tr("„{id}“ ist keine Serie: --occurrence, --from-occurrence und --series "
@@ -189,7 +191,7 @@ def _occurrence_rid(master: Event, day_text: str) -> str:
     found = [o for o in expand([master], lo, hi) if lo <= o.start_ts < hi]
     if not found or found[0].recurrence_id is None:
         bad(tr("Die Serie „{id}“ hat am {day} keinen Termin.", id=master.id,
-               day=fmt_date(day)))
+               day=show_date(day)))
     return found[0].recurrence_id
 
 
@@ -318,9 +320,9 @@ def cmd_remove(config: Config, args: argparse.Namespace) -> int:
         out(tr("Gelöscht: {id} {title}", id=removed.id, title=removed.title).rstrip())
         return EXIT_OK
     rid = _occurrence_rid(master, day)
-    from ..planning.timeutil import fmt_date
+    from ..planning.labels import show_date
 
-    label = fmt_date(parse_day(day))
+    label = show_date(parse_day(day))
     if scope == "occurrence":
         store.update_event(edits.delete_this(master, rid), expected_sequence=master.sequence)
         out(tr("Gelöscht: {id} am {day}", id=master.id, day=label))

@@ -141,12 +141,13 @@ def _now() -> str:
 
 
 def _when(text: str) -> str:
-    from ..planning.timeutil import fmt_date, fmt_time
+    from ..planning.labels import show_date
+    from ..planning.timeutil import fmt_time
 
     if not text:
         return tr("nie")
     moment = datetime.fromisoformat(text).astimezone()
-    return f"{fmt_date(moment.date())} {fmt_time(moment)}"
+    return f"{show_date(moment.date())} {fmt_time(moment)}"
 
 
 def _list(store: Store, book: object, args: argparse.Namespace) -> int:

@@ -47,17 +47,18 @@ def _findings(session: Session, args: argparse.Namespace,
 
 
 def _finding_when(text: str) -> str:
-    from ..planning.timeutil import fmt_date, fmt_time
+    from ..planning.labels import show_date
+    from ..planning.timeutil import fmt_time
 
     if not text:
         return ""
     try:
         if len(text) == 10:
-            return fmt_date(date.fromisoformat(text))
+            return show_date(date.fromisoformat(text))
         moment = datetime.fromisoformat(text)
     except ValueError:
         return text
-    return f"{fmt_date(moment.date())} {fmt_time(moment)}"
+    return f"{show_date(moment.date())} {fmt_time(moment)}"
 
 
 def _findings_table(findings: Sequence[Any], store: Store) -> str:
@@ -103,10 +104,10 @@ def cmd_conflicts(config: Config, args: argparse.Namespace) -> int:
         first = date(today().year, 1, 1)
         args = argparse.Namespace(**{**vars(args), "start": first.isoformat()})
         args.open_ended = True
-        from ..planning.timeutil import fmt_date
+        from ..planning.labels import show_date
 
         note = tr("Geprüft ab {day}: dieses Jahr und alles danach (--from/--to für einen "
-                  "anderen Zeitraum).", day=fmt_date(first))
+                  "anderen Zeitraum).", day=show_date(first))
     findings = _findings(session, args)
     if args.format == "json":
         from ..output import dumps

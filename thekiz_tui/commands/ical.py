@@ -71,7 +71,7 @@ def cmd_import(config: Config, args: argparse.Namespace) -> int:
                     parse_maps(args.map_kita or (), "--map-kita"),
                     create=args.create_missing, drop=args.drop_unknown)
     if args.dry_run:
-        out(DRY_RUN_LINE)
+        out(tr(DRY_RUN_LINE))
         for line in plan_lines(plan, dry_run=True):
             out(line)
         settle(store, plan, choice)  # what the import would refuse: said, exit 2

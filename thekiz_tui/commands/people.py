@@ -94,10 +94,10 @@ def cmd_kita(config: Config, args: argparse.Namespace) -> int:
         from ..output import STAGE_LABELS, fmt_money, table
 
         def since(k: Kita) -> str:
-            from ..planning.timeutil import fmt_date
+            from ..planning.labels import show_date
 
             try:
-                return fmt_date(date.fromisoformat(k.since)) if k.since else ""
+                return show_date(date.fromisoformat(k.since)) if k.since else ""
             except ValueError:
                 return k.since
 

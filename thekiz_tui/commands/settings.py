@@ -32,6 +32,6 @@ def cmd_settings(config: Config, args: argparse.Namespace) -> int:
     from ..output import table
 
     emit(table((tr("Einstellung"), tr("Wert"), tr("Herkunft")),
-               [(row.name, row.text if isinstance(row.value, list) else row.value, row.origin)
+               [(row.name, row.text if isinstance(row.value, list) else row.value, tr(row.origin))
                 for row in rows]))
     return EXIT_OK

@@ -26,10 +26,10 @@ from textual.color import Color
 from store.text import neutral
 
 from ..i18n import lang, tr
+from ..planning import labels
 from ..planning.findings import Finding, severity_rank
 from ..planning.labels import kind_label
 from ..planning.occurrences import Occurrence
-from ..planning.timeutil import MONTHS_DE, WEEKDAYS_DE
 
 if TYPE_CHECKING:
     from textual.widget import Widget
@@ -108,13 +108,13 @@ def cut(text: str, width: int) -> str:
 
 
 def month_title(year: int, month: int) -> str:
-    """``März 2025`` (``March 2025`` in English)."""
-    return f"{tr(MONTHS_DE[month - 1])} {year}"
+    """``März 2025`` (``March 2025`` in English): CLDR's words (``planning.labels``)."""
+    return labels.month_title(year, month)
 
 
 def weekday_short(index: int) -> str:
     """``Mo``..``So`` (``Mon``..``Sun`` in English); Monday is 0."""
-    return tr(WEEKDAYS_DE[index])
+    return labels.weekday_abbr(index)
 
 
 def day_header(day: date, with_year: bool = False) -> str:
