@@ -130,6 +130,7 @@ def test_people_settings_report_and_calendar_files(db: Path, tmp_path: Path) -> 
     english(db, "kita", "list")
     english(db, "kita", "add", "--name", "Kita Moon", "--stage", "nowhere", code=2)
     english(db, "coach", "remove", "jana", code=2)  # she has events and a Kita
+    english(db, "coach", "add", "--name", "Ole Two", "--rate", "lots", code=2)
     english(db, "settings", "set", "office_name", "Coordination office")
     english(db, "settings")
     english(db, "settings", "set", "nothing", "1", code=2)
@@ -244,6 +245,13 @@ def test_every_shown_key_and_palette_word_has_english() -> None:
                 labels |= {a.value for a in given
                            if isinstance(a, ast.Constant) and isinstance(a.value, str)}
     assert len(labels) > 40
+    # words translated where they are shown, not where they are written
+    from thekiz_tui.planning import people
+    from thekiz_tui.planning.labels import KIND_LABELS
+
+    labels |= set(KIND_LABELS["de"].values())
+    labels |= {*people._COACH_LABELS.values(), *people._KITA_LABELS.values(),
+               "den Stundensatz", "das Budget"}
     assert not {label for label in labels if label not in catalogue}
     for english, german in SYSTEM_WORDS.items():
         assert catalogue[german] == english

@@ -19,6 +19,7 @@ from .planning.labels import (
     ROLE_LABELS,
     STAGE_LABELS,
     STATUS_LABELS,
+    kind_label,
     show_date,
     weekday_abbr,
 )
@@ -131,12 +132,11 @@ def _when(event: Any, lang: str) -> tuple[date, str, str]:
 def event_rows(occurrences: Iterable[Any], *, coaches: Mapping[str, Any],
                kitas: Mapping[str, Any], lang: str = "de") -> Iterator[tuple[str, ...]]:
     """The table rows of occurrences: weekday, date, time, kind, title, Kita, coaches, id."""
-    labels = KIND_LABELS.get(lang, KIND_LABELS["de"])
     weekdays = [weekday_abbr(i, lang) for i in range(7)]
     for occ in occurrences:
         event = occ.event
         day, day_text, time_text = _when(event, lang)
-        kind = labels.get(event.kind, event.kind)
+        kind = kind_label(event.kind, lang)
         if event.subtype:
             kind = f"{kind} ({event.subtype})"
         title = event.title

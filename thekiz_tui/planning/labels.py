@@ -9,6 +9,7 @@ from datetime import date
 
 from .cldr import NAMES, PATTERNS
 
+# German: the English is in the catalogue (``kind_label``), as every other word's.
 KIND_LABELS: dict[str, dict[str, str]] = {
     "de": {
         "begleitung": "Prozessbegleitung",
@@ -17,14 +18,6 @@ KIND_LABELS: dict[str, dict[str, str]] = {
         "fachtag": "Fachtag",
         "einrichtungsbesuch": "Einrichtungsbesuch",
         "sonstiges": "Sonstiges",
-    },
-    "en": {
-        "begleitung": "Coaching visit",
-        "fortbildung": "Training",
-        "arbeitskreis": "Working group",
-        "fachtag": "Conference",
-        "einrichtungsbesuch": "Office visit",
-        "sonstiges": "Other",
     },
 }
 SUBTYPE_LABELS: dict[str, str] = {
@@ -60,7 +53,9 @@ RULE_LABELS: dict[str, str] = {
 
 
 def kind_label(kind: str, lang: str = "de") -> str:
-    return KIND_LABELS.get(lang, KIND_LABELS["de"]).get(kind, kind)
+    from ..i18n import tr_in
+
+    return tr_in(lang, KIND_LABELS["de"].get(kind, kind))
 
 
 # -- the calendar's words: CLDR (Babel), not typed here ------------------------------------
