@@ -122,6 +122,10 @@ def test_event_commands_and_their_findings(db: Path) -> None:
     english(db, "add", "--kind", "begleitung", "--start", "2026-03-17 09:30",
             "--end", "08:00", code=2)
     english(db, "list", "--from", "2026-03-20", "--to", "2026-03-01", code=2)
+    english(db, "add", "--kind", "sonstiges", "--start", "2026-03-23", "--coach", "jana",
+            "--rrule", "FREQ=SOMETIMES", code=2)
+    english(db, "add", "--kind", "sonstiges", "--start", "2026-03-23", "--coach", "jana",
+            "--rrule", "FREQ=MONTHLY;BYMONTHDAY=40", code=2)
 
 
 def test_people_settings_report_and_calendar_files(db: Path, tmp_path: Path) -> None:
