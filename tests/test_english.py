@@ -267,7 +267,7 @@ def test_calendar_words_are_babels() -> None:
     import importlib.util
 
     from thekiz_tui.planning import cldr
-    from thekiz_tui.planning.labels import month_title, show_date, weekday_abbr
+    from thekiz_tui.planning.labels import month_title, show_date, show_day_month, weekday_abbr
 
     spec = importlib.util.spec_from_file_location(
         "cldr_names", Path(__file__).resolve().parent.parent / "tools" / "cldr_names.py")
@@ -283,6 +283,7 @@ def test_calendar_words_are_babels() -> None:
     day = date(2026, 3, 7)
     for lang, locale in (("de", "de_DE"), ("en", "en_GB")):
         assert show_date(day, lang) == format_skeleton("yMMdd", day, locale=locale)
+        assert show_day_month(day, lang) == format_skeleton("MMdd", day, locale=locale)
         assert month_title(2026, 3, lang) == format_skeleton("yMMMM", day, locale=locale)
         assert weekday_abbr(5, lang) == format_date(day, "ccc", locale=locale)
 

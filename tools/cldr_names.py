@@ -21,7 +21,8 @@ LOCALES = {"de": "de_DE", "en": "en_GB"}
 def from_babel(lang: str) -> dict[str, tuple[str, ...] | str]:
     """The calendar words of ``lang`` as Babel's CLDR data has them: weekday and month
     names (Monday first, January first) and the patterns of a date in a table
-    (``yMMdd``) and of a month's title (``yMMMM``), as %-format strings over CLDR fields."""
+    (``yMMdd``), of a day in a week (``MMdd``) and of a month's title (``yMMMM``), as
+    %-format strings over CLDR fields."""
     from babel import Locale
 
     locale = Locale.parse(LOCALES[lang])
@@ -34,6 +35,7 @@ def from_babel(lang: str) -> dict[str, tuple[str, ...] | str]:
         "months": tuple(months["wide"][i] for i in range(1, 13)),
         "months_short": tuple(months["abbreviated"][i] for i in range(1, 13)),
         "date": date_pattern.format,
+        "day_month": skeletons["MMdd"].format,
         "month_title": skeletons["yMMMM"].format,
     }
 

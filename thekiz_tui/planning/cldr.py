@@ -36,10 +36,12 @@ NAMES: dict[str, dict[str, tuple[str, ...]]] = {
 PATTERNS: dict[str, dict[str, str]] = {
     "de": {
         "date": "%(dd)s.%(MM)s.%(y)s",
+        "day_month": "%(dd)s.%(MM)s.",
         "month_title": "%(MMMM)s %(y)s",
     },
     "en": {
         "date": "%(dd)s/%(MM)s/%(y)s",
+        "day_month": "%(dd)s/%(MM)s",
         "month_title": "%(MMMM)s %(y)s",
     },
 }

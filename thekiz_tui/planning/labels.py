@@ -102,6 +102,14 @@ def month_title(year: int, month: int, lang: str | None = None) -> str:
 def show_date(day: date, lang: str | None = None) -> str:
     """A day as a table or a sentence shows it: ``07.03.2026`` (``07/03/2026``). What she
     types into a field stays ``timeutil.fmt_date``, the form ``timeutil.parse_date`` reads."""
-    return PATTERNS[_lang(lang)]["date"] % {
-        "dd": f"{day.day:02d}", "d": str(day.day), "MM": f"{day.month:02d}",
-        "M": str(day.month), "y": str(day.year), "yyyy": str(day.year)}
+    return PATTERNS[_lang(lang)]["date"] % _fields(day)
+
+
+def show_day_month(day: date, lang: str | None = None) -> str:
+    """A day without its year, as a week's column shows it: ``07.03.`` (``07/03``)."""
+    return PATTERNS[_lang(lang)]["day_month"] % _fields(day)
+
+
+def _fields(day: date) -> dict[str, str]:
+    return {"dd": f"{day.day:02d}", "d": str(day.day), "MM": f"{day.month:02d}",
+            "M": str(day.month), "y": str(day.year), "yyyy": str(day.year)}

@@ -118,9 +118,9 @@ def weekday_short(index: int) -> str:
 
 
 def day_header(day: date, with_year: bool = False) -> str:
-    """``Mo 24.11.`` or ``Mi 25.11.2026``."""
-    text = f"{weekday_short(day.weekday())} {day.day:02d}.{day.month:02d}."
-    return f"{text}{day.year}" if with_year else text
+    """``Mo 24.11.`` or ``Mi 25.11.2026`` (``Mon 24/11``, ``Wed 25/11/2026``)."""
+    shown = labels.show_date(day) if with_year else labels.show_day_month(day)
+    return f"{weekday_short(day.weekday())} {shown}"
 
 
 def kind_name(kind: str) -> str:
