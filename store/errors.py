@@ -6,11 +6,20 @@ from pathlib import Path
 
 
 class StoreError(Exception):
-    """Base class: something about the store prevents the operation."""
+    """Base class: something about the store prevents the operation.
 
-    def __init__(self, message: str) -> None:
+    ``template`` and ``values``, where given, are the message before formatting, so that
+    the layer above can show it in another language (``thekiz_tui.errors``)."""
+
+    template: str | None = None
+    values: dict[str, str]
+
+    def __init__(self, message: str, template: str | None = None,
+                 values: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.template = template
+        self.values = values or {}
 
     def __str__(self) -> str:
         return self.message
@@ -100,7 +109,9 @@ class NotFound(StoreError):
     """No record with that id."""
 
     def __init__(self, what: str, record_id: str) -> None:
-        super().__init__(f"{what} „{record_id}“ gibt es nicht.")
+        template = "{what} „{id}“ gibt es nicht."
+        values = {"what": what, "id": record_id}
+        super().__init__(template.format(**values), template, values)
         self.record_id = record_id
 
 
@@ -108,7 +119,9 @@ class AlreadyExists(StoreError):
     """A record with that id exists already."""
 
     def __init__(self, what: str, record_id: str) -> None:
-        super().__init__(f"{what} „{record_id}“ gibt es schon.")
+        template = "{what} „{id}“ gibt es schon."
+        values = {"what": what, "id": record_id}
+        super().__init__(template.format(**values), template, values)
         self.record_id = record_id
 
 

@@ -128,6 +128,7 @@ _PROCESS_MODULES = {
     "test_reliability.py", "test_rrule_bounds.py", "test_serve.py", "test_serve_attacks.py",
     "test_sshd.py", "test_text_safety.py", "test_feed.py", "test_statement_pdf.py",
     "test_search.py", "test_money.py", "test_import_references.py", "test_cli_series.py",
+    "test_english.py",
 }
 
 

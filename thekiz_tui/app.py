@@ -109,11 +109,20 @@ class PlannerApp(KeysInOrderApp[None]):
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Textual's own palette commands; over SSH without the screenshot, which would
         write a file on the server (the planner of a login touches no server files)."""
+        from .palette import system_commands
         from .remote.session import over_ssh
 
-        for command in super().get_system_commands(screen):
-            if not (over_ssh() and command.title == "Screenshot"):
-                yield command
+        yield from system_commands(super().get_system_commands(screen),
+                                   screenshot=not over_ssh())
+
+    def action_command_palette(self) -> None:
+        """Textual's palette, with its search field in the user's language."""
+        from textual.command import CommandPalette
+
+        from .palette import command_palette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(command_palette())
 
     def fatal_error(self) -> bool:
         """An unhandled error ends the app. Over SSH without Textual's traceback, which

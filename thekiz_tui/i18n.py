@@ -70,6 +70,12 @@ def tr(text: str, /, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+def tr_in(lang: str, text: str, /) -> str:
+    """``text`` in ``lang``, whatever the current language (a label the caller was told
+    the language of)."""
+    return _translations("en").gettext(text) if lang == "en" else text
+
+
 def trn(singular: str, plural: str, n: int, /, **values: object) -> str:
     """The singular or plural form for ``n`` in the current language, formatted with
     ``n`` and ``values``: ``trn("{n} Befund", "{n} Befunde", 3)`` is "3 Befunde"."""

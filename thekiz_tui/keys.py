@@ -11,22 +11,20 @@ from dataclasses import dataclass
 
 from textual.binding import Binding
 
-from .i18n import tr
-
 
 @dataclass(frozen=True, slots=True)
 class Action:
     id: str
     keys: str
     action: str
-    description: str  # German; translated by tr() when shown
+    description: str  # German; translated when shown (the footer, the help, the palette)
     group: str  # German heading in the help screen
     footer: bool = False
     palette: bool = True
 
     def binding(self) -> Binding:
         return Binding(
-            self.keys, self.action, tr(self.description), show=self.footer, id=self.id,
+            self.keys, self.action, self.description, show=self.footer, id=self.id,
             key_display=None,
         )
 

@@ -13,20 +13,19 @@ from typing import Any
 
 from store.text import neutral
 
-from .planning.labels import KIND_LABELS, ROLE_LABELS, STAGE_LABELS, STATUS_LABELS
-from .planning.timeutil import fmt_date, fmt_money
+from .i18n import tr
+from .planning.labels import (
+    KIND_LABELS,
+    ROLE_LABELS,
+    STAGE_LABELS,
+    STATUS_LABELS,
+    kind_label,
+    show_date,
+    weekday_abbr,
+)
+from .planning.timeutil import fmt_date, fmt_money, fmt_time
 
 __all__ = ["KIND_LABELS", "ROLE_LABELS", "STAGE_LABELS", "STATUS_LABELS", "fmt_date", "fmt_money"]
-
-WEEKDAYS = {
-    "de": ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"),
-    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-}
-HEADINGS = {
-    "de": ("Tag", "Datum", "Zeit", "Art", "Titel", "Kita", "Begleitung", "ID"),
-    "en": ("Day", "Date", "Time", "Kind", "Title", "Kita", "Coaches", "ID"),
-}
-
 
 def fmt_number(value: Decimal | float, digits: int = 2) -> str:
     """A number with a fixed count of decimals in the language's format, without a
@@ -120,32 +119,31 @@ def _when(event: Any, lang: str) -> tuple[date, str, str]:
     if event.all_day:
         first = date.fromisoformat(event.start[:10])
         last = date.fromisoformat(event.end[:10]) - timedelta(days=1)
-        day_text = fmt_date(first) if last <= first else f"{fmt_date(first)}–{fmt_date(last)}"
-        return first, day_text, "ganztägig" if lang == "de" else "all day"
+        day_text = show_date(first) if last <= first else f"{show_date(first)}–{show_date(last)}"
+        return first, day_text, tr("ganztägig")
     start = datetime.fromisoformat(event.start)
     end = datetime.fromisoformat(event.end)
-    end_text = f"{end:%H:%M}"
+    end_text = fmt_time(end)
     if end.date() != start.date():
-        end_text = f"{fmt_date(end.date())} {end_text}"
-    return start.date(), fmt_date(start.date()), f"{start:%H:%M}–{end_text}"
+        end_text = f"{show_date(end.date())} {end_text}"
+    return start.date(), show_date(start.date()), f"{fmt_time(start)}–{end_text}"
 
 
 def event_rows(occurrences: Iterable[Any], *, coaches: Mapping[str, Any],
                kitas: Mapping[str, Any], lang: str = "de") -> Iterator[tuple[str, ...]]:
     """The table rows of occurrences: weekday, date, time, kind, title, Kita, coaches, id."""
-    labels = KIND_LABELS.get(lang, KIND_LABELS["de"])
-    weekdays = WEEKDAYS.get(lang, WEEKDAYS["de"])
+    weekdays = [weekday_abbr(i, lang) for i in range(7)]
     for occ in occurrences:
         event = occ.event
         day, day_text, time_text = _when(event, lang)
-        kind = labels.get(event.kind, event.kind)
+        kind = kind_label(event.kind, lang)
         if event.subtype:
             kind = f"{kind} ({event.subtype})"
         title = event.title
         if event.status == "abgesagt":
-            title = f"{title} [abgesagt]"
+            title = f"{title} [{tr('abgesagt')}]"
         if event.free:
-            title = f"{title} [frei]"
+            title = f"{title} [{tr('frei')}]"
         if occ.recurrence_id is not None:
             title = f"{title} ↻"
         kita = kitas.get(event.kita) if event.kita else None
@@ -164,9 +162,10 @@ def table_text(rows: Sequence[Sequence[Any]], *, lang: str = "de") -> str:
 
 def table_text_lines(rows: Sequence[Sequence[Any]], *, lang: str = "de") -> Iterator[str]:
     if not rows:
-        yield "Keine Termine im Zeitraum." if lang == "de" else "No events in this period."
+        yield tr("Keine Termine im Zeitraum.")
         return
-    yield from table_lines(HEADINGS.get(lang, HEADINGS["de"]), rows)
+    yield from table_lines((tr("Tag"), tr("Datum"), tr("Zeit"), tr("Art"), tr("Titel"),
+                            tr("Kita"), tr("Begleitung"), "ID"), rows)
 
 
 def events_table(occurrences: Sequence[Any], *, coaches: Mapping[str, Any],

@@ -1,11 +1,14 @@
-"""The command palette (ctrl+p): every action of the planner, by its German name."""
+"""The command palette (ctrl+p): every action of the planner, by its German name, and
+Textual's own commands and search field in the planner's language."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.app import SystemCommand
+from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 
 from .i18n import tr
 from .keys import PLANNER, Action
@@ -58,3 +61,43 @@ class PlannerCommands(Provider):
             if score > 0:
                 yield Hit(score, matcher.highlight(name), partial(self._run, action),
                           help=self._help(action))
+
+
+# Textual's own palette commands (``App.get_system_commands``) as Textual writes them, and
+# the German they are shown in; tr() turns that into the English of the catalogue, which
+# is Textual's wording again.
+SYSTEM_WORDS = {
+    "Theme": "Farbschema",
+    "Change the current theme": "Das Farbschema wechseln",
+    "Quit": "Beenden",
+    "Quit the application as soon as possible": "thekiz sofort beenden",
+    "Keys": "Tasten",
+    "Show help for the focused widget and a summary of available keys":
+        "Hilfe zum gewählten Feld und die Tasten, die gerade gelten",
+    "Hide the keys and widget help panel": "Die Tasten und die Hilfe ausblenden",
+    "Minimize": "Verkleinern",
+    "Minimize the widget and restore to normal size":
+        "Das Feld wieder in normaler Größe zeigen",
+    "Maximize": "Vergrößern",
+    "Maximize the focused widget": "Das gewählte Feld auf die ganze Fläche vergrößern",
+    "Screenshot": "Bildschirmfoto",
+    "Save an SVG 'screenshot' of the current screen": "Den Bildschirm als SVG-Datei speichern",
+}
+
+
+def system_commands(commands: Iterable[SystemCommand], *,
+                    screenshot: bool = True) -> Iterator[SystemCommand]:
+    """Textual's palette commands in the current language (a text Textual adds in a later
+    version stays as Textual has it); without the screenshot if ``screenshot`` is False."""
+    for command in commands:
+        if command.title == "Screenshot" and not screenshot:
+            continue
+        yield command._replace(
+            title=tr(SYSTEM_WORDS.get(command.title, command.title)),
+            help=tr(SYSTEM_WORDS.get(command.help, command.help)),
+        )
+
+
+def command_palette() -> CommandPalette:
+    """The palette, its search field's placeholder in the current language."""
+    return CommandPalette(placeholder=tr("Befehle suchen …"), id="--command-palette")

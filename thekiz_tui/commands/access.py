@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..i18n import tr, trn
 from .common import EXIT_OK, bad, emit, out, read_store
 
 if TYPE_CHECKING:
@@ -30,11 +31,11 @@ def cmd_access(config: Config, args: argparse.Namespace) -> int:
     if config.as_coach and args.action != "list":
         from ..planning.permissions import actor
 
-        actor(read_store(config)).check_coordinator("Die SSH-Zugänge")
+        actor(read_store(config)).check_coordinator(tr("Die SSH-Zugänge"))
     if args.action == "grant":
         return _grant(config, args, path)
     if args.key is not None:
-        bad(f"„thekiz access {args.action}“ nimmt keine Schlüsseldatei.")
+        bad(tr("„thekiz access {action}“ nimmt keine Schlüsseldatei.", action=args.action))
     if args.action == "list":
         return _list(config, args, path)
     return _revoke(args, path)
@@ -51,11 +52,11 @@ def _grant(config: Config, args: argparse.Namespace, path: Path) -> int:
     )
 
     if not args.who or not args.key:
-        bad("Bitte die Prozessbegleiter*in und ihren öffentlichen Schlüssel angeben: "
-            "thekiz access grant ID SCHLÜSSEL.pub")
+        bad(tr("Bitte die Prozessbegleiter*in und ihren öffentlichen Schlüssel angeben: "
+               "thekiz access grant ID SCHLÜSSEL.pub"))
     if not config.db.exists():
-        bad(f"Die Datenbank {config.db} gibt es nicht; der Zugang braucht die Datenbank, "
-            "in der die Prozessbegleiter*in steht (--db PFAD).")
+        bad(tr("Die Datenbank {db} gibt es nicht; der Zugang braucht die Datenbank, "
+               "in der die Prozessbegleiter*in steht (--db PFAD).", db=config.db))
     coach = read_store(config).coach(args.who)  # a German NotFound for an unknown coach
     try:
         key = parse_public_key(_read_key(args.key))
@@ -64,10 +65,14 @@ def _grant(config: Config, args: argparse.Namespace, path: Path) -> int:
     except GrantError as error:
         bad(str(error))
     before = [neutral(e.grant.coach) for e in replaced if e.grant is not None]
-    was = f", bisher für {', '.join(before)}" if before and before != [coach.id] else ""
-    done = "ersetzt" if replaced else "eingetragen"
-    out(f"Zugang für {coach.name} ({coach.id}) {done}{was}: {key.key_type} "
-        f"{key.fingerprint} in {path}")
+    was = tr(", bisher für {who}", who=", ".join(before)) if before and before != [
+        coach.id] else ""
+    values = {"name": coach.name, "id": coach.id, "was": was, "type": key.key_type,
+              "fingerprint": key.fingerprint, "path": path}
+    out(tr("Zugang für {name} ({id}) ersetzt{was}: {type} {fingerprint} in {path}", **values)
+        if replaced else
+        tr("Zugang für {name} ({id}) eingetragen{was}: {type} {fingerprint} in {path}",
+           **values))
     return EXIT_OK
 
 
@@ -77,7 +82,8 @@ def _read_key(source: str) -> str:
     try:
         return Path(source).expanduser().read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        bad(f"{source} ist keine Textdatei mit einem öffentlichen SSH-Schlüssel.")
+        bad(tr("{source} ist keine Textdatei mit einem öffentlichen SSH-Schlüssel.",
+               source=source))
 
 
 def _list(config: Config, args: argparse.Namespace, path: Path) -> int:
@@ -98,14 +104,16 @@ def _list(config: Config, args: argparse.Namespace, path: Path) -> int:
         from ..output import table
 
         # The coach, comment and store are whatever the file says: shown neutralised.
-        emit(table(("ID", "Name", "Typ", "Fingerabdruck", "Kommentar", "Datenbank"),
+        emit(table(("ID", tr("Name"), tr("Typ"), tr("Fingerabdruck"), tr("Kommentar"),
+                    tr("Datenbank")),
                    [(neutral(g.coach), _name(g, names, config), g.key_type, g.fingerprint,
                      neutral(g.comment), neutral(_store_text(g, config))) for g in grants]))
     else:
-        out(f"Keine Zugänge in {path}.")
+        out(tr("Keine Zugänge in {path}.", path=path))
     if foreign:
-        which = "weiterer Schlüssel gehört" if foreign == 1 else "weitere Schlüssel gehören"
-        out(f"({foreign} {which} in {path} nicht zu thekiz.)")
+        out(trn("({n} weiterer Schlüssel gehört in {path} nicht zu thekiz.)",
+                "({n} weitere Schlüssel gehören in {path} nicht zu thekiz.)", foreign,
+                path=path))
     return EXIT_OK
 
 
@@ -116,15 +124,15 @@ def _is_key_line(raw: bytes) -> bool:
 
 def _name(grant: Grant, names: dict[str, str], config: Config) -> str:
     if not grant.for_store(config.db):
-        return "(andere Datenbank)"
-    return names.get(grant.coach, "(unbekannt)")
+        return tr("(andere Datenbank)")
+    return names.get(grant.coach, tr("(unbekannt)"))
 
 
 def _store_text(grant: Grant, config: Config) -> str:
     """The store of a grant as ``access list`` shows it; another store is marked, as
     ``thekiz serve`` on this store does not let that key in."""
-    shown = grant.db if grant.db is not None else "(Standard)"
-    return shown if grant.for_store(config.db) else f"ANDERE: {shown}"
+    shown = grant.db if grant.db is not None else tr("(Standard)")
+    return shown if grant.for_store(config.db) else tr("ANDERE: {db}", db=shown)
 
 
 def _grant_dict(grant: Grant, names: dict[str, str],
@@ -143,15 +151,17 @@ def _revoke(args: argparse.Namespace, path: Path) -> int:
 
     who = (args.who or "").strip()
     if not who:
-        bad("Bitte angeben, wessen Zugang entzogen wird: thekiz access revoke ID "
-            "oder FINGERABDRUCK (siehe „thekiz access list“).")
+        bad(tr("Bitte angeben, wessen Zugang entzogen wird: thekiz access revoke ID "
+               "oder FINGERABDRUCK (siehe „thekiz access list“)."))
     wanted = who if who.startswith("SHA256:") else f"SHA256:{who}"
     try:
         removed = remove_grants(path, lambda g: g.coach == who or g.fingerprint == wanted)
     except GrantError as error:
         bad(str(error))
     if not removed:
-        bad(f"Kein Zugang für „{neutral(who)}“ in {path} (siehe „thekiz access list“).")
+        bad(tr("Kein Zugang für „{who}“ in {path} (siehe „thekiz access list“).",
+               who=neutral(who), path=path))
     for grant in removed:
-        out(f"Zugang entzogen: {neutral(grant.coach)} {grant.key_type} {grant.fingerprint}")
+        out(tr("Zugang entzogen: {coach} {type} {fingerprint}", coach=neutral(grant.coach),
+               type=grant.key_type, fingerprint=grant.fingerprint))
     return EXIT_OK

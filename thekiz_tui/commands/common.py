@@ -16,6 +16,7 @@ from ..errors import EXIT_FINDINGS as EXIT_FINDINGS
 from ..errors import EXIT_INTERRUPTED as EXIT_INTERRUPTED
 from ..errors import EXIT_OK as EXIT_OK
 from ..errors import bad as bad
+from ..i18n import tr
 
 if TYPE_CHECKING:
     import argparse
@@ -108,7 +109,10 @@ def day_window(args: argparse.Namespace, default_month: bool,
     if last is None:
         last = start + timedelta(days=30)
     if last < start:
-        bad(f"„bis“ ({last:%d.%m.%Y}) liegt vor „von“ ({start:%d.%m.%Y}).")
+        from ..planning.labels import show_date
+
+        bad(tr("„bis“ ({last}) liegt vor „von“ ({first}).", last=show_date(last),
+               first=show_date(start)))
     return start, last + timedelta(days=1)
 
 
@@ -120,7 +124,13 @@ def check_filters(store: Store, args: argparse.Namespace) -> None:
         store.kita(args.kita)
     kind = getattr(args, "kind", None)
     if kind and kind not in KINDS:
-        bad(f"Unbekannte Art „{kind}“ (möglich: {', '.join(KINDS)}).")
+        bad(unknown_kind(kind))
+
+
+def unknown_kind(kind: str) -> str:
+    from store import KINDS
+
+    return tr("Unbekannte Art „{kind}“ (möglich: {kinds}).", kind=kind, kinds=", ".join(KINDS))
 
 
 # Every line the CLI writes may quote a person's text (a title, a typed id in an error):

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
+from ..i18n import tr
 from .common import (
     EXIT_OK,
     bad,
@@ -68,27 +69,30 @@ def _stored_times(
     start: date | datetime, end: date | datetime | None, all_day: bool, tz: str
 ) -> tuple[str, str]:
     """Stored start and end; all-day ``end`` is the last day (inclusive) as typed."""
-    from ..planning.timeutil import localize, to_stored
+    from ..planning.labels import show_date
+    from ..planning.timeutil import fmt_time, localize, to_stored
 
     if all_day:
         first = start.date() if isinstance(start, datetime) else start
         if isinstance(start, datetime) and start.time() != time(0):
-            bad("Ein ganztägiger Termin hat nur Daten, keine Uhrzeiten.")
+            bad(tr("Ein ganztägiger Termin hat nur Daten, keine Uhrzeiten."))
         last = first if end is None else (end.date() if isinstance(end, datetime) else end)
         if last < first:
-            bad(f"Das Ende ({last:%d.%m.%Y}) liegt vor dem Beginn ({first:%d.%m.%Y}).")
+            bad(tr("Das Ende ({end}) liegt vor dem Beginn ({start}).", end=show_date(last),
+                   start=show_date(first)))
         return first.isoformat(), (last + timedelta(days=1)).isoformat()
     if not isinstance(start, datetime):
-        bad("Bitte eine Uhrzeit für den Beginn angeben (z. B. „4.3.2025 9:30“) "
-            "oder --all-day für einen ganztägigen Termin.")
+        bad(tr("Bitte eine Uhrzeit für den Beginn angeben (z. B. „4.3.2025 9:30“) "
+               "oder --all-day für einen ganztägigen Termin."))
     if end is None:
-        bad("Bitte das Ende angeben (--end, z. B. „11:00“).")
+        bad(tr("Bitte das Ende angeben (--end, z. B. „11:00“)."))
     if not isinstance(end, datetime):
-        bad("Bitte eine Uhrzeit für das Ende angeben (z. B. „11:00“).")
+        bad(tr("Bitte eine Uhrzeit für das Ende angeben (z. B. „11:00“)."))
     start_at, end_at = localize(start, tz), localize(end, tz)
     if end_at.timestamp() <= start_at.timestamp():
-        bad(f"Das Ende ({end:%d.%m.%Y %H:%M}) liegt nicht nach dem Beginn "
-            f"({start:%d.%m.%Y %H:%M}).")
+        bad(tr("Das Ende ({end}) liegt nicht nach dem Beginn ({start}).",
+               end=f"{show_date(end.date())} {fmt_time(end)}",
+               start=f"{show_date(start.date())} {fmt_time(start)}"))
     return to_stored(start_at), to_stored(end_at)
 
 
@@ -99,7 +103,7 @@ def _validate_event(store: Store, event: Event) -> None:
         event, coaches={c.id for c in store.coaches()}, kitas={k.id for k in store.kitas()}
     )
     if problems:
-        bad(problems[0].message)
+        bad(problems[0].text())
 
 
 def _normal_rrule(text: str | None) -> str | None:
@@ -120,7 +124,7 @@ def cmd_add(config: Config, args: argparse.Namespace) -> int:
     from store import DEFAULT_TZ, Event, new_id
 
     if args.kind is None or args.start is None:
-        bad("Für einen Termin bitte --kind und --start angeben.")
+        bad(tr("Für einen Termin bitte --kind und --start angeben."))
     start = _parse_when(args.start)
     all_day = bool(args.all_day)
     if args.all_day is None and not isinstance(start, datetime):
@@ -168,24 +172,26 @@ def _print_findings(store: Store, *events: Event) -> None:
             if finding.acknowledged or finding.id in seen:
                 continue
             seen.add(finding.id)
-            out(f"{SEVERITY_DE.get(finding.severity, finding.severity)}: "
+            out(f"{tr(SEVERITY_DE.get(finding.severity, finding.severity))}: "
                 f"{finding.message}")
 
 
 def _occurrence_rid(master: Event, day_text: str) -> str:
     """The recurrence id of the series' occurrence on a day (``--occurrence DATUM``)."""
+    from ..planning.labels import show_date
     from ..planning.occurrences import expand
-    from ..planning.timeutil import day_start, epoch, fmt_date
+    from ..planning.timeutil import day_start, epoch
 
     if not master.series:
-        bad(f"„{master.id}“ ist keine Serie: --occurrence, --from-occurrence und --series "
-            "gelten nur für Serien.")
+        bad(tr("„{id}“ ist keine Serie: --occurrence, --from-occurrence und --series "
+               "gelten nur für Serien.", id=master.id))
     day = parse_day(day_text)
     lo = epoch(day_start(day, master.tz))
     hi = epoch(day_start(day + timedelta(days=1), master.tz))
     found = [o for o in expand([master], lo, hi) if lo <= o.start_ts < hi]
     if not found or found[0].recurrence_id is None:
-        bad(f"Die Serie „{master.id}“ hat am {fmt_date(day)} keinen Termin.")
+        bad(tr("Die Serie „{id}“ hat am {day} keinen Termin.", id=master.id,
+               day=show_date(day)))
     return found[0].recurrence_id
 
 
@@ -198,7 +204,7 @@ def _scope(args: argparse.Namespace) -> tuple[str, str | None]:
         ("series", "" if getattr(args, "series", False) else None),
     ) if value is not None]
     if len(given) > 1:
-        bad("Bitte nur eine von --occurrence, --from-occurrence und --series angeben.")
+        bad(tr("Bitte nur eine von --occurrence, --from-occurrence und --series angeben."))
     if not given:
         return "", None
     name, value = given[0]
@@ -231,7 +237,8 @@ def cmd_edit(config: Config, args: argparse.Namespace) -> int:
     if scope == "series" and not master.series:
         _occurrence_rid(master, "")  # (refused: not a series)
     if rid is not None and args.rrule is not None:
-        bad("Eine Wiederholungsregel gilt für die ganze Serie: bitte mit --series ändern.")
+        bad(tr("Eine Wiederholungsregel gilt für die ganze Serie: bitte mit --series "
+               "ändern."))
     current = master if rid is None else edits.occurrence(master, rid)
     old_start, old_end = _current_times(current)
     all_day = current.all_day if args.all_day is None else bool(args.all_day)
@@ -241,11 +248,11 @@ def cmd_edit(config: Config, args: argparse.Namespace) -> int:
             old_start = old_start.date()
             old_end = (old_end - timedelta(seconds=1)).date()
         else:
-            bad("Für einen Termin mit Uhrzeit bitte --start und --end angeben.")
+            bad(tr("Für einen Termin mit Uhrzeit bitte --start und --end angeben."))
     if args.start:
         start = _parse_when(args.start)
         if all_day and isinstance(start, datetime):
-            bad("Ein ganztägiger Termin hat nur Daten, keine Uhrzeiten.")
+            bad(tr("Ein ganztägiger Termin hat nur Daten, keine Uhrzeiten."))
     else:
         start = old_start
     if args.end:
@@ -274,7 +281,7 @@ def cmd_edit(config: Config, args: argparse.Namespace) -> int:
     if args.rrule is not None:
         changes["rrule"] = _normal_rrule(args.rrule)
     if args.id and args.id != current.id:
-        bad("Die ID eines Termins lässt sich nicht ändern.")
+        bad(tr("Die ID eines Termins lässt sich nicht ändern."))
     event = replace(current, **changes)
     if event.kind != "fortbildung" and args.subtype is None:
         event = replace(event, subtype=None)
@@ -303,30 +310,30 @@ def cmd_remove(config: Config, args: argparse.Namespace) -> int:
     master = store.event(args.event_id)
     scope, day = _scope(args)
     if master.series and not scope:
-        bad(f"„{master.id}“ ist eine Serie: bitte --occurrence DATUM (ein Termin), "
-            "--from-occurrence DATUM (dieser und die folgenden) oder --series (alle) "
-            "angeben.")
+        bad(tr("„{id}“ ist eine Serie: bitte --occurrence DATUM (ein Termin), "
+               "--from-occurrence DATUM (dieser und die folgenden) oder --series (alle) "
+               "angeben.", id=master.id))
     if scope == "series" and not master.series:
         _occurrence_rid(master, "")  # (refused: not a series)
     if day is None:
         removed = store.remove_event(master.id)
-        out(f"Gelöscht: {removed.id} {removed.title}".rstrip())
+        out(tr("Gelöscht: {id} {title}", id=removed.id, title=removed.title).rstrip())
         return EXIT_OK
     rid = _occurrence_rid(master, day)
-    from ..planning.timeutil import fmt_date
+    from ..planning.labels import show_date
 
-    label = fmt_date(parse_day(day))
+    label = show_date(parse_day(day))
     if scope == "occurrence":
         store.update_event(edits.delete_this(master, rid), expected_sequence=master.sequence)
-        out(f"Gelöscht: {master.id} am {label}")
+        out(tr("Gelöscht: {id} am {day}", id=master.id, day=label))
         return EXIT_OK
     rest = edits.delete_following(master, rid)
     if rest is None:  # from the first occurrence: the whole series
         store.remove_event(master.id)
-        out(f"Gelöscht: {master.id} {master.title}".rstrip())
+        out(tr("Gelöscht: {id} {title}", id=master.id, title=master.title).rstrip())
     else:
         store.update_event(rest, expected_sequence=master.sequence)
-        out(f"Gelöscht: {master.id} ab {label}")
+        out(tr("Gelöscht: {id} ab {day}", id=master.id, day=label))
     return EXIT_OK
 
 

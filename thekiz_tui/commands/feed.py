@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from ..i18n import tr
 from .common import EXIT_OK, bad, check_text, emit, err, out, read_store
 
 if TYPE_CHECKING:
@@ -29,53 +30,57 @@ def cmd_feed(config: Config, args: argparse.Namespace) -> int:
 
     _check_options(args)
     if not config.db.exists():
-        bad(f"Die Datenbank {config.db} gibt es nicht (zuerst z. B. „thekiz coach add“).")
+        bad(tr("Die Datenbank {db} gibt es nicht (zuerst z. B. „thekiz coach add“).",
+               db=config.db))
     store = read_store(config)
     action = args.action
     if config.as_coach and not (action == "reminder" and args.coach == config.as_coach):
         from ..planning.permissions import actor
 
-        actor(store).check_coordinator("Die Kalender-Links")
+        actor(store).check_coordinator(tr("Die Kalender-Links"))
     if action == "serve":
         if args.coach is not None:
-            bad("„thekiz feed serve“ nimmt keine Prozessbegleiter*in; die Links bestimmen, "
-                "wer was sieht.")
+            bad(tr("„thekiz feed serve“ nimmt keine Prozessbegleiter*in; die Links "
+                   "bestimmen, wer was sieht."))
         return _serve(config, args)
     book = FeedBook(config.db)
     if action == "list":
         return _list(store, book, args)
     if not args.coach:
-        bad(f"Bitte die Prozessbegleiter*in angeben: thekiz feed {action} ID")
-    check_text("Die ID", args.coach, word=True)
+        bad(tr("Bitte die Prozessbegleiter*in angeben: thekiz feed {action} ID", action=action))
+    check_text(tr("Die ID"), args.coach, word=True)
     if action == "grant":
         coach = store.coach(args.coach)  # a German NotFound for an unknown coach
         token = book.grant(coach.id, _now())
         out(f"{_base_url(store, args)}/feed/{token}.ics")
-        err(f"Kalender-Link für {coach.name} ({coach.id}). Der Link ist geheim: wer ihn "
-            "kennt, sieht ihren Kalender. „thekiz feed revoke "
-            f"{coach.id}“ sperrt ihn sofort, ein neues „feed grant“ ersetzt ihn.")
+        err(tr("Kalender-Link für {name} ({id}). Der Link ist geheim: wer ihn kennt, sieht "
+               "ihren Kalender. „thekiz feed revoke {id}“ sperrt ihn sofort, ein neues "
+               "„feed grant“ ersetzt ihn.", name=coach.name, id=coach.id))
         return EXIT_OK
     if action == "revoke":
         if not book.revoke(args.coach):
-            bad(f"„{args.coach}“ hat keinen Kalender-Link (siehe „thekiz feed list“).")
-        out(f"Kalender-Link von {args.coach} gesperrt.")
+            bad(tr("„{id}“ hat keinen Kalender-Link (siehe „thekiz feed list“).",
+                   id=args.coach))
+        out(tr("Kalender-Link von {id} gesperrt.", id=args.coach))
         return EXIT_OK
     minutes = _minutes(args.minutes)
     if not book.set_reminder(args.coach, minutes):
-        bad(f"„{args.coach}“ hat keinen Kalender-Link (zuerst „thekiz feed grant "
-            f"{args.coach}“).")
-    out(f"Erinnerung für {args.coach}: {_reminder_text(minutes, store)}")
+        bad(tr("„{id}“ hat keinen Kalender-Link (zuerst „thekiz feed grant {id}“).",
+               id=args.coach))
+    out(tr("Erinnerung für {id}: {reminder}", id=args.coach,
+           reminder=_reminder_text(minutes, store)))
     return EXIT_OK
 
 
 def _check_options(args: argparse.Namespace) -> None:
     low = 0 if args.action == "serve" else 1  # (serve: 0 lets the system choose)
     if not low <= args.port <= 65535:
-        bad(f"--port {args.port}: ein Port liegt zwischen 1 und 65535.")
+        bad(tr("--port {port}: ein Port liegt zwischen 1 und 65535.", port=args.port))
     if args.burst < 1 or not args.per_minute > 0:
-        bad("--burst muss mindestens 1 und --per-minute größer als 0 sein.")
+        bad(tr("--burst muss mindestens 1 und --per-minute größer als 0 sein."))
     if args.action != "reminder" and args.minutes is not None:
-        bad(f"„thekiz feed {args.action}“ nimmt nur eine Prozessbegleiter*in.")
+        bad(tr("„thekiz feed {action}“ nimmt nur eine Prozessbegleiter*in.",
+               action=args.action))
     if args.base_url is not None:
         _checked_url(args.base_url, "--base-url")
 
@@ -92,7 +97,8 @@ def _checked_url(text: str, what: str) -> str:
         parts = None
     if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or (
             parts.query or parts.fragment):
-        bad(f"{what} „{text}“ ist keine Adresse der Form https://server.example/pfad.")
+        bad(tr("{what} „{text}“ ist keine Adresse der Form https://server.example/pfad.",
+               what=what, text=text))
     return url
 
 
@@ -103,7 +109,7 @@ def _base_url(store: Store, args: argparse.Namespace) -> str:
         return _checked_url(args.base_url, "--base-url")
     stored = Settings.from_store(store.settings()).feed_base_url
     if stored:
-        return _checked_url(stored, "Die Einstellung feed_base_url")
+        return _checked_url(stored, tr("Die Einstellung feed_base_url"))
     host = f"[{args.host}]" if ":" in args.host else args.host
     return f"http://{host}:{args.port}"
 
@@ -117,8 +123,8 @@ def _minutes(text: str | None) -> int | None:
         return 0
     if raw.isdigit() and 0 < int(raw) <= MAX_REMINDER:
         return int(raw)
-    bad(f"Die Erinnerung „{text or ''}“ ist keine Minutenzahl von 1 bis {MAX_REMINDER}, "
-        "„aus“ oder „standard“.")
+    bad(tr("Die Erinnerung „{text}“ ist keine Minutenzahl von 1 bis {most}, „aus“ oder "
+           "„standard“.", text=text or "", most=MAX_REMINDER))
 
 
 def _reminder_text(minutes: int | None, store: Store) -> str:
@@ -126,8 +132,8 @@ def _reminder_text(minutes: int | None, store: Store) -> str:
 
     if minutes is None:
         default = Settings.from_store(store.settings()).reminder_minutes
-        return f"{default} min vorher (Standard)" if default else "aus (Standard)"
-    return f"{minutes} min vorher" if minutes else "aus"
+        return tr("{n} min vorher (Standard)", n=default) if default else tr("aus (Standard)")
+    return tr("{n} min vorher", n=minutes) if minutes else tr("aus")
 
 
 def _now() -> str:
@@ -135,9 +141,13 @@ def _now() -> str:
 
 
 def _when(text: str) -> str:
+    from ..planning.labels import show_date
+    from ..planning.timeutil import fmt_time
+
     if not text:
-        return "nie"
-    return datetime.fromisoformat(text).astimezone().strftime("%d.%m.%Y %H:%M")
+        return tr("nie")
+    moment = datetime.fromisoformat(text).astimezone()
+    return f"{show_date(moment.date())} {fmt_time(moment)}"
 
 
 def _list(store: Store, book: object, args: argparse.Namespace) -> int:
@@ -156,12 +166,12 @@ def _list(store: Store, book: object, args: argparse.Namespace) -> int:
                      "reminder": f.reminder} for f in feeds]))
         return EXIT_OK
     if not feeds:
-        out("Keine Kalender-Links.")
+        out(tr("Keine Kalender-Links."))
         return EXIT_OK
     from ..output import table
 
-    emit(table(("ID", "Name", "angelegt", "zuletzt abgerufen", "Erinnerung"),
-               [(neutral(f.coach), names.get(f.coach, "(unbekannt)"), _when(f.created),
+    emit(table(("ID", tr("Name"), tr("angelegt"), tr("zuletzt abgerufen"), tr("Erinnerung")),
+               [(neutral(f.coach), names.get(f.coach, tr("(unbekannt)")), _when(f.created),
                  _when(f.fetched), _reminder_text(f.reminder, store)) for f in feeds]))
     return EXIT_OK
 
@@ -179,5 +189,5 @@ def _serve(config: Config, args: argparse.Namespace) -> int:
         try:
             return serve(options, ConnectionLog(stream))
         except OSError as error:
-            bad(f"Der Server lässt sich nicht an {args.host}:{args.port} binden: "
-                f"{error.strerror or error}.")
+            bad(tr("Der Server lässt sich nicht an {host}:{port} binden: {reason}.",
+                   host=args.host, port=args.port, reason=error.strerror or error))

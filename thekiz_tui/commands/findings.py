@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from ..i18n import tr, trn
 from ..planning.labels import RULE_LABELS
 from .common import (
     EXIT_OK,
@@ -46,22 +47,25 @@ def _findings(session: Session, args: argparse.Namespace,
 
 
 def _finding_when(text: str) -> str:
+    from ..planning.labels import show_date
+    from ..planning.timeutil import fmt_time
+
     if not text:
         return ""
     try:
         if len(text) == 10:
-            return date.fromisoformat(text).strftime("%d.%m.%Y")
+            return show_date(date.fromisoformat(text))
         moment = datetime.fromisoformat(text)
     except ValueError:
         return text
-    return moment.strftime("%d.%m.%Y %H:%M")
+    return f"{show_date(moment.date())} {fmt_time(moment)}"
 
 
 def _findings_table(findings: Sequence[Any], store: Store) -> str:
     from ..output import table
 
     if not findings:
-        return "Keine Befunde."
+        return tr("Keine Befunde.")
     from ..planning.findings import SEVERITY_DE
 
     # A finding she is shown names a Kita she accompanies or one of her own visits (the
@@ -72,14 +76,15 @@ def _findings_table(findings: Sequence[Any], store: Store) -> str:
     rows = []
     for f in findings:
         rows.append((
-            f.id, SEVERITY_DE.get(f.severity, f.severity), RULE_LABELS.get(f.rule, f.rule),
+            f.id, tr(SEVERITY_DE.get(f.severity, f.severity)),
+            tr(RULE_LABELS.get(f.rule, f.rule)),
             _finding_when(f.start), kitas.get(f.kita or "", f.kita or ""),
             coaches.get(f.coach or "", f.coach or ""),
-            "quittiert" if f.acknowledged else "", f.message,
+            tr("quittiert") if f.acknowledged else "", f.message,
         ))
     counting = sum(1 for f in findings if f.counts)
-    head = ("ID", "Schwere", "Regel", "Beginn", "Kita", "Begleitung", "Status", "Meldung")
-    from ..i18n import trn
+    head = ("ID", tr("Schwere"), tr("Regel"), tr("Beginn"), tr("Kita"), tr("Begleitung"),
+            tr("Status"), tr("Meldung"))
 
     return (f"{table(head, rows)}\n\n"
             + trn("{n} Befund, davon {open} offen (Fehler oder Warnung, nicht quittiert).",
@@ -99,8 +104,10 @@ def cmd_conflicts(config: Config, args: argparse.Namespace) -> int:
         first = date(today().year, 1, 1)
         args = argparse.Namespace(**{**vars(args), "start": first.isoformat()})
         args.open_ended = True
-        note = (f"Geprüft ab {first:%d.%m.%Y}: dieses Jahr und alles danach "
-                "(--from/--to für einen anderen Zeitraum).")
+        from ..planning.labels import show_date
+
+        note = tr("Geprüft ab {day}: dieses Jahr und alles danach (--from/--to für einen "
+                  "anderen Zeitraum).", day=show_date(first))
     findings = _findings(session, args)
     if args.format == "json":
         from ..output import dumps
@@ -112,7 +119,7 @@ def cmd_conflicts(config: Config, args: argparse.Namespace) -> int:
 
 
 def cmd_ack(config: Config, args: argparse.Namespace) -> int:
-    check_text("Der Grund", args.reason)
+    check_text(tr("Der Grund"), args.reason)
     session = _session(config, writing=True)
     findings = _findings(session, argparse.Namespace(start=None, to=None))
     by_id = {f.id: f for f in findings}
@@ -127,10 +134,11 @@ def cmd_ack(config: Config, args: argparse.Namespace) -> int:
         ]
         if not involved:
             session.event(target)  # NotFound with a German message if it is no event either
-            bad(f"Zum Termin „{target}“ gibt es keine Befunde.")
+            bad(tr("Zum Termin „{id}“ gibt es keine Befunde.", id=target))
         for f in involved:
             chosen[f.id] = f
     session.add_acks([(fid, args.reason or "") for fid in chosen], list(chosen.values()))
     for f in chosen.values():
-        out(f"Quittiert: {f.id} {RULE_LABELS.get(f.rule, f.rule)} – {one_line(f.message)}")
+        out(tr("Quittiert: {id} {rule} – {message}", id=f.id,
+               rule=tr(RULE_LABELS.get(f.rule, f.rule)), message=one_line(f.message)))
     return EXIT_OK

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
+from ..i18n import tr
 from .common import (
     EXIT_OK,
     bad,
@@ -15,6 +16,7 @@ from .common import (
     out,
     read_store,
     today,
+    unknown_kind,
 )
 
 if TYPE_CHECKING:
@@ -51,12 +53,12 @@ def cmd_import(config: Config, args: argparse.Namespace) -> int:
     else:
         data, source = read_import(args.file)
     if args.create_missing and args.drop_unknown:
-        bad("--create-missing und --drop-unknown schließen sich aus.")
+        bad(tr("--create-missing und --drop-unknown schließen sich aus."))
     if args.kind is not None:
         from store import KINDS
 
         if args.kind not in KINDS:
-            bad(f"Unbekannte Art „{args.kind}“ (möglich: {', '.join(KINDS)}).")
+            bad(unknown_kind(args.kind))
     from ..planning.permissions import default_coach
 
     store = read_store(config) if args.dry_run else open_store(config)
@@ -69,7 +71,7 @@ def cmd_import(config: Config, args: argparse.Namespace) -> int:
                     parse_maps(args.map_kita or (), "--map-kita"),
                     create=args.create_missing, drop=args.drop_unknown)
     if args.dry_run:
-        out(DRY_RUN_LINE)
+        out(tr(DRY_RUN_LINE))
         for line in plan_lines(plan, dry_run=True):
             out(line)
         settle(store, plan, choice)  # what the import would refuse: said, exit 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+from ..i18n import tr
 from .common import EXIT_OK, bad, emit, open_store, out, read_store, today
 
 if TYPE_CHECKING:
@@ -38,11 +39,11 @@ def cmd_coach(config: Config, args: argparse.Namespace) -> int:
         from ..output import ROLE_LABELS, fmt_money, table
 
         emit(table(
-            ("ID", "Name", "E-Mail", "Stundensatz", "Rolle"),
-            [(c.id, c.name, c.email, fmt_money(c.rate), ROLE_LABELS.get(c.role, c.role))
+            ("ID", tr("Name"), tr("E-Mail"), tr("Stundensatz"), tr("Rolle")),
+            [(c.id, c.name, c.email, fmt_money(c.rate), tr(ROLE_LABELS.get(c.role, c.role)))
              for c in coaches],
             right=(3,),
-        ) if coaches else "Keine Prozessbegleiter*innen.")
+        ) if coaches else tr("Keine Prozessbegleiter*innen."))
         return EXIT_OK
     typed = _coach_input(args)
     store = open_store(config)
@@ -51,7 +52,7 @@ def cmd_coach(config: Config, args: argparse.Namespace) -> int:
         return EXIT_OK
     coach_id = args.record_id or args.id
     if not coach_id:
-        bad("Bitte die ID angeben.")
+        bad(tr("Bitte die ID angeben."))
     current = store.coach(coach_id)
     if action == "edit":
         changed = people.changed_coach(current, typed)
@@ -60,9 +61,9 @@ def cmd_coach(config: Config, args: argparse.Namespace) -> int:
     # remove
     in_use = people.coach_in_use(store, coach_id)
     if in_use and not args.force:
-        bad(f"{in_use}; mit --force trotzdem löschen.")
+        bad(tr("{reason}; mit --force trotzdem löschen.", reason=in_use))
     store.remove_coach(coach_id)
-    out(f"Gelöscht: {coach_id}")
+    out(tr("Gelöscht: {id}", id=coach_id))
     return EXIT_OK
 
 
@@ -93,18 +94,21 @@ def cmd_kita(config: Config, args: argparse.Namespace) -> int:
         from ..output import STAGE_LABELS, fmt_money, table
 
         def since(k: Kita) -> str:
+            from ..planning.labels import show_date
+
             try:
-                return date.fromisoformat(k.since).strftime("%d.%m.%Y") if k.since else ""
+                return show_date(date.fromisoformat(k.since)) if k.since else ""
             except ValueError:
                 return k.since
 
         emit(table(
-            ("ID", "Name", "Landkreis", "Stufe", "seit", "Begleitung", "Jahresbudget"),
-            [(k.id, k.name, k.district, STAGE_LABELS.get(k.stage, k.stage), since(k),
+            ("ID", tr("Name"), tr("Landkreis"), tr("Stufe"), tr("seit"), tr("Begleitung"),
+             tr("Jahresbudget")),
+            [(k.id, k.name, k.district, tr(STAGE_LABELS.get(k.stage, k.stage)), since(k),
               k.coach or "", "" if k.budget is None else fmt_money(k.budget))
              for k in kitas],
             right=(6,),
-        ) if kitas else "Keine Kitas.")
+        ) if kitas else tr("Keine Kitas."))
         return EXIT_OK
     typed = _kita_input(args)
     store = open_store(config)
@@ -115,7 +119,7 @@ def cmd_kita(config: Config, args: argparse.Namespace) -> int:
         return EXIT_OK
     kita_id = args.record_id or args.id
     if not kita_id:
-        bad("Bitte die ID angeben.")
+        bad(tr("Bitte die ID angeben."))
     current = store.kita(kita_id)
     if action == "edit":
         changed = people.changed_kita(store, current, typed, today=today())
@@ -123,7 +127,7 @@ def cmd_kita(config: Config, args: argparse.Namespace) -> int:
         return EXIT_OK
     in_use = people.kita_in_use(store, kita_id)
     if in_use and not args.force:
-        bad(f"{in_use}; mit --force trotzdem löschen.")
+        bad(tr("{reason}; mit --force trotzdem löschen.", reason=in_use))
     store.remove_kita(kita_id)
-    out(f"Gelöscht: {kita_id}")
+    out(tr("Gelöscht: {id}", id=kita_id))
     return EXIT_OK

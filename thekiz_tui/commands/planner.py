@@ -16,9 +16,11 @@ if TYPE_CHECKING:
 
 def cmd_planner(config: Config, args: argparse.Namespace) -> int:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        err("thekiz: Der Planer braucht ein Terminal (die Eingabe ist keine Tastatur). "
-            "Für Skripte gibt es die Befehle, z. B. „thekiz list“ oder „thekiz export“; "
-            "„thekiz --help“ zeigt alle.")
+        from ..i18n import tr
+
+        err(tr("thekiz: Der Planer braucht ein Terminal (die Eingabe ist keine Tastatur). "
+               "Für Skripte gibt es die Befehle, z. B. „thekiz list“ oder „thekiz export“; "
+               "„thekiz --help“ zeigt alle."))
         return EXIT_BAD
     # Textual paints at most 60 frames a second by default: at 120 a key waits on
     # average 4 ms less for its frame. (Frames are made only when something changed.)

@@ -61,5 +61,8 @@ def cmd_report(config: Config, args: argparse.Namespace) -> int:
 
     target = args.output or default_folder() / default_name(rep.year, rep.month, rep.coach)
     written = save_bytes(target, data)
-    sys.stderr.write(f"Stundennachweis gespeichert: {one_line(str(written))}\n")
+    from ..i18n import tr
+
+    sys.stderr.write(tr("Stundennachweis gespeichert: {path}", path=one_line(str(written)))
+                     + "\n")
     return EXIT_OK

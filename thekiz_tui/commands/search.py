@@ -18,13 +18,14 @@ def cmd_search(config: Config, args: argparse.Namespace) -> int:
     """Exit 0 with hits, 1 without (as grep does)."""
     from store import DEFAULT_TZ
 
+    from ..i18n import tr
     from ..planning.search import SearchIndex, file_test, hits, names, words
     from ..planning.select import select
     from .common import check_text
 
-    check_text("Der Suchtext", args.text)
+    check_text(tr("Der Suchtext"), args.text)
     if not words(args.text):
-        bad("Bitte einen Suchtext angeben (z. B. thekiz search Sonnenblume).")
+        bad(tr("Bitte einen Suchtext angeben (z. B. thekiz search Sonnenblume)."))
     # A whole process that reads every event and ends: the collector would walk the
     # tens of thousands of records it reads again and again (a third of its time)
     # without finding a cycle to free.
@@ -55,7 +56,5 @@ def cmd_search(config: Config, args: argparse.Namespace) -> int:
         for line in table_text_lines(rows, lang=config.lang):
             sys.stdout.write(line + "\n")
     else:
-        from ..i18n import tr
-
         sys.stdout.write(tr("Nichts gefunden.") + "\n")
     return EXIT_OK if occurrences else EXIT_FINDINGS

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from ..i18n import tr
 from .common import bad
 
 if TYPE_CHECKING:
@@ -24,16 +25,17 @@ def cmd_serve(config: Config, args: argparse.Namespace) -> int:
     from ..remote.serverlog import ConnectionLog
 
     if not 0 <= args.port <= 65535:
-        bad(f"--port {args.port}: ein Port liegt zwischen 0 und 65535.")
+        bad(tr("--port {port}: ein Port liegt zwischen 0 und 65535.", port=args.port))
     for name in ("max_sessions", "max_sessions_per_coach", "max_unauthenticated",
                  "max_unauthenticated_per_address"):
         if getattr(args, name) < 1:
-            bad(f"--{name.replace('_', '-')}: mindestens 1.")
+            bad(tr("--{option}: mindestens 1.", option=name.replace("_", "-")))
     if args.idle_timeout < 0 or args.no_session_timeout < 0 or args.login_timeout <= 0:
-        bad("--idle-timeout, --no-session-timeout und --login-timeout dürfen nicht negativ "
-            "sein (--idle-timeout 0, --no-session-timeout 0: ohne Zeitlimit).")
+        bad(tr("--idle-timeout, --no-session-timeout und --login-timeout dürfen nicht "
+               "negativ sein (--idle-timeout 0, --no-session-timeout 0: ohne Zeitlimit)."))
     if not config.db.exists():
-        bad(f"Die Datenbank {config.db} gibt es nicht (zuerst z. B. „thekiz coach add“).")
+        bad(tr("Die Datenbank {db} gibt es nicht (zuerst z. B. „thekiz coach add“).",
+               db=config.db))
     options = ServeOptions(
         db=config.db.absolute(),
         authorized_keys=Path(args.authorized_keys or default_authorized_keys()).absolute(),
@@ -60,7 +62,8 @@ def _log_file(path: str | None) -> Iterator[TextIO]:
     try:
         out = open_log(Path(path))
     except OSError as error:
-        bad(f"Das Protokoll {path} lässt sich nicht öffnen: {error.strerror or error}.")
+        bad(tr("Das Protokoll {path} lässt sich nicht öffnen: {reason}.", path=path,
+               reason=error.strerror or error))
     try:
         yield out
     finally:

@@ -36,7 +36,9 @@ def cmd_session(config: Config, args: argparse.Namespace) -> int:
 
     coach_id = config.as_coach
     if not coach_id:
-        bad("„thekiz session“ braucht --as ID: die Prozessbegleiter*in dieses Zugangs.")
+        from ..i18n import tr
+
+        bad(tr("„thekiz session“ braucht --as ID: die Prozessbegleiter*in dieses Zugangs."))
     check = grant_check(config.db, coach_id, getattr(args, "key", None),
                         getattr(args, "grants", None))
     if check is not None and not check.granted():  # a new session on an old connection

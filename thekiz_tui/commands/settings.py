@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..i18n import tr
 from .common import EXIT_OK, bad, emit, open_store, out, read_store
 
 if TYPE_CHECKING:
@@ -17,7 +18,7 @@ def cmd_settings(config: Config, args: argparse.Namespace) -> int:
 
     if args.action == "set":
         if args.name is None or args.value is None:
-            bad("Aufruf: thekiz settings set NAME WERT")
+            bad(tr("Aufruf: thekiz settings set NAME WERT"))
         checked(args.name, args.value)  # (before the store is opened: nothing written)
         value = set_setting(open_store(config), args.name, args.value)
         out(f"{args.name} = {value}")
@@ -30,7 +31,7 @@ def cmd_settings(config: Config, args: argparse.Namespace) -> int:
         return EXIT_OK
     from ..output import table
 
-    emit(table(("Einstellung", "Wert", "Herkunft"),
-               [(row.name, row.text if isinstance(row.value, list) else row.value, row.origin)
+    emit(table((tr("Einstellung"), tr("Wert"), tr("Herkunft")),
+               [(row.name, row.text if isinstance(row.value, list) else row.value, tr(row.origin))
                 for row in rows]))
     return EXIT_OK

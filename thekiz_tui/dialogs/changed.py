@@ -70,7 +70,7 @@ class ChangedDialog(Dialog[str | None]):
     """"Inzwischen geändert": the message, the current version and her values."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", tr("Schließen"), id="thekiz.changed.close"),
+        Binding("escape", "close", "Schließen", id="thekiz.changed.close"),
     ]
     AUTO_FOCUS = "#current"
 

@@ -70,8 +70,8 @@ class ConfirmDialog(Dialog[bool]):
     button: False. The no button has the focus, so Enter alone never deletes."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y,j", "answer(True)", tr("Ja"), id="thekiz.confirm.yes"),
-        Binding("n,escape", "answer(False)", tr("Nein"), id="thekiz.confirm.no"),
+        Binding("y,j", "answer(True)", "Ja", id="thekiz.confirm.yes"),
+        Binding("n,escape", "answer(False)", "Nein", id="thekiz.confirm.no"),
     ]
     AUTO_FOCUS = "#no"
 
@@ -116,7 +116,7 @@ class DateDialog(Dialog[date | None]):
     A wrong entry shows why, in German, and the dialog stays open."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", tr("Abbrechen"), id="thekiz.date.cancel"),
+        Binding("escape", "cancel", "Abbrechen", id="thekiz.date.cancel"),
     ]
     AUTO_FOCUS = "#date"
 
@@ -176,7 +176,7 @@ class ReasonDialog(Dialog[str | None]):
     the text, stripped ("" when empty); Escape returns None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", tr("Abbrechen"), id="thekiz.reason.cancel"),
+        Binding("escape", "cancel", "Abbrechen", id="thekiz.reason.cancel"),
     ]
     AUTO_FOCUS = "#reason"
 
@@ -218,11 +218,11 @@ class SeriesScopeDialog(Dialog[SeriesScope | None]):
     (``tr("ändern")``, ``tr("löschen")``): "Wiederkehrenden Termin ändern"."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("1", "choose('this')", tr("Nur diesen Termin"), id="thekiz.series.this"),
-        Binding("2", "choose('following')", tr("Diesen und alle folgenden"),
+        Binding("1", "choose('this')", "Nur diesen Termin", id="thekiz.series.this"),
+        Binding("2", "choose('following')", "Diesen und alle folgenden",
                 id="thekiz.series.following"),
-        Binding("3", "choose('all')", tr("Alle Termine der Serie"), id="thekiz.series.all"),
-        Binding("escape", "cancel", tr("Abbrechen"), id="thekiz.series.cancel"),
+        Binding("3", "choose('all')", "Alle Termine der Serie", id="thekiz.series.all"),
+        Binding("escape", "cancel", "Abbrechen", id="thekiz.series.cancel"),
     ]
     AUTO_FOCUS = "#this"
 
@@ -266,7 +266,7 @@ class ChooseDialog(Dialog[str | None]):
     value, Escape with None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", tr("Abbrechen"), id="thekiz.choose.cancel"),
+        Binding("escape", "cancel", "Abbrechen", id="thekiz.choose.cancel"),
     ]
     AUTO_FOCUS = "#options"
 

@@ -77,7 +77,7 @@ class DetailsDialog(Dialog[None]):
     """"Termin ansehen": what she may read of an event she may not change, and why."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,enter", "close", tr("Schließen"), id="thekiz.details.close"),
+        Binding("escape,enter", "close", "Schließen", id="thekiz.details.close"),
     ]
     AUTO_FOCUS = "#close"
     CSS_PATH: ClassVar[list[str | PurePath]] = [DIALOG_CSS, "details.tcss"]

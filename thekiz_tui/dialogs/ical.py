@@ -140,8 +140,8 @@ class ExportDialog(Dialog[str | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", tr("Abbrechen"), id="thekiz.export.cancel"),
-        Binding("ctrl+s", "export", tr("Exportieren"), id="thekiz.export.run"),
+        Binding("escape", "cancel", "Abbrechen", id="thekiz.export.cancel"),
+        Binding("ctrl+s", "export", "Exportieren", id="thekiz.export.run"),
     ]
     AUTO_FOCUS = "#path"
     CSS_PATH: ClassVar[list[str | PurePath]] = [DIALOG_CSS, "ical.tcss"]
@@ -437,9 +437,9 @@ class ImportDialog(Dialog[str | None]):
     says what follows, and nothing is imported before she has chosen for each."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", tr("Abbrechen"), id="thekiz.import.cancel"),
-        Binding("ctrl+r", "preview", tr("Vorschau"), id="thekiz.import.preview"),
-        Binding("ctrl+s", "import", tr("Importieren"), id="thekiz.import.run"),
+        Binding("escape", "cancel", "Abbrechen", id="thekiz.import.cancel"),
+        Binding("ctrl+r", "preview", "Vorschau", id="thekiz.import.preview"),
+        Binding("ctrl+s", "import", "Importieren", id="thekiz.import.run"),
     ]
     AUTO_FOCUS = "#path"
     CSS_PATH: ClassVar[list[str | PurePath]] = [DIALOG_CSS, "ical.tcss"]

@@ -69,8 +69,8 @@ class RecordDialog(Dialog[T]):
 
     CSS_PATH: ClassVar[list[str | PurePath]] = [DIALOG_CSS, "people.tcss"]
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", tr("Abbrechen"), id="thekiz.record.cancel"),
-        Binding("ctrl+s", "save", tr("Speichern"), id="thekiz.record.save"),
+        Binding("escape", "cancel", "Abbrechen", id="thekiz.record.cancel"),
+        Binding("ctrl+s", "save", "Speichern", id="thekiz.record.save"),
     ]
 
     def __init__(self, session: Session) -> None:

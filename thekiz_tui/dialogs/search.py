@@ -48,7 +48,7 @@ class SearchDialog(Dialog[Found | None]):
 
     CSS_PATH = "search.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", tr("Abbrechen"), id="thekiz.search.cancel"),
+        Binding("escape", "cancel", "Abbrechen", id="thekiz.search.cancel"),
         Binding("down", "to_list", show=False, id="thekiz.search.down"),
     ]
     AUTO_FOCUS = "#query"

@@ -27,6 +27,7 @@ from typing import Any
 from store.paths import Signature, main_file, signature
 from store.storage import PRIVATE_FILE, Access, apply_access
 
+from ..i18n import tr
 from ..planning.timeutil import BadInput
 
 TOKEN_BYTES = 32  # 256 bits from the OS's generator (``secrets``)
@@ -86,8 +87,8 @@ class FeedBook:
                                                 if k in Feed.__slots__ and k != "coach"})
                     for coach, entry in data["feeds"].items()}
         except (ValueError, KeyError, TypeError, AttributeError) as error:
-            raise BadInput(f"Die Datei {self.path} ist beschädigt; „thekiz feed grant“ "
-                           "legt die Links neu an.") from error
+            raise BadInput(tr("Die Datei {path} ist beschädigt; „thekiz feed grant“ legt die "
+                              "Links neu an.", path=self.path)) from error
 
     def find(self, token: str) -> Feed | None:
         """The link of ``token``, or None. Every stored digest is compared in constant

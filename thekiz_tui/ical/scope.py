@@ -176,27 +176,30 @@ def plan_groups(plan: ImportPlan) -> list[PlanGroup]:
 
 def describe(event: Event) -> str:
     """``25.11.2026 09:30  Titel`` (a day alone for an all-day event)."""
-    from thekiz_tui.output import fmt_date
+    from ..i18n import tr
+    from ..planning.labels import show_date
 
     try:
         if event.all_day:
-            when = fmt_date(date.fromisoformat(event.start[:10]))
+            when = show_date(date.fromisoformat(event.start[:10]))
         else:
             moment = datetime.fromisoformat(event.start)
-            when = f"{fmt_date(moment.date())} {moment:%H:%M}"
+            when = f"{show_date(moment.date())} {moment:%H:%M}"
     except (ValueError, TypeError):
         when = str(event.start)
-    return f"{when}  {event.title or '(ohne Titel)'}"
+    return f"{when}  {event.title or tr('(ohne Titel)')}"
 
 
 def plan_lines(plan: ImportPlan, *, dry_run: bool) -> list[str]:
     """The lines ``thekiz import`` prints after its first line: per group the count, then
     its events (a dry run lists every group, a real import all but the unchanged ones)."""
+    from ..i18n import tr
+
     lines: list[str] = []
     for group in plan_groups(plan):
-        lines.append(f"{group.label}: {len(group.events)}")
+        lines.append(f"{tr(group.label)}: {len(group.events)}")
         if dry_run or group.label != "unverändert":
-            lines.extend(f"  {describe(event)}" + (f" ({group.why})" if group.why else "")
+            lines.extend(f"  {describe(event)}" + (f" ({tr(group.why)})" if group.why else "")
                          for event in group.events)
     lines.extend(plan.notes())
     return lines

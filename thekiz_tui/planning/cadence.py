@@ -14,10 +14,11 @@ from datetime import date
 
 from store import Event, Kita
 
-from .labels import STAGE_LABELS
+from ..i18n import tr
+from .labels import STAGE_LABELS, month_title, show_date
 from .occurrences import Occurrence, expand
 from .settings import Settings
-from .timeutil import MONTHS_DE, day_start, epoch, fmt_date
+from .timeutil import day_start, epoch
 
 STAGE_DE = STAGE_LABELS
 
@@ -38,15 +39,16 @@ class Period:
 
     @property
     def label(self) -> str:
-        """German: ``März 2025`` or ``2. Quartal 2025``."""
+        """``März 2025`` or ``2. Quartal 2025`` (in the language)."""
         if self.kind == "quarter":
-            return f"{(self.start.month - 1) // 3 + 1}. Quartal {self.start.year}"
-        return f"{MONTHS_DE[self.start.month - 1]} {self.start.year}"
+            return tr("{n}. Quartal {year}", n=(self.start.month - 1) // 3 + 1,
+                      year=self.start.year)
+        return month_title(self.start.year, self.start.month)
 
     @property
     def span_text(self) -> str:
         last = date.fromordinal(self.end.toordinal() - 1)
-        return f"{fmt_date(self.start)}–{fmt_date(last)}"
+        return f"{show_date(self.start)}–{show_date(last)}"
 
     def contains(self, day: date) -> bool:
         return self.start <= day < self.end

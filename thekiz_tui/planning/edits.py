@@ -34,8 +34,10 @@ from typing import Any
 
 from store import Event, new_id
 
+from ..i18n import tr
+from .labels import show_date
 from .occurrences import OVERRIDABLE, _rdate_wall, _rule, _rules, recurrence_id, span
-from .timeutil import BadInput, day_start, epoch, fmt_date, localize, to_stored, zone
+from .timeutil import BadInput, day_start, epoch, localize, to_stored, zone
 
 # The fields of an occurrence besides its times: what a series and an override share.
 FIELDS: tuple[str, ...] = tuple(f for f in OVERRIDABLE if f not in ("start", "end"))
@@ -99,7 +101,8 @@ def _times(first: datetime, duration: int, event: Event) -> tuple[str, str]:
 def _require_series(event: Event) -> str:
     """The series' rule ("" for a series of extra dates only)."""
     if not event.series:
-        raise BadInput(f"„{event.title or event.id}“ ist kein wiederkehrender Termin.")
+        raise BadInput(tr("„{title}“ ist kein wiederkehrender Termin.",
+                          title=event.title or event.id))
     return (event.rrule or "").removeprefix("RRULE:")
 
 
@@ -223,7 +226,8 @@ def _slot(master: Event, rid: str, *, in_rule: bool = False) -> _Slot:
     _require_series(master)
     at = _key_at(rid, master)
     if at in {_key_at(x, master) for x in master.exdates}:
-        raise BadInput(f"Der Termin am {_label(rid, master)} ist in der Serie gelöscht.")
+        raise BadInput(tr("Der Termin am {day} ist in der Serie gelöscht.",
+                          day=_label(rid, master)))
     found = _positions(master, {at}).get(at)
     if found is not None:
         index, wall = found
@@ -232,12 +236,12 @@ def _slot(master: Event, rid: str, *, in_rule: bool = False) -> _Slot:
         for key in master.overrides:
             if _key_at(key, master) == at:
                 return _Slot(key, at, _wall(key, master), None)
-    raise BadInput(f"Die Serie hat keinen Termin am {_label(rid, master)}.")
+    raise BadInput(tr("Die Serie hat keinen Termin am {day}.", day=_label(rid, master)))
 
 
 def _label(rid: str, event: Event) -> str:
     wall = _wall(rid, event)
-    return fmt_date(wall.date()) if event.all_day else f"{fmt_date(wall.date())} {wall:%H:%M}"
+    return show_date(wall.date()) if event.all_day else f"{show_date(wall.date())} {wall:%H:%M}"
 
 
 def _override_at(master: Event, at: int) -> tuple[str, dict[str, Any]] | None:
@@ -340,13 +344,12 @@ def _check_first(event: Event) -> Event:
     first = _wall(event.start, event)
     if event.rrule and next(iter(_rule(event.rrule.removeprefix("RRULE:"), first)),
                             None) != first:
-        when = fmt_date(first.date()) if event.all_day else (
-            f"{fmt_date(first.date())} {first:%H:%M}"
+        when = show_date(first.date()) if event.all_day else (
+            f"{show_date(first.date())} {first:%H:%M}"
         )
-        raise BadInput(
-            f"Die Wiederholungsregel „{event.rrule}“ passt nicht zum Beginn am {when}. "
-            "Bitte die Wiederholung neu wählen."
-        )
+        raise BadInput(tr(
+            "Die Wiederholungsregel „{rule}“ passt nicht zum Beginn am {day}. Bitte die "
+            "Wiederholung neu wählen.", rule=event.rrule, day=when))
     return event
 
 
@@ -535,10 +538,9 @@ def change_this(master: Event, rid: str, edited: Event) -> Event:
     returns it): its override holds the fields that differ from the series."""
     slot = _slot(master, rid)
     if edited.all_day != master.all_day:
-        raise BadInput(
+        raise BadInput(tr(
             "Ein einzelner Termin einer Serie kann nicht zwischen ganztägig und mit Uhrzeit "
-            "wechseln. Bitte „diesen und folgende“ oder „alle“ ändern."
-        )
+            "wechseln. Bitte „diesen und folgende“ oder „alle“ ändern."))
     plain = _times(slot.wall, _duration(master), master)
     changes = {
         name: _copy_changes({name: getattr(edited, name)})[name]

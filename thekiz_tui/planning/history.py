@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 from store import AlreadyExists, ChangedElsewhere, Event, NotFound, Store
 
+from ..i18n import tr
+
 
 @dataclass(frozen=True, slots=True)
 class Change:
@@ -70,17 +72,16 @@ def _by_id(events: Sequence[Event], what: str) -> dict[str, Event]:
 def _conflict(action: str, event: Event, expected: int, found: int | None) -> ChangedElsewhere:
     """ChangedElsewhere with a message that says which step failed and what to do."""
     error = ChangedElsewhere("Termin", event.id, expected, found)
-    name = f"„{event.title}“" if event.title else f"„{event.id}“"
+    name = event.title or event.id
     if found is None:
-        state = "inzwischen anderswo gelöscht"
+        state = tr("inzwischen anderswo gelöscht")
     elif expected < 0:
-        state = "inzwischen anderswo neu angelegt"
+        state = tr("inzwischen anderswo neu angelegt")
     else:
-        state = "inzwischen anderswo geändert"
-    error.message = (
-        f"{action} nicht möglich: Der Termin {name} wurde {state}. "
-        "Es wurde nichts verändert; bitte die Ansicht neu laden."
-    )
+        state = tr("inzwischen anderswo geändert")
+    error.message = tr("{action} nicht möglich: Der Termin „{name}“ wurde {state}. Es wurde "
+                       "nichts verändert; bitte die Ansicht neu laden.", action=tr(action),
+                       name=name, state=state)
     error.args = (error.message,)
     return error
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from store import Event
 from store.text import neutral
 
+from ..i18n import tr
 from .timeutil import BadInput, day_start, epoch, localize, to_stored, zone
 
 if TYPE_CHECKING:  # dateutil is imported by the first expansion of a series
@@ -198,28 +199,30 @@ _RANGES: dict[str, tuple[int, int, bool]] = {
 
 
 def rule_reason(text: str, *, strict: bool = True) -> str | None:
-    """Why dateutil would not read the rule ``text``, as a German sentence, found
+    """Why dateutil would not read the rule ``text``, as a sentence (German, or the
+    language chosen), found
     before dateutil is asked (its reasons are English); None: nothing found. ``strict``:
     also UNTIL with COUNT, which RFC 5545 forbids but dateutil reads (both bound the
     series); typed rules are strict, rules from files and the store are not."""
     if not text.strip():
-        return "Die Regel ist leer."
+        return tr("Die Regel ist leer.")
     seen: dict[str, str] = {}
     for part in text.upper().split(";"):
         name, sep, value = part.partition("=")
         name, value = name.strip(), value.strip()
         if not sep or not value:
-            return f"„{neutral(part)}“ hat keinen Wert (Form NAME=WERT)."
+            return tr("„{part}“ hat keinen Wert (Form NAME=WERT).", part=neutral(part))
         if name in seen:
-            return f"{neutral(name)} kommt zweimal vor."
+            return tr("{name} kommt zweimal vor.", name=neutral(name))
         seen[name] = value
         reason = _part_reason(name, value)
         if reason is not None:
             return reason
     if "FREQ" not in seen:
-        return "FREQ (wie oft: DAILY, WEEKLY, MONTHLY oder YEARLY) fehlt."
+        return tr("FREQ (wie oft: DAILY, WEEKLY, MONTHLY oder YEARLY) fehlt.")
     if strict and "UNTIL" in seen and "COUNT" in seen:
-        return "UNTIL und COUNT zugleich sind nicht erlaubt: nur eins von beiden (RFC 5545)."
+        return tr("UNTIL und COUNT zugleich sind nicht erlaubt: nur eins von beiden "
+                  "(RFC 5545).")
     return None
 
 
@@ -227,25 +230,28 @@ def _part_reason(name: str, value: str) -> str | None:
     shown = neutral(value[:40])
     if name == "FREQ":
         return None if value in _FREQS else (
-            f"„{shown}“ ist für FREQ kein Wert (möglich: DAILY, WEEKLY, MONTHLY, YEARLY).")
+            tr("„{value}“ ist für FREQ kein Wert (möglich: DAILY, WEEKLY, MONTHLY, YEARLY).",
+               value=shown))
     if name in ("COUNT", "INTERVAL"):
         return None if value.isdigit() and int(value) >= 1 else (
-            f"„{shown}“ ist für {name} keine ganze Zahl ab 1.")
+            tr("„{value}“ ist für {name} keine ganze Zahl ab 1.", value=shown, name=name))
     if name == "UNTIL":
         return None if _UNTIL.fullmatch(value) else (
-            f"„{shown}“ ist für UNTIL kein Datum (JJJJMMTT oder JJJJMMTTThhmmss).")
+            tr("„{value}“ ist für UNTIL kein Datum (JJJJMMTT oder JJJJMMTTThhmmss).",
+               value=shown))
     if name == "WKST":
         return None if _WEEKDAY.fullmatch(value) else (
-            f"„{shown}“ ist für WKST kein Wochentag (MO, TU, WE, TH, FR, SA, SU).")
+            tr("„{value}“ ist für WKST kein Wochentag (MO, TU, WE, TH, FR, SA, SU).",
+               value=shown))
     if name == "BYDAY":
         for item in value.split(","):
             if _BYDAY.fullmatch(item.strip()) is None:
-                return (f"„{neutral(item[:20])}“ ist für BYDAY kein Wochentag (etwa MO, "
-                        "TU, -1FR oder 2WE).")
+                return tr("„{value}“ ist für BYDAY kein Wochentag (etwa MO, TU, -1FR oder "
+                          "2WE).", value=neutral(item[:20]))
         return None
     limits = _RANGES.get(name)
     if limits is None:
-        return f"„{neutral(name[:30])}“ ist kein Teil einer Wiederholungsregel."
+        return tr("„{name}“ ist kein Teil einer Wiederholungsregel.", name=neutral(name[:30]))
     low, high, from_end = limits
     for item in value.split(","):
         item = item.strip()
@@ -253,15 +259,17 @@ def _part_reason(name: str, value: str) -> str | None:
         if number is None or not (
             low <= number <= high or (from_end and -high <= number <= -low)
         ):
-            span = f"{low} bis {high}" + (f" oder -{high} bis -{low}" if from_end else "")
-            return f"„{neutral(item[:20])}“ ist für {name} kein Wert (möglich: {span})."
+            span = tr("{low} bis {high}", low=low, high=high) + (
+                tr(" oder -{high} bis -{low}", low=low, high=high) if from_end else "")
+            return tr("„{value}“ ist für {name} kein Wert (möglich: {span}).",
+                      value=neutral(item[:20]), name=name, span=span)
     return None
 
 
 def _unreadable(text: str, reason: str) -> NoReturn:
     """Refuse ``text`` in German; the cause carries the reason alone (for the form)."""
-    raise BadInput(f"Ungültige Wiederholungsregel „{neutral(text)}“: {reason}") \
-        from RuleError(reason)
+    raise BadInput(tr("Ungültige Wiederholungsregel „{rule}“: {error}", rule=neutral(text),
+                      error=reason)) from RuleError(reason)
 
 
 @lru_cache(maxsize=4096)
@@ -279,9 +287,9 @@ def _parse(text: str, dtstart: datetime) -> rrule:
             parsed = rrulestr(text, dtstart=dtstart, forceset=False, ignoretz=False)
     except (ValueError, TypeError, KeyError, OverflowError):
         # (dateutil's reason is English; what it found that rule_reason did not is rare)
-        _unreadable(text, "thekiz kann die Regel nicht lesen.")
+        _unreadable(text, tr("thekiz kann die Regel nicht lesen."))
     if not isinstance(parsed, rrule):
-        raise BadInput(f"Ungültige Wiederholungsregel „{neutral(text)}“.")
+        raise BadInput(tr("Ungültige Wiederholungsregel „{rule}“.", rule=neutral(text)))
     return parsed
 
 

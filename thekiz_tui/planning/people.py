@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from ..i18n import tr, trn
 from .money import typed
 from .timeutil import BadInput, fmt_date, parse_date
 
@@ -42,14 +43,16 @@ def district(text: str) -> str:
         if name.casefold() == raw.casefold():
             return name
     if raw.casefold() == "eisenach":
-        raise BadInput("Eisenach gehört seit dem 1. Juli 2021 zum Wartburgkreis: bitte "
-                       "„Wartburgkreis“ angeben.")
-    raise BadInput(f"„{raw}“ ist kein Thüringer Landkreis und keine kreisfreie Stadt.")
+        raise BadInput(tr("Eisenach gehört seit dem 1. Juli 2021 zum Wartburgkreis: bitte "
+                          "„Wartburgkreis“ angeben."))
+    raise BadInput(tr("„{text}“ ist kein Thüringer Landkreis und keine kreisfreie Stadt.",
+                      text=raw))
 
 
 def amount(text: str | None, what: str) -> float | None:
     """A typed amount (``62,50``, ``1.234,50 €``, ``2.500``, ``62.5``) as stored; None
-    for none (``-``, ""). ``what`` names it in the sentence: "den Stundensatz", "das Budget"."""
+    for none (``-``, ""). ``what`` names it in the sentence: "den Stundensatz", "das Budget"
+    (German, translated here)."""
     if text is None:
         return None
     raw = text.strip().replace("€", "").replace(" ", "")
@@ -58,9 +61,11 @@ def amount(text: str | None, what: str) -> float | None:
     try:
         value = typed(raw)  # (its rule: "2.500" is 2500, "62.50" is 62,50)
     except ValueError:
-        raise BadInput(f"„{text}“ ist kein Betrag für {what} (z. B. 62,50).") from None
+        raise BadInput(tr("„{text}“ ist kein Betrag für {what} (z. B. 62,50).", text=text,
+                          what=tr(what))) from None
     if value < 0:
-        raise BadInput(f"„{text}“ ist kein gültiger Betrag für {what}.")
+        raise BadInput(tr("„{text}“ ist kein gültiger Betrag für {what}.", text=text,
+                          what=tr(what)))
     # (a float whose shortest text is the amount typed: euros() reads it back exactly)
     return float(value)
 
@@ -88,8 +93,8 @@ def check_texts(texts: dict[str, str | None], ids: tuple[str | None, ...] = ()) 
     control a terminal (``store.text``)."""
     from store.text import text_problem
 
-    checks = [("Die ID", text, True) for text in ids]
-    checks += [(label, text, False) for label, text in texts.items()]
+    checks = [(tr("Die ID"), text, True) for text in ids]
+    checks += [(tr(label), text, False) for label, text in texts.items()]
     for label, text, word in checks:
         if text:
             problem = text_problem(label, text, word=word)
@@ -101,14 +106,16 @@ def check_role(role: str | None) -> None:
     from store import ROLES
 
     if role is not None and role not in ROLES:
-        raise BadInput(f"Unbekannte Rolle „{role}“ (möglich: {', '.join(ROLES)}).")
+        raise BadInput(tr("Unbekannte Rolle „{role}“ (möglich: {roles}).", role=role,
+                          roles=", ".join(ROLES)))
 
 
 def check_stage(stage: str | None) -> None:
     from store import STAGES
 
     if stage is not None and stage not in STAGES:
-        raise BadInput(f"Unbekannte Stufe „{stage}“ (möglich: {', '.join(STAGES)}).")
+        raise BadInput(tr("Unbekannte Stufe „{stage}“ (möglich: {stages}).", stage=stage,
+                          stages=", ".join(STAGES)))
 
 
 def since(text: str, today: date) -> str:
@@ -137,7 +144,7 @@ def known_coach(store: Store, coach_id: str) -> None:
 
 def _name_given(name: str | None) -> str:
     if not name or not name.strip():
-        raise BadInput("Bitte einen Namen angeben.")
+        raise BadInput(tr("Bitte einen Namen angeben."))
     return name
 
 
@@ -259,18 +266,19 @@ def changed_kita(store: Store, current: Kita, typed: KitaInput, *, today: date) 
 # -- removing --------------------------------------------------------------------------
 
 
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
-
-
 def coach_in_use(store: Store, coach_id: str) -> str | None:
     """Why removing the coach would leave references behind, or None."""
     kitas = sum(1 for k in store.kitas() if k.coach == coach_id)
     events = sum(1 for e in store.events() if coach_id in e.coaches)
     if not (kitas or events):
         return None
-    return (f"„{coach_id}“ ist noch {_count(kitas, 'Kita', 'Kitas')} zugeordnet und in "
-            f"{_count(events, 'Termin', 'Terminen')} eingetragen")
+    return tr("„{id}“ ist noch {kitas} und {events}", id=coach_id,
+              kitas=trn("{n} Kita zugeordnet", "{n} Kitas zugeordnet", kitas),
+              events=_entered(events))
+
+
+def _entered(events: int) -> str:
+    return trn("in {n} Termin eingetragen", "in {n} Terminen eingetragen", events)
 
 
 def kita_in_use(store: Store, kita_id: str) -> str | None:
@@ -279,4 +287,4 @@ def kita_in_use(store: Store, kita_id: str) -> str | None:
                  if e.kita == kita_id or kita_id in e.participants)
     if not events:
         return None
-    return f"Kita „{kita_id}“ ist noch in {_count(events, 'Termin', 'Terminen')} eingetragen"
+    return tr("Kita „{id}“ ist noch {events}", id=kita_id, events=_entered(events))

@@ -34,7 +34,7 @@ from .money import ZERO, line_fee
 from .occurrences import expand
 from .permissions import Actor, GuardedStore, actor
 from .settings import Settings
-from .timeutil import MONTHS_DE, day_start, epoch, fmt_money, from_epoch, month_range
+from .timeutil import day_start, epoch, fmt_money, from_epoch, month_range
 
 HIDDEN = "–"
 """How a table or screen shows a value the person may not see."""
@@ -335,21 +335,25 @@ def _checklist_counts(
 
 def render_table(report: Report) -> str:
     """The Stundennachweis as a German text table: the columns of the report's view, a
-    value the person may not see as ``–``."""
-    title = (
-        f"Stundennachweis {MONTHS_DE[report.month - 1]} {report.year} – "
-        f"{report.coach_name}"
-    )
-    head = ["Kita"]
+    value the person may not see as ``–``. In the language, numbers by Babel."""
+    from ..i18n import tr
+    from ..output import fmt_number as hours_de
+    from .labels import month_title
+
+    title = tr("Stundennachweis {month} – {coach}",
+               month=month_title(report.year, report.month),
+               coach=report.coach_name if report.coach is not None else tr(
+                   "alle Prozessbegleiter*innen"))
+    head = [tr("Kita")]
     if report.has("address"):
-        head.append("Adresse")
-    head += ["Besuche", "Stunden", "Honorar"]
+        head.append(tr("Adresse"))
+    head += [tr("Besuche"), tr("Stunden"), tr("Honorar")]
     if report.has("budget"):
-        head += ["Budget Jahr", "verbraucht", "übrig"]
+        head += [tr("Budget Jahr"), tr("verbraucht"), tr("übrig")]
     if report.has("kita_hours"):
-        head.append("Kita-Std.")
+        head.append(tr("Kita-Std."))
     if report.has("checklist"):
-        head.append("Empfehlungen")
+        head.append(tr("Empfehlungen"))
 
     def cells(r: ReportRow) -> tuple[str, ...]:
         out = [r.kita_name]
@@ -361,15 +365,16 @@ def render_table(report: Report) -> str:
         if report.has("kita_hours"):
             k = r.kita_hours
             out.append(HIDDEN if k is None else
-                       f"{hours_de(k.hours)} {RECOMMENDATION_DE[k.recommendation]}")
+                       f"{hours_de(k.hours)} {tr(RECOMMENDATION_DE[k.recommendation])}")
         if report.has("checklist"):
             c = r.checklist
             out.append(HIDDEN if c is None else
-                       f"{c.done} erledigt, {c.planned} geplant, {len(c.missing)} offen")
+                       tr("{done} erledigt, {planned} geplant, {missing} offen", done=c.done,
+                          planned=c.planned, missing=len(c.missing)))
         return tuple(out)
 
     body = [cells(r) for r in report.rows]
-    total = ("Summe", *([""] if report.has("address") else []), str(report.total_visits),
+    total = (tr("Summe"), *([""] if report.has("address") else []), str(report.total_visits),
              hours_de(report.total_hours), fmt_money(report.total_fee))
     total += ("",) * (len(head) - len(total))
     table = [tuple(head), *body, total]
@@ -385,18 +390,19 @@ def render_table(report: Report) -> str:
     rule = "  ".join("-" * w for w in widths)
     lines = [title, "", line(tuple(head)), rule, *(line(r) for r in body), rule, line(total)]
     if not body:
-        lines.insert(2, "Keine Prozessbegleitung in diesem Monat.")
+        lines.insert(2, tr("Keine Prozessbegleitung in diesem Monat."))
     notes: list[str] = []
     if report.has("kita_hours"):
-        low, high = (f"{h:g}".replace(".", ",") for h in report.recommended)
-        notes.append(
-            "Kita-Std.: Prozessbegleitung der Kita im Monat, alle Begleiter*innen, gegenüber "
-            f"den empfohlenen {low}–{high} Stunden."
-        )
+        low, high = (hours_de(h, 0 if float(h).is_integer() else 1)
+                     for h in report.recommended)
+        notes.append(tr("Kita-Std.: Prozessbegleitung der Kita im Monat, alle "
+                        "Begleiter*innen, gegenüber den empfohlenen {low}–{high} Stunden.",
+                        low=low, high=high))
     if any(r.budget is None for r in report.rows) and report.has("budget"):
-        notes.append(f"{HIDDEN}: Budget und Empfehlungen einer Kita, die Sie nicht "
-                     "begleiten, sieht die Koordinationsstelle.")
-    notes += [f"Offen {report.year}, {r.kita_name}: {', '.join(r.checklist.missing)}"
+        notes.append(tr("{hidden}: Budget und Empfehlungen einer Kita, die Sie nicht "
+                        "begleiten, sieht die Koordinationsstelle.", hidden=HIDDEN))
+    notes += [tr("Offen {year}, {kita}: {missing}", year=report.year, kita=r.kita_name,
+                 missing=", ".join(tr(m) for m in r.checklist.missing))
               for r in report.rows if r.checklist is not None and r.checklist.missing]
     if notes:
         lines += ["", *notes]

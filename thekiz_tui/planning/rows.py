@@ -22,10 +22,11 @@ from typing import Any
 
 from store import Ack, Coach, Event, Kita
 
+from ..i18n import tr
 from .budget import rates_of
 from .findings import Finding
 from .holidays import HolidayLookup
-from .labels import KIND_LABELS
+from .labels import KIND_LABELS, show_date
 from .money import ZERO, hours_of, line_fee
 from .occurrences import Occurrence, span
 from .settings import Settings
@@ -75,7 +76,8 @@ def _days(first: str, last: str) -> tuple[str, ...]:
 
 
 def de_date(day: str) -> str:
-    return f"{day[8:10]}.{day[5:7]}.{day[:4]}"
+    """An ISO day as a table shows it (``labels.show_date``), in the current language."""
+    return show_date(date(int(day[:4]), int(day[5:7]), int(day[8:10])))
 
 
 def _hhmm(text: str) -> str:
@@ -239,19 +241,19 @@ class Row:
         return f"{self.key}@{self.s}-{self.e}"
 
     def when(self) -> str:
-        """German: ``04.03.2025 09:30–11:30`` or ``04.03.2025, ganztägig``."""
+        """``04.03.2025 09:30–11:30`` or ``04.03.2025, ganztägig`` (in the language)."""
         if self.all_day:
             last = self.days[-1]
             if last == self.day0:
-                return f"{de_date(self.day0)}, ganztägig"
-            return f"{de_date(self.day0)}–{de_date(last)}, ganztägig"
+                return f"{de_date(self.day0)}, {tr('ganztägig')}"
+            return f"{de_date(self.day0)}–{de_date(last)}, {tr('ganztägig')}"
         end_day = self.end_text[:10]
         if end_day == self.day0:
             return f"{de_date(self.day0)} {self.t0}–{self.t1}"
         return f"{de_date(self.day0)} {self.t0} – {de_date(end_day)} {self.t1}"
 
     def label(self) -> str:
-        return f"„{self.title}“ ({self.when()})"
+        return tr("„{title}“ ({when})", title=self.title, when=self.when())
 
 
 ORDER = attrgetter("order")

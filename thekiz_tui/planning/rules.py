@@ -16,15 +16,14 @@ from decimal import Decimal
 
 from store import Kita
 
+from ..i18n import tr, trn
 from .budget import budget_for_year
 from .cadence import Period
 from .findings import Finding, finding_id, severity_rank
-from .labels import STAGE_LABELS
+from .labels import STAGE_LABELS, show_date, weekday_wide
 from .money import ZERO
-from .rows import ORDER, Context, Item, Row, de_date, weekday
+from .rows import ORDER, Context, Item, Row, weekday
 from .timeutil import day_start, epoch, fmt_money
-
-WEEKDAY_DE = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
 
 
 class Out:
@@ -103,16 +102,17 @@ def per_event(r: Row, ctx: Context, out: Out) -> None:
 def _per_event_build(r: Row, ctx: Context, out: Out) -> None:
     for rule, payload in r.issues:
         if rule == "holiday":
-            what = "einen Feiertag" if len(payload) == 1 else "Feiertage"
-            message = f"{r.label()} fällt auf {what}: {', '.join(payload)}."
+            message = trn("{event} fällt auf einen Feiertag: {days}.",
+                          "{event} fällt auf Feiertage: {days}.", len(payload),
+                          event=r.label(), days=", ".join(payload))
         elif rule == "weekend":
-            days = ", ".join(f"{WEEKDAY_DE[weekday(d)]}, {de_date(d)}" for d in payload)
-            message = f"{r.label()} liegt nicht an einem Arbeitstag: {days}."
+            days = ", ".join(f"{weekday_wide(weekday(d))}, {show_date(date.fromisoformat(d))}"
+                             for d in payload)
+            message = tr("{event} liegt nicht an einem Arbeitstag: {days}.", event=r.label(),
+                         days=days)
         else:
-            message = (
-                f"{r.label()} liegt außerhalb der Arbeitszeit "
-                f"{ctx.work_start}–{ctx.work_end}."
-            )
+            message = tr("{event} liegt außerhalb der Arbeitszeit {start}–{end}.",
+                         event=r.label(), start=ctx.work_start, end=ctx.work_end)
         single = r.coaches[0] if len(r.coaches) == 1 else None
         out.add(
             r.s, rule, "warning", finding_id(rule, r.sig), (r.id,), single, r.kita,
@@ -130,18 +130,14 @@ def overlap_finding(rule: str, who: str, a: Row, b: Row, ctx: Context, out: Out)
     else:
         start, end = _text_at(late, ctx, True), _text_at(early_end, ctx, False)
     if rule == "coach-overlap":
-        message = (
-            f"{ctx.coach_name(who)} ist doppelt verplant: {first.label()} überschneidet "
-            f"sich mit {second.label()}."
-        )
+        message = tr("{coach} ist doppelt verplant: {first} überschneidet sich mit {second}.",
+                     coach=ctx.coach_name(who), first=first.label(), second=second.label())
         coach: str | None = who
         kita = first.kita if first.kita == second.kita else None
         coaches: Iterable[str] = (who,)
     else:
-        message = (
-            f"{ctx.kita_name(who)} hat zwei Termine zugleich: {first.label()} und "
-            f"{second.label()}."
-        )
+        message = tr("{kita} hat zwei Termine zugleich: {first} und {second}.",
+                     kita=ctx.kita_name(who), first=first.label(), second=second.label())
         shared = [c for c in first.coaches if c in second.coaches]
         coach = shared[0] if len(shared) == 1 else None
         kita = who
@@ -155,11 +151,11 @@ def overlap_finding(rule: str, who: str, a: Row, b: Row, ctx: Context, out: Out)
 def travel_finding(who: str, a: Row, b: Row, ctx: Context, out: Out) -> None:
     fid = finding_id("travel-buffer", who, a.sig, b.sig)
     gap = (b.s - a.e) // 60
-    message = (
-        f"Zu wenig Fahrtzeit für {ctx.coach_name(who)}: {a.label()} in {a.place} endet "
-        f"{gap} Min. vor {b.label()} in {b.place} (nötig: "
-        f"{ctx.settings.travel_minutes} Min.)."
-    )
+    message = tr("Zu wenig Fahrtzeit für {coach}: {first} in {first_place} endet {gap} Min. "
+                 "vor {second} in {second_place} (nötig: {needed} Min.).",
+                 coach=ctx.coach_name(who), first=a.label(), first_place=a.place, gap=gap,
+                 second=b.label(), second_place=b.place,
+                 needed=ctx.settings.travel_minutes)
     out.add(
         a.e, "travel-buffer", "warning", fid, (a.id, b.id), who,
         a.kita if a.kita == b.kita else None,
@@ -187,11 +183,10 @@ def budget_over(
     if used <= budget:
         return
     fid = finding_id("budget", kita.id, str(year))
-    message = (
-        f"{ctx.kita_name(kita.id)}: Prozessbegleitung {year} kostet {fmt_money(used)}, "
-        f"das Budget von {fmt_money(budget)} ist um {fmt_money(used - budget)} "
-        "überschritten."
-    )
+    message = tr("{kita}: Prozessbegleitung {year} kostet {used}, das Budget von {budget} "
+                 "ist um {over} überschritten.", kita=ctx.kita_name(kita.id), year=year,
+                 used=fmt_money(used), budget=fmt_money(budget),
+                 over=fmt_money(used - budget))
     at = epoch(day_start(date(year, 1, 1), ctx.tz))
     out.add(
         at, "budget", "warning", fid, sorted({r.id for r in visits}), kita.coach, kita.id,
@@ -202,12 +197,13 @@ def budget_over(
 
 def cadence_finding(kita: Kita, period: Period, ctx: Context, out: Out) -> None:
     fid = finding_id("cadence-gap", kita.id, period.key)
-    per = "Monat" if period.kind == "month" else "Quartal"
-    message = (
-        f"{ctx.kita_name(kita.id)}: im {period.label} ({period.span_text}) keine "
-        f"Prozessbegleitung ({STAGE_LABELS.get(kita.stage, kita.stage)}: mindestens eine pro "
-        f"{per})."
-    )
+    stage = tr(STAGE_LABELS.get(kita.stage, kita.stage))
+    message = tr("{kita}: im {period} ({span}) keine Prozessbegleitung ({stage}: mindestens "
+                 "eine pro Monat).", kita=ctx.kita_name(kita.id), period=period.label,
+                 span=period.span_text, stage=stage) if period.kind == "month" else tr(
+        "{kita}: im {period} ({span}) keine Prozessbegleitung ({stage}: mindestens eine pro "
+        "Quartal).", kita=ctx.kita_name(kita.id), period=period.label,
+        span=period.span_text, stage=stage)
     out.add(
         epoch(day_start(period.start, ctx.tz)), "cadence-gap", "warning", fid, (),
         kita.coach, kita.id, period.start.isoformat(), period.end.isoformat(), message,

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from store.schema import MONEY_SETTINGS
 
+from ..i18n import tr
 from .money import euros, typed
 from .timeutil import BadInput, zone
 
@@ -55,9 +56,10 @@ class Settings:
         """The settings stored; a value of the wrong kind (a hand-edited file) is a German
         error that names the setting, never a crash deep inside a check."""
         for name, value in invalid(values).items():
-            raise BadInput(
-                f"Die Einstellung „{name}“ in der Datenbank hat einen ungültigen Wert "
-                f"({value!r}); „thekiz settings set {name} WERT“ setzt ihn neu.")
+            raise BadInput(tr(
+                "Die Einstellung „{name}“ in der Datenbank hat einen ungültigen Wert "
+                "({value}); „thekiz settings set {name} WERT“ setzt ihn neu.", name=name,
+                value=repr(value)))
         known = {f.name for f in fields(cls)} - {"extra"}
         kwargs: dict[str, Any] = {}
         for name, value in values.items():
@@ -123,7 +125,7 @@ def coerce(name: str, text: str) -> Any:
     """Turn the text of ``thekiz settings set NAME VALUE`` into the setting's type."""
     defaults = Settings()
     if name not in defaults.as_dict():
-        raise BadInput(f"Unbekannte Einstellung „{name}“.")
+        raise BadInput(tr("Unbekannte Einstellung „{name}“.", name=name))
     current = getattr(defaults, name)
     try:
         if name == "work_days":
@@ -138,7 +140,8 @@ def coerce(name: str, text: str) -> Any:
         if isinstance(current, float):
             return float(typed(text))  # German: "2.500" is 2500, "2,5" two and a half
     except ValueError as error:
-        raise BadInput(f"„{text}“ passt nicht zur Einstellung „{name}“.") from error
+        raise BadInput(tr("„{text}“ passt nicht zur Einstellung „{name}“.", text=text,
+                          name=name)) from error
     return text
 
 
@@ -147,12 +150,13 @@ def checked(name: str, text: str) -> Any:
     stores for the text she typed; BadInput with one German sentence otherwise."""
     from store.text import text_problem
 
-    problem = text_problem(f"Der Wert von „{name}“", text)
+    problem = text_problem(tr("Der Wert von „{name}“", name=name), text)
     if problem is not None:
         raise BadInput(problem)
     value = coerce(name, text)
     if invalid({name: value}):
-        raise BadInput(f"„{text}“ passt nicht zur Einstellung „{name}“.")
+        raise BadInput(tr("„{text}“ passt nicht zur Einstellung „{name}“.", text=text,
+                          name=name))
     return value
 
 

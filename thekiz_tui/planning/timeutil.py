@@ -12,6 +12,9 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from ..i18n import tr
+from .cldr import NAMES
+
 if TYPE_CHECKING:  # (decimal is imported by the first amount formatted)
     from decimal import Decimal
 
@@ -27,7 +30,7 @@ def zone(name: str = DEFAULT_TZ) -> tzinfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as error:
-        raise BadInput(f"Unbekannte Zeitzone „{name}“.") from error
+        raise BadInput(tr("Unbekannte Zeitzone „{name}“.", name=name)) from error
 
 
 def to_stored(moment: datetime) -> str:
@@ -83,7 +86,8 @@ YEARS = range(1900, 3000)
 
 def _in_years(text: str, year: int) -> None:
     if year not in YEARS:
-        raise BadInput(f"„{text}“ liegt außerhalb der Jahre {YEARS[0]}–{YEARS[-1]}.")
+        raise BadInput(tr("„{text}“ liegt außerhalb der Jahre {first}–{last}.", text=text,
+                          first=YEARS[0], last=YEARS[-1]))
 
 
 def parse_date(text: str, *, today: date | None = None, month: date | None = None) -> date:
@@ -111,8 +115,9 @@ def parse_date(text: str, *, today: date | None = None, month: date | None = Non
     except BadInput:
         raise
     except ValueError as error:
-        raise BadInput(f"„{text}“ ist kein gültiges Datum.") from error
-    raise BadInput(f"„{text}“ ist kein Datum (erwartet z. B. 04.03.2025 oder 2025-03-04).")
+        raise BadInput(tr("„{text}“ ist kein gültiges Datum.", text=text)) from error
+    raise BadInput(tr("„{text}“ ist kein Datum (erwartet z. B. 04.03.2025 oder 2025-03-04).",
+                      text=text))
 
 
 def _next_date(text: str, month: int, day: int, first: date) -> date:
@@ -125,7 +130,7 @@ def _next_date(text: str, month: int, day: int, first: date) -> date:
         if found >= first:
             _in_years(text, year)
             return found
-    raise BadInput(f"„{text}“ ist kein gültiges Datum.")
+    raise BadInput(tr("„{text}“ ist kein gültiges Datum.", text=text))
 
 
 def parse_time(text: str) -> time:
@@ -139,11 +144,11 @@ def parse_time(text: str) -> time:
     elif m:
         hour, minute = int(m[1]), int(m[2] or 0)
     else:
-        raise BadInput(f"„{text}“ ist keine Uhrzeit (erwartet z. B. 9:30).")
+        raise BadInput(tr("„{text}“ ist keine Uhrzeit (erwartet z. B. 9:30).", text=text))
     if hour == 24 and minute == 0:
-        raise BadInput("24:00 bitte als 00:00 des nächsten Tages angeben.")
+        raise BadInput(tr("24:00 bitte als 00:00 des nächsten Tages angeben."))
     if not (0 <= hour < 24 and 0 <= minute < 60):
-        raise BadInput(f"„{text}“ ist keine gültige Uhrzeit.")
+        raise BadInput(tr("„{text}“ ist keine gültige Uhrzeit.", text=text))
     return time(hour, minute)
 
 
@@ -166,9 +171,9 @@ def parse_month(text: str) -> tuple[int, int]:
     elif m := re.match(r"^(\d{1,2})\.(\d{4})$", raw):
         year, month = int(m[2]), int(m[1])
     else:
-        raise BadInput(f"„{text}“ ist kein Monat (erwartet z. B. 2025-03).")
+        raise BadInput(tr("„{text}“ ist kein Monat (erwartet z. B. 2025-03).", text=text))
     if not 1 <= month <= 12:
-        raise BadInput(f"„{text}“ ist kein gültiger Monat.")
+        raise BadInput(tr("„{text}“ ist kein gültiger Monat.", text=text))
     _in_years(text, year)
     return year, month
 
@@ -182,11 +187,9 @@ def month_range(year: int, month: int) -> tuple[date, date]:
 
 # -- German output --------------------------------------------------------------------
 
-WEEKDAYS_DE = ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So")
-MONTHS_DE = (
-    "Januar", "Februar", "März", "April", "Mai", "Juni",
-    "Juli", "August", "September", "Oktober", "November", "Dezember",
-)
+# (CLDR's words, see ``labels``; the other language's through ``labels.weekday_abbr`` etc.)
+WEEKDAYS_DE = NAMES["de"]["weekdays"]
+MONTHS_DE = NAMES["de"]["months"]
 
 
 def fmt_date(day: date) -> str:

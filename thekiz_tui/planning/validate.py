@@ -95,6 +95,14 @@ class Problem:
     def kwargs(self) -> dict[str, str]:
         return dict(self.values)
 
+    def text(self) -> str:
+        """The message in the current language: thekiz's own words in it (a field's
+        label, a kind of character) translated too, what was typed as typed."""
+        from ..i18n import tr
+
+        values = {k: tr(v) if k in ("label", "char") else v for k, v in self.values}
+        return tr(self.template, **values)
+
     @property
     def message(self) -> str:
         """The German message."""

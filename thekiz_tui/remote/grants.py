@@ -43,6 +43,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
+from ..i18n import tr
+
 # The key types OpenSSH accepts in authorized_keys (DSA is off since OpenSSH 7.0).
 KEY_TYPES: tuple[str, ...] = (
     "ssh-ed25519",
@@ -192,30 +194,32 @@ def parse_public_key(text: str) -> PublicKey:
     Validated by asyncssh as well (a truncated or damaged key is refused), so that a
     grant never writes a line sshd would silently skip."""
     if "PRIVATE KEY" in text:
-        raise GrantError("Das ist ein privater Schlüssel: bitte nur den öffentlichen "
-                         "Schlüssel (.pub) angeben, der private bleibt auf dem Laptop.")
+        raise GrantError(tr("Das ist ein privater Schlüssel: bitte nur den öffentlichen "
+                            "Schlüssel (.pub) angeben, der private bleibt auf dem Laptop."))
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if not lines:
-        raise GrantError("Der Schlüssel ist leer (erwartet: eine Zeile wie "
-                         "„ssh-ed25519 AAAA… name@laptop“ aus einer .pub-Datei).")
+        raise GrantError(tr("Der Schlüssel ist leer (erwartet: eine Zeile wie "
+                            "„ssh-ed25519 AAAA… name@laptop“ aus einer .pub-Datei)."))
     if len(lines) > 1:
-        raise GrantError("Die Schlüsseldatei hat mehrere Zeilen; bitte genau einen "
-                         "öffentlichen Schlüssel angeben.")
+        raise GrantError(tr("Die Schlüsseldatei hat mehrere Zeilen; bitte genau einen "
+                            "öffentlichen Schlüssel angeben."))
     words = lines[0].split(None, 2)
     if words[0] not in KEY_TYPES:
-        raise GrantError(f"Kein öffentlicher SSH-Schlüssel: unbekannter Typ „{words[0][:40]}“ "
-                         f"(möglich: {', '.join(KEY_TYPES)}).")
+        raise GrantError(tr("Kein öffentlicher SSH-Schlüssel: unbekannter Typ „{type}“ "
+                            "(möglich: {types}).", type=words[0][:40],
+                            types=", ".join(KEY_TYPES)))
     if len(words) < 2:
-        raise GrantError(f"Dem Schlüssel vom Typ {words[0]} fehlen die Schlüsseldaten.")
+        raise GrantError(tr("Dem Schlüssel vom Typ {type} fehlen die Schlüsseldaten.",
+                            type=words[0]))
     key_type, key_base64 = words[0], words[1]
     comment = words[2].strip() if len(words) > 2 else ""
     blob = _blob(key_type, key_base64)
     if blob is None or not _valid_for_asyncssh(f"{key_type} {key_base64}"):
-        raise GrantError(f"Der Schlüssel vom Typ {key_type} ist beschädigt oder "
-                         "unvollständig.")
+        raise GrantError(tr("Der Schlüssel vom Typ {type} ist beschädigt oder "
+                            "unvollständig.", type=key_type))
     from store.text import text_problem
 
-    problem = text_problem("Der Kommentar des Schlüssels", comment)
+    problem = text_problem(tr("Der Kommentar des Schlüssels"), comment)
     if problem is not None:  # ``access list`` would show it to the office
         raise GrantError(problem)
     return PublicKey(key_type, key_base64, comment, fingerprint(blob))
@@ -478,7 +482,8 @@ def session_command(db: Path, coach: str, program: Sequence[str] | None = None, 
     if grants is not None:
         words += ["--grants", os.path.abspath(grants)]
     if any(ch in word for word in words for ch in "\n\r\0"):
-        raise GrantError("Pfade mit Zeilenumbrüchen können nicht in authorized_keys stehen.")
+        raise GrantError(tr("Pfade mit Zeilenumbrüchen können nicht in authorized_keys "
+                            "stehen."))
     return shlex.join(words)
 
 
@@ -547,8 +552,9 @@ def _rewrite(path: Path, change: Callable[[list[Entry]], tuple[list[bytes], _T]]
         dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
     except OSError as error:
         if os.path.islink(folder):
-            raise GrantError(f"Der Ordner {folder} ist ein symbolischer Link; thekiz "
-                             "schreibt Zugänge nicht durch einen Link.") from error
+            raise GrantError(tr("Der Ordner {folder} ist ein symbolischer Link; thekiz "
+                                "schreibt Zugänge nicht durch einen Link.",
+                                folder=folder)) from error
         raise
     try:
         _lock(dir_fd)
@@ -602,23 +608,26 @@ def _checked_owner(path: Path, dir_fd: int) -> tuple[int, int]:
     except FileNotFoundError:
         current = None
     if current is not None and stat.S_ISLNK(current.st_mode):
-        raise GrantError(f"{path} ist ein symbolischer Link; thekiz schreibt Zugänge nicht "
-                         "durch einen Link (bitte die Datei selbst angeben).")
+        raise GrantError(tr("{path} ist ein symbolischer Link; thekiz schreibt Zugänge nicht "
+                            "durch einen Link (bitte die Datei selbst angeben).", path=path))
     if current is not None and not stat.S_ISREG(current.st_mode):
-        raise GrantError(f"{path} ist keine gewöhnliche Datei.")
+        raise GrantError(tr("{path} ist keine gewöhnliche Datei.", path=path))
     uid = os.geteuid()
     if uid == 0:
         uid = current.st_uid if current is not None else folder.st_uid
     account = account_name(uid)
     if folder.st_uid not in (uid, 0):
-        raise GrantError(f"Der Ordner {path.parent} gehört {account_name(folder.st_uid)}, "
-                         f"die Zugänge aber {account}: thekiz schreibt dort nicht.")
+        raise GrantError(tr("Der Ordner {folder} gehört {owner}, die Zugänge aber {account}: "
+                            "thekiz schreibt dort nicht.", folder=path.parent,
+                            owner=account_name(folder.st_uid), account=account))
     if folder.st_mode & 0o022:
-        raise GrantError(f"Im Ordner {path.parent} dürfen auch andere schreiben; thekiz "
-                         f"schreibt dort keine Zugänge (bitte chmod go-w {path.parent}).")
+        raise GrantError(tr("Im Ordner {folder} dürfen auch andere schreiben; thekiz "
+                            "schreibt dort keine Zugänge (bitte chmod go-w {folder}).",
+                            folder=path.parent))
     if current is not None and current.st_uid != uid:
-        raise GrantError(f"{path} gehört {account_name(current.st_uid)}, nicht {account}: "
-                         "thekiz ändert diese Datei nicht.")
+        raise GrantError(tr("{path} gehört {owner}, nicht {account}: thekiz ändert diese "
+                            "Datei nicht.", path=path, owner=account_name(current.st_uid),
+                            account=account))
     return uid, (current if current is not None else folder).st_gid
 
 
@@ -632,8 +641,8 @@ def _read_unlinked(path: Path, dir_fd: int) -> bytes:
         import errno
 
         if error.errno == errno.ELOOP:
-            raise GrantError(f"{path} ist ein symbolischer Link; thekiz schreibt Zugänge "
-                             "nicht durch einen Link.") from error
+            raise GrantError(tr("{path} ist ein symbolischer Link; thekiz schreibt Zugänge "
+                                "nicht durch einen Link.", path=path)) from error
         raise
     with os.fdopen(fd, "rb") as handle:
         return handle.read()
@@ -649,8 +658,8 @@ def _write_atomic(path: Path, dir_fd: int, data: bytes, owner: tuple[int, int]) 
         with os.fdopen(fd, "wb") as handle:
             made = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
             if not os.path.samestat(made, os.fstat(handle.fileno())):
-                raise GrantError(f"Der Ordner {path.parent} wurde während des Schreibens "
-                                 "ausgetauscht; nichts geändert.")
+                raise GrantError(tr("Der Ordner {folder} wurde während des Schreibens "
+                                    "ausgetauscht; nichts geändert.", folder=path.parent))
             os.fchmod(handle.fileno(), 0o600)
             if os.geteuid() == 0:
                 os.fchown(handle.fileno(), *owner)  # root granting for the thekiz account

@@ -30,26 +30,30 @@ def load_host_key(path: Path) -> tuple[SSHKey, bool]:
     import asyncssh
 
     from ..errors import bad
+    from ..i18n import tr
 
     try:
         info = path.stat()
     except FileNotFoundError:
         return _make(path), True
     except OSError as error:
-        bad(f"Der Host-Schlüssel {path} ist nicht lesbar ({error.strerror or error}).")
+        bad(tr("Der Host-Schlüssel {path} ist nicht lesbar ({reason}).", path=path,
+               reason=error.strerror or error))
     if not stat.S_ISREG(info.st_mode):
-        bad(f"{path} ist kein lesbarer privater SSH-Schlüssel (keine Datei).")
+        bad(tr("{path} ist kein lesbarer privater SSH-Schlüssel (keine Datei).", path=path))
     mode = info.st_mode & 0o777
     if mode & 0o077:
-        bad(f"Der Host-Schlüssel {path} ist für andere lesbar (Rechte {mode:04o}): bitte "
-            f"„chmod 600 {path}“ und, falls ihn jemand gelesen haben kann, einen neuen "
-            "erzeugen lassen (die Datei löschen).")
+        bad(tr("Der Host-Schlüssel {path} ist für andere lesbar (Rechte {mode}): bitte "
+               "„chmod 600 {path}“ und, falls ihn jemand gelesen haben kann, einen neuen "
+               "erzeugen lassen (die Datei löschen).", path=path, mode=f"{mode:04o}"))
     try:
         return asyncssh.read_private_key(path), False
     except OSError as error:
-        bad(f"Der Host-Schlüssel {path} ist nicht lesbar ({error.strerror or error}).")
+        bad(tr("Der Host-Schlüssel {path} ist nicht lesbar ({reason}).", path=path,
+               reason=error.strerror or error))
     except (asyncssh.KeyImportError, ValueError) as error:
-        bad(f"{path} ist kein lesbarer privater SSH-Schlüssel ({error}).")
+        bad(tr("{path} ist kein lesbarer privater SSH-Schlüssel ({reason}).", path=path,
+               reason=error))
 
 
 def _make(path: Path) -> SSHKey:

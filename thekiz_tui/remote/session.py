@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
+from ..i18n import tr
+
 if TYPE_CHECKING:
     from .grants import Grant
 
@@ -105,15 +107,17 @@ def parse_request(original: str | None, coach: str, *, coordinator: bool) -> Req
     try:
         words = shlex.split(original or "")
     except ValueError:
-        _refuse("Der Befehl ist nicht lesbar (ein Anführungszeichen ist nicht geschlossen).")
+        _refuse(tr("Der Befehl ist nicht lesbar (ein Anführungszeichen ist nicht "
+                   "geschlossen)."))
     if words and words[0] == "thekiz":
         words = words[1:]
     if not words:
         return Request(None)
     command, rest = words[0], words[1:]
     if command not in OPTIONS:
-        _refuse(f"„{_short(command)}“ ist über SSH nicht erlaubt. Möglich sind "
-                f"{_allowed_text()} (nur lesend) oder ohne Befehl der Planer.")
+        _refuse(tr("„{command}“ ist über SSH nicht erlaubt. Möglich sind {allowed} (nur "
+                   "lesend) oder ohne Befehl der Planer.", command=_short(command),
+                   allowed=_allowed_text()))
     allowed = (*OPTIONS[command], *GLOBAL_OPTIONS)
     options: list[str] = []
     i = 0
@@ -123,12 +127,13 @@ def parse_request(original: str | None, coach: str, *, coordinator: bool) -> Req
         if name.startswith("-o") and name != "-o" and not name.startswith("--"):
             name, equals, value = "-o", "=", name[2:]  # ``-o-``
         if name not in allowed:
-            _refuse(f"Die Angabe „{_short(word)}“ ist bei „{command}“ über SSH nicht "
-                    f"erlaubt (möglich: {', '.join(allowed)}).")
+            _refuse(tr("Die Angabe „{option}“ ist bei „{command}“ über SSH nicht erlaubt "
+                       "(möglich: {allowed}).", option=_short(word), command=command,
+                       allowed=", ".join(allowed)))
         if not equals:
             i += 1
             if i >= len(rest):
-                _refuse(f"Der Angabe {name} fehlt ein Wert.")
+                _refuse(tr("Der Angabe {option} fehlt ein Wert.", option=name))
             value = rest[i]
         options.extend(_checked(command, name, value, coach, coordinator))
         i += 1
@@ -140,13 +145,13 @@ def _checked(command: str, name: str, value: str, coach: str,
     """The option as ``--name=value``, or refused."""
     if name in ("-o", "--output"):
         if value != STDOUT:
-            _refuse(f"„{command}“ schreibt über SSH nur auf die Standardausgabe (-o -). "
-                    f"Speichern Sie die Datei auf Ihrem Rechner: "
-                    f"ssh … {command} > meine-termine.ics")
+            _refuse(tr("„{command}“ schreibt über SSH nur auf die Standardausgabe (-o -). "
+                       "Speichern Sie die Datei auf Ihrem Rechner: ssh … {command} > "
+                       "meine-termine.ics", command=command))
         return []  # always added by Request.argv
     if name == "--coach" and value != coach and not coordinator:
-        _refuse(f"Als {coach} sehen Sie über SSH nur Ihre eigenen Termine "
-                f"(--coach {coach} oder ohne --coach).")
+        _refuse(tr("Als {coach} sehen Sie über SSH nur Ihre eigenen Termine (--coach {coach} "
+                   "oder ohne --coach).", coach=coach))
     return [f"{name}={value}"]
 
 

@@ -43,13 +43,13 @@ class FirstStepsScreen(Dialog[Step | None]):
     """The guide for an empty store (see the module's text)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("c", "choose('coaches')", tr("Prozessbegleiter*innen"),
+        Binding("c", "choose('coaches')", "Prozessbegleiter*innen",
                 id="thekiz.first.coaches"),
-        Binding("k", "choose('kitas')", tr("Kitas"), id="thekiz.first.kitas"),
-        Binding("n", "choose('new')", tr("Neuer Termin"), id="thekiz.first.new"),
-        Binding("i", "choose('import')", tr("Import"), id="thekiz.first.import"),
-        Binding("s", "choose('settings')", tr("Einstellungen"), id="thekiz.first.settings"),
-        Binding("escape", "choose(None)", tr("Schließen"), id="thekiz.first.close"),
+        Binding("k", "choose('kitas')", "Kitas", id="thekiz.first.kitas"),
+        Binding("n", "choose('new')", "Neuer Termin", id="thekiz.first.new"),
+        Binding("i", "choose('import')", "Import", id="thekiz.first.import"),
+        Binding("s", "choose('settings')", "Einstellungen", id="thekiz.first.settings"),
+        Binding("escape", "choose(None)", "Schließen", id="thekiz.first.close"),
     ]
 
     def __init__(self, *, office: bool = True) -> None:

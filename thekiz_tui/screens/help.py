@@ -86,7 +86,7 @@ class HelpScreen(ModalScreen[None]):
     the arrows and PgUp/PgDn; Escape, ``q`` or ``?`` closes it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark,f1", "close", tr("Schließen"), id="thekiz.help.close"),
+        Binding("escape,q,question_mark,f1", "close", "Schließen", id="thekiz.help.close"),
     ]
     AUTO_FOCUS = "#body"
     CSS_PATH = "help.tcss"

@@ -16,7 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from store import StoreError
 from store.errors import NotPermitted
@@ -30,17 +30,18 @@ from ..planning.people import coach_in_use, kita_in_use, since_text
 from ..planning.settings import EXPLANATIONS, shown
 from ..planning.timeutil import BadInput, fmt_money
 from ..session import Session
+from ..widgets.footer import QuietFooter
 
 Tab = Literal["coaches", "kitas"]
 
 _CHANGE_KEYS: list[BindingType] = [
-    Binding("a,n", "add", tr("Neu"), id="thekiz.people.add"),
-    Binding("e", "edit", tr("Bearbeiten"), id="thekiz.people.edit"),
+    Binding("a,n", "add", "Neu", id="thekiz.people.add"),
+    Binding("e", "edit", "Bearbeiten", id="thekiz.people.edit"),
     # (priority: the table's own Enter would only select the row)
-    Binding("enter", "edit", tr("Bearbeiten"), show=False, priority=True,
+    Binding("enter", "edit", "Bearbeiten", show=False, priority=True,
             id="thekiz.people.open"),
-    Binding("d,delete", "remove", tr("Löschen"), id="thekiz.people.remove"),
-    Binding("escape", "close", tr("Schließen"), id="thekiz.people.close"),
+    Binding("d,delete", "remove", "Löschen", id="thekiz.people.remove"),
+    Binding("escape", "close", "Schließen", id="thekiz.people.close"),
 ]
 
 
@@ -98,7 +99,7 @@ class PeopleScreen(OfficeListScreen):
             with TabPane(tr("Kitas"), id="kitas"):
                 yield DataTable(id="kitas-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="people-status", markup=False)
-        yield Footer(compact=True)
+        yield QuietFooter(compact=True)
 
     def on_mount(self) -> None:
         coaches = self.query_one("#coaches-table", DataTable)
@@ -231,10 +232,10 @@ class SettingsScreen(OfficeListScreen):
     edits one as ``thekiz settings set`` does."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("e", "edit", tr("Bearbeiten"), id="thekiz.settings.edit"),
-        Binding("enter", "edit", tr("Bearbeiten"), show=False, priority=True,
+        Binding("e", "edit", "Bearbeiten", id="thekiz.settings.edit"),
+        Binding("enter", "edit", "Bearbeiten", show=False, priority=True,
                 id="thekiz.settings.open"),
-        Binding("escape", "close", tr("Schließen"), id="thekiz.settings.close"),
+        Binding("escape", "close", "Schließen", id="thekiz.settings.close"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -243,7 +244,7 @@ class SettingsScreen(OfficeListScreen):
         # (the chosen setting's meaning, in full: its column is off screen at 80 columns)
         yield Static("", id="settings-meaning", markup=False)
         yield Static("", id="people-status", markup=False)
-        yield Footer(compact=True)
+        yield QuietFooter(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#settings-table", DataTable)

@@ -27,7 +27,7 @@ from textual.widgets import ContentSwitcher, Static
 from .. import keys
 from ..i18n import tr
 from ..planning.month_snapshot import Filters, MonthSnapshot
-from ..planning.timeutil import MONTHS_DE, WEEKDAYS_DE, fmt_date
+from ..planning.timeutil import fmt_date
 from ..widgets.calendar_view import DayClicked, EventClicked
 
 if TYPE_CHECKING:
@@ -45,10 +45,6 @@ if TYPE_CHECKING:
 
 VIEWS = ("month", "week", "agenda")
 VIEW_NAMES = {"month": "Monat", "week": "Woche", "agenda": "Agenda"}
-MONTHS_EN = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)
 MonthKey = tuple[int, int, Filters]
 T = TypeVar("T")
 # Seconds between the first month and the rest of the start (the findings, the other
@@ -58,17 +54,15 @@ AFTER_FIRST_FRAME = 0.05
 
 
 def month_title(year: int, month: int) -> str:
-    from ..i18n import lang
+    from ..planning import labels
 
-    names = MONTHS_EN if lang() == "en" else MONTHS_DE
-    return f"{names[month - 1]} {year}"
+    return labels.month_title(year, month)
 
 
 def weekday_name(day: date) -> str:
-    from ..i18n import lang
+    from ..planning.labels import weekday_abbr
 
-    names = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun") if lang() == "en" else WEEKDAYS_DE
-    return names[day.weekday()]
+    return weekday_abbr(day.weekday())
 
 
 class PlannerHost(Protocol):

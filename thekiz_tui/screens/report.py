@@ -81,7 +81,7 @@ class CsvPathDialog(ModalScreen[str | None]):
     CSS_PATH = "report.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", tr("Abbrechen"), id="thekiz.report.save_cancel"),
+        Binding("escape", "cancel", "Abbrechen", id="thekiz.report.save_cancel"),
     ]
 
     def __init__(self, default: str, kind: str = "csv") -> None:

@@ -1,4 +1,4 @@
-"""The footer, rebuilt only when the keys it shows change.
+"""The footer, rebuilt only when the keys it shows change, its words translated then.
 
 Textual's Footer recomposes itself whenever the focus moves, even when the keys in force
 stay the same, as they do between the planner's views: that rebuild mounts a dozen
@@ -11,12 +11,18 @@ from typing import TYPE_CHECKING
 
 from textual.widgets import Footer
 
+from ..i18n import tr
+
 if TYPE_CHECKING:
+    from textual.app import ComposeResult
     from textual.screen import Screen
 
 
 class QuietFooter(Footer):
-    """A Footer that skips rebuilding when the shown keys did not change."""
+    """A Footer that skips rebuilding when the shown keys did not change, and shows each
+    key's description in the current language: thekiz's bindings carry the German text
+    (a class's BINDINGS are made once, when its module is imported; the language is
+    chosen later, per app)."""
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -33,3 +39,12 @@ class QuietFooter(Footer):
         super().bindings_changed(screen)
         if screen.app.app_focus and self.is_attached and screen is self.screen:
             self._shown = shown  # a rebuild with these keys is on its way
+
+    def compose(self) -> ComposeResult:
+        # (Footer composes a key widget per binding, its ``description`` the binding's;
+        # that widget's class is not exported by Textual, so it is met by that attribute)
+        for widget in super().compose():
+            description = getattr(widget, "description", None)
+            if isinstance(description, str) and description:
+                widget.description = tr(description)  # type: ignore[attr-defined]
+            yield widget

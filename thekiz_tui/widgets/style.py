@@ -26,10 +26,10 @@ from textual.color import Color
 from store.text import neutral
 
 from ..i18n import lang, tr
+from ..planning import labels
 from ..planning.findings import Finding, severity_rank
 from ..planning.labels import kind_label
 from ..planning.occurrences import Occurrence
-from ..planning.timeutil import MONTHS_DE, WEEKDAYS_DE
 
 if TYPE_CHECKING:
     from textual.widget import Widget
@@ -120,19 +120,19 @@ def cut(text: str, width: int) -> str:
 
 
 def month_title(year: int, month: int) -> str:
-    """``März 2025`` (``March 2025`` in English)."""
-    return f"{tr(MONTHS_DE[month - 1])} {year}"
+    """``März 2025`` (``March 2025`` in English): CLDR's words (``planning.labels``)."""
+    return labels.month_title(year, month)
 
 
 def weekday_short(index: int) -> str:
     """``Mo``..``So`` (``Mon``..``Sun`` in English); Monday is 0."""
-    return tr(WEEKDAYS_DE[index])
+    return labels.weekday_abbr(index)
 
 
 def day_header(day: date, with_year: bool = False) -> str:
-    """``Mo 24.11.`` or ``Mi 25.11.2026``."""
-    text = f"{weekday_short(day.weekday())} {day.day:02d}.{day.month:02d}."
-    return f"{text}{day.year}" if with_year else text
+    """``Mo 24.11.`` or ``Mi 25.11.2026`` (``Mon 24/11``, ``Wed 25/11/2026``)."""
+    shown = labels.show_date(day) if with_year else labels.show_day_month(day)
+    return f"{weekday_short(day.weekday())} {shown}"
 
 
 def kind_name(kind: str) -> str:
