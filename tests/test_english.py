@@ -308,3 +308,31 @@ def test_plurals_of_people_in_use(tmp_path: Path) -> None:
             '"jana" is still assigned to 1 Kita and entered in 2 events')
     finally:
         set_lang("de")
+
+
+async def test_the_palettes_keys_speak_the_language(demo_db: Path) -> None:  # noqa: F811
+    # Textual's "Keys" panel would draw the bindings' stored German texts in English too.
+    from conftest import settle_app
+    from textual.widgets import Static
+
+    from thekiz_tui.app import PlannerApp, PlannerContext
+    from thekiz_tui.i18n import set_lang
+    from thekiz_tui.screens.help import HelpScreen
+
+    shown: dict[str, str] = {}
+    try:
+        for lang in ("en", "de"):
+            app = PlannerApp(PlannerContext(db=demo_db, today=PLANNER_DAY, lang=lang))
+            async with app.run_test(size=(120, 40)) as pilot:
+                await settle_app(app, pilot)
+                app.action_show_help_panel()
+                await settle_app(app, pilot)
+                assert isinstance(app.screen, HelpScreen)
+                titles = " ".join(str(s.render()) for s in app.screen.query(Static))
+                rows = app.screen.rows or []
+                shown[lang] = titles + " | " + " | ".join(row[2] for row in rows)
+    finally:
+        set_lang("de")
+    assert "Keys of this screen" in shown["en"] and "| New |" in shown["en"], shown["en"]
+    assert "Bearbeiten" not in shown["en"]
+    assert "Tasten dieses Bildschirms" in shown["de"] and "| Neu |" in shown["de"], shown["de"]

@@ -138,6 +138,16 @@ class PlannerApp(KeysInOrderApp[None]):
         self.panic(crash_message(error, self.ctx.as_coach or "?"))
         return True
 
+    def action_show_help_panel(self) -> None:
+        """The palette's "Keys": the keys in force on this screen in the user's language
+        (Textual's panel would draw each binding's stored German text)."""
+        from .screens.help import HelpScreen, screen_rows
+
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(screen_rows(self.screen),
+                                    title=tr("Tasten dieses Bildschirms")))
+
     def get_key_display(self, binding: Binding) -> str:
         """Plain key names: Textual's arrows and symbols are ambiguous-width."""
         from .screens.help import key_display

@@ -15,7 +15,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from ..i18n import tr
@@ -81,6 +81,22 @@ def help_rows(
     ]
 
 
+def screen_rows(screen: Screen[object]) -> list[HelpRow]:
+    """The keys in force on ``screen`` (its focused widget's, its own and the app's), one
+    row per action, in the user's language: what Textual's "Keys" panel lists, whose
+    texts would show as stored (thekiz's bindings carry German, translated when shown)."""
+    keys: dict[str, list[str]] = {}
+    texts: dict[str, tuple[str, str]] = {}
+    for key, active in screen.active_bindings.items():
+        binding = active.binding
+        if binding.system or not binding.description:
+            continue
+        keys.setdefault(binding.action, []).append(key)
+        texts.setdefault(binding.action, (tr(binding.description), binding.id or ""))
+    return [(tr("Tasten"), keys_display(",".join(keys[action])), text, binding_id)
+            for action, (text, binding_id) in texts.items()]
+
+
 class HelpScreen(ModalScreen[None]):
     """The keys of the planner, grouped (Ansicht, Bewegen, Planen, Mehr). Scrolls with
     the arrows and PgUp/PgDn; Escape, ``q`` or ``?`` closes it."""
@@ -92,9 +108,10 @@ class HelpScreen(ModalScreen[None]):
     CSS_PATH = "help.tcss"
 
     def __init__(self, rows: list[HelpRow] | None = None, *,
-                 config_path: str | None = None) -> None:
+                 config_path: str | None = None, title: str | None = None) -> None:
         super().__init__()
         self.rows = rows
+        self.title_text = title
         if config_path is None:
             from ..uiconfig import config_path as default_path
 
@@ -104,7 +121,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         rows = self.rows if self.rows is not None else help_rows(keymap(self.app))
         with Vertical(id="frame"):
-            yield Static(tr("Hilfe: Tasten des Planers"), classes="title")
+            yield Static(self.title_text or tr("Hilfe: Tasten des Planers"), classes="title")
             yield Static(tr("Esc, q oder ? schließt; Pfeile und Bild auf/ab blättern. "
                      "Strg+p sucht einen Befehl."),
                          classes="hint")
