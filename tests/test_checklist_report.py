@@ -136,7 +136,7 @@ def test_a_coachs_report_is_decided_below_the_ui(store: Store) -> None:
     budget used there as the total of every coach, and never the Kita's hours."""
     from dataclasses import replace
 
-    from thekiz_tui.planning.permissions import guard
+    from thekiz_tui.session.guarded_store import guard
 
     _fill(store)
     mine = month_report(guard(store, "c1"), 2025, 3, now=NOW)

@@ -13,7 +13,8 @@ from store import Ack, Coach, Event, Kita, Store
 from store.errors import NotFound, NotPermitted
 from tests.conftest import snapshot
 from thekiz_tui.cli import main
-from thekiz_tui.planning.permissions import Actor, GuardedStore, guard
+from thekiz_tui.planning.permissions import Actor
+from thekiz_tui.session.guarded_store import GuardedStore, guard
 
 ANNA, BERT, CORA = "c-anna", "c-bert", "c-cora"  # fictional: two coaches, the office
 
@@ -136,6 +137,32 @@ def test_the_guarded_store_overrides_every_public_method_of_the_store() -> None:
     public.discard("open")  # a class method: opens a plain store
     missing = {n for n in public if n not in vars(GuardedStore)}
     assert not missing
+
+
+def test_planning_decides_the_rights_and_holds_no_store_of_its_own() -> None:
+    """The rules are planning's, the store that enforces them is the session layer's
+    (issue 12: each class where its kind lives); import-linter keeps planning from
+    importing that layer, and planning recognises a guarded store by its ``Guarded``
+    face alone."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import thekiz_tui.planning as planning
+    from thekiz_tui.planning.permissions import Guarded, actor, unguarded
+
+    stores = []
+    for info in pkgutil.iter_modules(planning.__path__):
+        module = importlib.import_module(f"{planning.__name__}.{info.name}")
+        stores += [
+            f"{module.__name__}.{name}" for name, value in vars(module).items()
+            if inspect.isclass(value) and issubclass(value, Store) and value is not Store
+            and value.__module__ == module.__name__
+        ]
+    assert stores == []
+    plain = Store.__new__(Store)
+    assert not isinstance(plain, Guarded) and unguarded(plain) is plain
+    assert actor(plain).everything
 
 
 def test_the_guarded_store_filters_reads_and_checks_writes_first(team: Path) -> None:

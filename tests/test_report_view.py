@@ -32,8 +32,8 @@ from textual.widgets import DataTable, Select
 
 from store import Event, Store
 from thekiz_tui.app import PlannerApp, PlannerContext
-from thekiz_tui.planning.permissions import guard
 from thekiz_tui.screens.report import ReportScreen
+from thekiz_tui.session.guarded_store import guard
 
 MONTH = "2026-11"
 SUBSTITUTE = "ev-vertretung"

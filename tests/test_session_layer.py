@@ -16,7 +16,7 @@ from store.errors import NotPermitted
 from thekiz_tui.cli import main
 from thekiz_tui.i18n import set_lang
 from thekiz_tui.planning.conflicts import checker_for
-from thekiz_tui.planning.permissions import guard
+from thekiz_tui.session.guarded_store import guard
 
 SECRETS = ("Zahnarzt", "Geheimtermin", "Praxis", "Vertraulich", "ev-bert-private")
 BERT_BUSY = "Bert Muster ist am 17.11.2026 von 08:00 bis 10:00 belegt."

@@ -57,6 +57,8 @@ class PlannerContext:
 
 class PlannerApp(KeysInOrderApp[None]):
     CSS_PATH: ClassVar[list[str | PurePath]] = ["app.tcss", "widgets/widgets.tcss"]
+    # the first screens a coach opens, each sheet as its screen's CSS_PATH names it
+    WARM_CSS_PATHS = ("dialogs/event_form.tcss", "dialogs/common.tcss", "dialogs/details.tcss")
     TITLE = "thekiz"
     COMMANDS: ClassVar = App.COMMANDS | {PlannerCommands}
     ENABLE_COMMAND_PALETTE = True
@@ -121,7 +123,8 @@ class PlannerApp(KeysInOrderApp[None]):
 
         from .palette import command_palette
 
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        if self.use_command_palette and not any(
+                isinstance(screen, CommandPalette) for screen in self.screen_stack):
             self.push_screen(command_palette())
 
     def fatal_error(self) -> bool:

@@ -22,12 +22,15 @@ for, except where a screen says so through ``ready_for_keys``; mouse events are 
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections import deque
+from pathlib import Path
 from time import monotonic
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
 from textual.app import App, ReturnType
+from textual.css.errors import StylesheetError
 from textual.walk import walk_depth_first
 
 from .textual_private import FatalErrorHook, app_loop_from_another_thread, busy, closing
@@ -42,6 +45,12 @@ if TYPE_CHECKING:
 KEY_WAIT_MAX = 3.0
 SPIN_CHECKS = 200  # checks on every turn of the event loop before checking every SPIN_PAUSE
 SPIN_PAUSE = 0.002
+# The stylesheets of the first screens she opens are parsed ahead, this long after the app
+# is mounted (its first frame is out by then), at a moment when nothing is waiting; after
+# WARM_TRIES busy moments regardless (it takes a few milliseconds).
+WARM_AFTER = 1.0
+WARM_RETRY = 0.1
+WARM_TRIES = 20
 
 
 def first_busy(app: App[Any]) -> MessagePump | None:
@@ -61,8 +70,62 @@ def pumps_idle(app: App[Any]) -> bool:
     return first_busy(app) is None
 
 
-class KeysInOrderApp(FatalErrorHook, App[ReturnType]):
-    """An app whose keys from the terminal take effect one after the other (see the module)."""
+class StylesheetsAhead(App[ReturnType]):
+    """An app that parses the stylesheets of screens it will likely show while it is idle,
+    not when the screen is first shown.
+
+    Textual reads a screen's ``CSS_PATH`` when the screen is first pushed, and then parses
+    every stylesheet of the app again and restyles every widget of the app (``reparse``
+    and ``update``): 35–70 ms before the first event form or details dialog appears. Read
+    into the app's stylesheet beforehand (``Stylesheet.read`` and ``parse``, which parses
+    only what is new), the screen's sheet is there when it is pushed, and Textual does
+    neither. Skipping the restyle of the widgets already shown is sound because a
+    screen's stylesheet styles only that screen (every rule starts with its type;
+    ``tests/test_hygiene.py`` holds that), and none is shown yet."""
+
+    WARM_CSS_PATHS: ClassVar[tuple[str, ...]] = ()
+    """Stylesheets to parse ahead, relative to the module of the app's class as
+    ``CSS_PATH`` is (and each exactly as the screen's ``CSS_PATH`` names it: otherwise
+    Textual reads it once more, and nothing is gained)."""
+
+    def on_mount(self) -> None:
+        if self.WARM_CSS_PATHS:
+            # (a call of the loop, not a Textual timer: a timer's callback runs while the
+            # app handles the timer's message, and the app would never look idle)
+            asyncio.get_running_loop().call_later(WARM_AFTER, self._warm_stylesheets, 0)
+
+    def _warm_stylesheets(self, tries: int) -> None:
+        if closing(self):
+            return
+        if not pumps_idle(self) and tries < WARM_TRIES:
+            asyncio.get_running_loop().call_later(WARM_RETRY, self._warm_stylesheets,
+                                                  tries + 1)
+            return
+        stylesheet = self.stylesheet
+        folder = Path(inspect.getfile(type(self))).parent
+        added = []
+        for name in self.WARM_CSS_PATHS:
+            path = str(folder / name)
+            if stylesheet.has_source(path):
+                continue
+            try:
+                stylesheet.read(path)
+            except StylesheetError:
+                continue  # (the screen reports it when it is shown)
+            added.append(path)
+        if not added:
+            return
+        try:
+            stylesheet.parse()
+        except StylesheetError:
+            # taken back: the screen then reads it when shown, and reports what is wrong
+            for path in added:
+                stylesheet.source.pop((path, ""), None)
+
+
+class KeysInOrderApp(StylesheetsAhead[ReturnType], FatalErrorHook, App[ReturnType]):
+    """An app whose keys from the terminal take effect one after the other (see the
+    module), and that parses its likely screens' stylesheets ahead (``StylesheetsAhead``)."""
 
     _keys_waiting: deque[events.Key | events.Paste] | None = None
     _keys_feeding = False

@@ -58,7 +58,7 @@ def read_store(config: Config) -> Store:
 def _as_person(store: Store, config: Config) -> Store:
     if config.as_coach is None:
         return store
-    from ..planning.permissions import guard
+    from ..session.guarded_store import guard
 
     return guard(store, config.as_coach)
 

@@ -1184,10 +1184,10 @@ def plan_for(store: Any, parsed: list[Event]) -> ImportPlan:
     """:func:`plan_import` against the store, as the person of the store may import:
     against the events she sees, leaving out what belongs to events she may not change
     (see :mod:`thekiz_tui.planning.permissions`)."""
-    from thekiz_tui.planning.permissions import GuardedStore, may_change, unseen_keys
+    from thekiz_tui.planning.permissions import actor, may_change, unseen_keys
 
     existing = store.events()
-    if not isinstance(store, GuardedStore) or store.actor.everything:
+    if actor(store).everything:
         return plan_import(parsed, existing)
     hidden_uids, hidden_ids = unseen_keys(store)
     return plan_import(parsed, existing, hidden_uids=hidden_uids, hidden_ids=hidden_ids,

@@ -175,9 +175,9 @@ def check(events: Iterable[Event], coaches: Iterable[str], kitas: Iterable[str])
 def ids_of(store: Any) -> tuple[set[str], set[str]]:
     """Every coach and Kita id of the store, also those a coach does not see (an id that
     exists is no dangling reference, whoever imports)."""
-    from ..planning.permissions import GuardedStore
+    from ..planning.permissions import unguarded
 
-    inner = store.inner if isinstance(store, GuardedStore) else store
+    inner = unguarded(store)
     return {c.id for c in inner.coaches()}, {k.id for k in inner.kitas()}
 
 

@@ -8,13 +8,13 @@ severity and time, and without the hidden event's id. A finding that concerns he
 as coach (an event she sees) nor through a Kita she accompanies is not shown at all.
 
 :class:`FindingView` is that rule, applied to one check's findings; the guarded store hands
-it out (``GuardedStore.finding_view``) and every check of a guarded store goes through it:
+it out (``permissions.finding_view``) and every check of a guarded store goes through it:
 ``thekiz conflicts`` and ``ack``, the planner's side panel, the event form's live check.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -65,7 +65,7 @@ class FindingView:
     remembers what it looked up."""
 
     def __init__(self, inner: Store, me: str | None, sees: Callable[[str], bool],
-                 my_kitas: set[str], also_visible: Event | None = None) -> None:
+                 my_kitas: Container[str], also_visible: Event | None = None) -> None:
         """``inner``: the whole store; ``sees``: whether she sees the event of an id;
         ``my_kitas``: the Kitas she accompanies; ``also_visible``: an event of hers that
         is not stored yet (the form's candidate)."""

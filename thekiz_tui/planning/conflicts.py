@@ -28,7 +28,7 @@ import weakref
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from store import Ack, Coach, Event, Kita, Store
 from store.errors import NotFound
@@ -44,9 +44,6 @@ from .rules import Out, budget_finding, budget_over, cadence_finding, per_event,
 from .settings import Settings
 from .sweep import group_rules, touches
 from .timeutil import day_start, epoch, from_epoch
-
-if TYPE_CHECKING:
-    from .permissions import GuardedStore
 
 __all__ = [
     "Checker",
@@ -115,12 +112,13 @@ class Checker:
             raise ValueError("Checker needs either events or a store")
         # A store guarded for one person (``--as``): the check runs over the whole store
         # and shows only the findings she may see (see ``permissions``).
-        self._guard: GuardedStore | None = None
+        self._guard: Store | None = None
         if store is not None:
-            from .permissions import GuardedStore
+            from .permissions import unguarded
 
-            if isinstance(store, GuardedStore):
-                self._guard, store = store, store.inner
+            inner = unguarded(store)
+            if inner is not store:
+                self._guard, store = store, inner
         self._store = store
         self._events: Sequence[Event] = events or ()
         self._coaches = list(coaches)
@@ -209,7 +207,9 @@ class Checker:
         """With a guarded store: the findings as its person may see them."""
         if self._guard is None:
             return found
-        view = self._guard.finding_view(candidate)
+        from .permissions import finding_view
+
+        view = finding_view(self._guard, candidate)
         return [shown for f in found if (shown := view(f)) is not None]
 
     def _check(

@@ -26,22 +26,24 @@ findings that concern an event she sees, or a Kita she accompanies (budget, mont
 visits). Of an event she does not see, a finding tells her only that its coach or Kita is
 busy from–to (``planning.busy``).
 
-:class:`GuardedStore` enforces the rules: it is a :class:`~store.Store` with the same API
-that every reader and writer of a ``--as`` session goes through (``commands.common``
-opens it, the planner app holds it). Reads are filtered; every write is checked, inside
-the store's transaction and against the stored version, before anything is written. A
-refusal raises :class:`~store.errors.NotPermitted` with a German message.
+The decisions are here, as functions of an :class:`Actor` (who she is) and the records;
+they read the store but never hold it. The session layer enforces them:
+``session.guarded_store.GuardedStore`` is a :class:`~store.Store` with the same API that
+every reader and writer of a ``--as`` session goes through (``commands.common`` opens it,
+the planner's session holds it). Reads are filtered; every write is checked, inside the
+store's transaction and against the stored version, before anything is written. A refusal
+raises :class:`~store.errors.NotPermitted` with a German message. Planning knows that
+store only as :class:`Guarded` (its whole store and its actor), so that it stays below
+the session layer.
 """
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
-from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from store import Ack, Coach, Event, Kita
+from store import Coach, Event, Kita
 from store.errors import NotFound, NotPermitted
 from store.store import Store
 
@@ -204,18 +206,30 @@ def actor_of(store: Store, coach_id: str | None) -> Actor:
     return Actor(None if coach_id is None else store.coach(coach_id))
 
 
-def guard(store: Store, coach_id: str | None) -> Store:
-    """The store as ``coach_id`` may use it; the store itself without ``--as``."""
-    if coach_id is None:
-        return store
-    if isinstance(store, GuardedStore):
-        store = store.inner
-    return GuardedStore(store, actor_of(store, coach_id))
+@runtime_checkable
+class Guarded(Protocol):
+    """A store as one person may use it: the session layer's guarded store
+    (``session.guarded_store.GuardedStore``, which enforces the rules above on every read
+    and write). Planning sees only this much of it, so that it stays below the session
+    layer: the whole store below (``inner``), and whom it serves (``actor``)."""
+
+    @property
+    def inner(self) -> Store: ...
+
+    @property
+    def actor(self) -> Actor: ...
 
 
 def actor(store: Store) -> Actor:
     """Whom a store serves: its actor if guarded, else the owner."""
-    return store.actor if isinstance(store, GuardedStore) else Actor()
+    return store.actor if isinstance(store, Guarded) else Actor()
+
+
+def unguarded(store: Store) -> Store:
+    """The whole store below a guarded one (the store itself if not guarded): for the
+    figures that count every coach's events (a Kita's budget, a double booking at her
+    Kita), whose view is decided afterwards."""
+    return store.inner if isinstance(store, Guarded) else store
 
 
 def default_coach(store: Store) -> str | None:
@@ -225,208 +239,55 @@ def default_coach(store: Store) -> str | None:
     return None if who.everything else who.id
 
 
-class GuardedStore(Store):
-    """A store as one actor sees it: the same API as :class:`~store.Store`, over the
-    same files, caches and lock (``inner``). Reads show what the actor may see; writes
-    are checked against the stored versions inside the transaction, before anything is
-    written. Every public method of ``Store`` is overridden here (a test checks)."""
+def ids_where(inner: Store, test: Callable[[Event], bool]) -> Callable[[str], bool]:
+    """Whether the stored event of an id (``id`` or ``id/recurrence``) passes ``test``
+    (an id not found does not); remembered for the call that asks."""
+    memo: dict[str, bool] = {}
+
+    def passes(event_id: str) -> bool:
+        base = event_id.split("/", 1)[0]
+        seen = memo.get(base)
+        if seen is None:
+            try:
+                seen = test(inner.event(base))
+            except NotFound:
+                seen = False
+            memo[base] = seen
+        return seen
+
+    return passes
+
+
+class _KitasOf:
+    """The ids of the Kitas a coach accompanies, read when first asked: most findings
+    are not a Kita's, and reading every Kita would cost each live check of the event
+    form about a millisecond."""
 
     def __init__(self, inner: Store, who: Actor) -> None:
-        super().__init__(inner.path, lock_timeout=inner.lock_timeout)
-        self.inner = inner
-        self.actor = who
+        self._inner, self._who = inner, who
+        self._ids: frozenset[str] | None = None
 
-    # -- reading ---------------------------------------------------------------------
+    def __contains__(self, kita_id: object) -> bool:
+        if self._ids is None:
+            sees = self._who.sees_kita
+            self._ids = frozenset(k.id for k in self._inner.kitas() if sees(k))
+        return kita_id in self._ids
 
-    def coaches(self) -> list[Coach]:
-        return [self.actor.shown_coach(c) for c in self.inner.coaches()]
 
-    def coach(self, coach_id: str) -> Coach:
-        return self.actor.shown_coach(self.inner.coach(coach_id))
+def finding_view(store: Store, candidate: Event | None = None) -> Callable[[Finding],
+                                                                           Finding | None]:
+    """The findings of ``store``'s person (see ``planning.busy``): a finding as she may
+    see it, or None. ``candidate``: an event of hers not stored yet (the form's). For
+    one check."""
+    who = actor(store)
+    if who.everything:
+        return lambda finding: finding
+    from .busy import FindingView
 
-    def kitas(self) -> list[Kita]:
-        return [k for k in self.inner.kitas() if self.actor.sees_kita(k)]
-
-    def kita(self, kita_id: str) -> Kita:
-        kita = self.inner.kita(kita_id)
-        if not self.actor.sees_kita(kita):
-            raise NotFound("Kita", kita_id)
-        return kita
-
-    def settings(self) -> dict[str, Any]:
-        return self.inner.settings()
-
-    def acks(self) -> list[Ack]:
-        if self.actor.everything:
-            return self.inner.acks()
-        visible = self._visible_ids()
-        return [a for a in self.inner.acks() if any(visible(e) for e in a.events)]
-
-    def events(self, start: date | None = None, end: date | None = None, *,
-               may_hold: Callable[[bytes], bool] | None = None) -> list[Event]:
-        events = self.inner.events(start, end, may_hold=may_hold)
-        if self.actor.everything:
-            return events
-        sees = self.actor.sees_event
-        return [e for e in events if sees(e)]
-
-    def event(self, event_id: str) -> Event:
-        event = self.inner.event(event_id)
-        if not self.actor.sees_event(event):
-            raise NotFound("Termin", event_id)  # not even that it exists
-        return event
-
-    def event_by_uid(self, uid: str) -> Event | None:
-        found = self.inner.event_by_uid(uid)
-        return found if found is not None and self.actor.sees_event(found) else None
-
-    def is_empty(self) -> bool:
-        return self.inner.is_empty()
-
-    def partitions(self) -> list[str]:
-        return self.inner.partitions()
-
-    def release(self) -> None:
-        self.inner.release()
-
-    def _visible_ids(self) -> Callable[[str], bool]:
-        """Whether the event of an id (``id`` or ``id/recurrence``) is one she sees;
-        remembered for the call that asks."""
-        return self._ids_where(self.actor.sees_event)
-
-    def _changeable_ids(self) -> Callable[[str], bool]:
-        """Whether the event of an id is one she may change (see ``_visible_ids``)."""
-        who = self.actor
-        return self._ids_where(lambda e: who.sees_event(e) and who.may_change_event(e))
-
-    def _ids_where(self, test: Callable[[Event], bool]) -> Callable[[str], bool]:
-        memo: dict[str, bool] = {}
-
-        def passes(event_id: str) -> bool:
-            base = event_id.split("/", 1)[0]
-            seen = memo.get(base)
-            if seen is None:
-                try:
-                    seen = test(self.inner.event(base))
-                except NotFound:
-                    seen = False
-                memo[base] = seen
-            return seen
-
-        return passes
-
-    def finding_view(self, candidate: Event | None = None) -> Callable[[Finding],
-                                                                      Finding | None]:
-        """Her findings (see ``planning.busy``): a finding as she may see it, or None.
-        ``candidate``: an event of hers not stored yet (the form's). For one check."""
-        if self.actor.everything:
-            return lambda finding: finding
-        from .busy import FindingView
-
-        mine = candidate if candidate is not None and self.actor.sees_event(candidate) else None
-        return FindingView(self.inner, self.actor.id, self._visible_ids(),
-                           {k.id for k in self.kitas()}, also_visible=mine)
-
-    # -- writing ---------------------------------------------------------------------
-
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[Store]:
-        """The store's transaction; inside, the writes are this guarded store's."""
-        with self.inner.transaction():
-            yield self
-
-    def _all_kitas(self) -> dict[str, Kita]:
-        return {k.id: k for k in self.inner.kitas()}
-
-    def _stored(self, event_id: str) -> Event | None:
-        """The stored version of an event she is about to change; one she does not see
-        is not found (its title is not hers to read)."""
-        try:
-            event = self.inner.event(event_id)
-        except NotFound:
-            return None
-        if not self.actor.sees_event(event):
-            raise NotFound("Termin", event_id)
-        return event
-
-    def add_event(self, event: Event) -> Event:
-        with self.inner.transaction():
-            self.actor.check_event_change(None, event, self._all_kitas())
-            return self.inner.add_event(event)
-
-    def update_event(self, event: Event, expected_sequence: int | None = None) -> Event:
-        with self.inner.transaction():
-            before = self._stored(event.id)
-            if before is not None:  # (else the store says why)
-                self.actor.check_event_change(before, event, self._all_kitas())
-            return self.inner.update_event(event, expected_sequence)
-
-    def put_events(self, events: Iterable[Event]) -> list[Event]:
-        events = list(events)
-        with self.inner.transaction():
-            if not self.actor.everything:
-                stored = {e.id: e for e in self.inner.events()}
-                kitas = self._all_kitas()
-                for event in events:
-                    before = stored.get(event.id)
-                    if before is not None and not self.actor.sees_event(before):
-                        raise NotFound("Termin", event.id)
-                    self.actor.check_event_change(before, event, kitas)
-            return self.inner.put_events(events)
-
-    def remove_event(self, event_id: str, expected_sequence: int | None = None) -> Event:
-        with self.inner.transaction():
-            before = self._stored(event_id)
-            if before is not None:
-                self.actor.check_event_change(before, None, {})
-            return self.inner.remove_event(event_id, expected_sequence)
-
-    def add_acks(self, acks: Iterable[Ack]) -> None:
-        acks = list(acks)
-        with self.inner.transaction():
-            if not self.actor.everything:
-                changeable = self._changeable_ids()
-                for ack in acks:
-                    self.actor.check_ack(ack.finding, ack.events, changeable)
-                acks = [replace(a, by=self.actor.id or "") for a in acks]
-            self.inner.add_acks(acks)
-
-    def remove_ack(self, finding_id: str) -> None:
-        with self.inner.transaction():
-            if not self.actor.everything:
-                stored = {a.finding: a for a in self.inner.acks()}
-                ack = stored.get(finding_id)
-                if ack is not None:
-                    self.actor.check_ack(finding_id, ack.events, self._changeable_ids())
-            self.inner.remove_ack(finding_id)
-
-    def add_coach(self, coach: Coach) -> Coach:
-        self.actor.check_coordinator("Prozessbegleiter*innen")
-        return self.inner.add_coach(coach)
-
-    def update_coach(self, coach: Coach, expected_sequence: int | None = None) -> Coach:
-        self.actor.check_coordinator("Prozessbegleiter*innen")
-        return self.inner.update_coach(coach, expected_sequence)
-
-    def remove_coach(self, coach_id: str) -> None:
-        self.actor.check_coordinator("Prozessbegleiter*innen")
-        self.inner.remove_coach(coach_id)
-
-    def add_kita(self, kita: Kita) -> Kita:
-        self.actor.check_coordinator("Kitas")
-        return self.inner.add_kita(kita)
-
-    def update_kita(self, kita: Kita, expected_sequence: int | None = None) -> Kita:
-        self.actor.check_coordinator("Kitas")
-        return self.inner.update_kita(kita, expected_sequence)
-
-    def remove_kita(self, kita_id: str) -> None:
-        self.actor.check_coordinator("Kitas")
-        self.inner.remove_kita(kita_id)
-
-    def set_settings(self, values: dict[str, Any]) -> None:
-        self.actor.check_coordinator("Die Einstellungen")
-        self.inner.set_settings(values)
+    inner = unguarded(store)
+    mine = candidate if candidate is not None and who.sees_event(candidate) else None
+    return FindingView(inner, who.id, ids_where(inner, who.sees_event),
+                       _KitasOf(inner, who), also_visible=mine)
 
 
 def check_may_change(store: Store, event: Event) -> None:
@@ -445,9 +306,9 @@ def unseen_keys(store: Store) -> tuple[set[str], set[str]]:
     """The UIDs and ids of the stored events that the person of ``store`` does not see
     (nothing else of them): an import by her must neither add a second event with such a
     UID nor reuse such an id. Empty without ``--as`` and for a coordinator."""
-    if not isinstance(store, GuardedStore) or store.actor.everything:
+    who = actor(store)
+    if who.everything:
         return set(), set()
-    sees = store.actor.sees_event
-    hidden = [e for e in store.inner.events() if not sees(e)]
+    hidden = [e for e in unguarded(store).events() if not who.sees_event(e)]
     # (the UID as the store and an export give it: its own, else ``id@thekiz``)
     return {e.uid or f"{e.id}@thekiz" for e in hidden}, {e.id for e in hidden}

@@ -32,7 +32,7 @@ from .budget import budget_for_year, hours_status, occurrence_cost, occurrence_h
 from .checklist import kita_checklist
 from .money import ZERO, line_fee
 from .occurrences import expand
-from .permissions import Actor, GuardedStore, actor
+from .permissions import Actor, actor, unguarded
 from .settings import Settings
 from .timeutil import day_start, epoch, fmt_money, from_epoch, month_range
 
@@ -228,8 +228,7 @@ def month_report(
     all), so they read the whole store; the view decides what of them is shown."""
     if isinstance(source, Store):
         viewer = actor(source)
-        if isinstance(source, GuardedStore):
-            source = source.inner  # (the figures; the view is decided below)
+        source = unguarded(source)  # (the figures; the view is decided below)
         events: Sequence[Event] = source.events(date(year, 1, 1), date(year + 1, 1, 1))
         coach_list, kita_list = source.coaches(), source.kitas()
         settings = Settings.from_store(source.settings())

@@ -3,7 +3,8 @@
 ``Session`` (``core``) is what the planner, the CLI commands and the SSH session read and
 write through; ``FormRights`` (``form``) is what the event form offers her. The rule of
 what she learns about others' times is ``planning.busy``; the rights themselves are
-``planning.permissions``, enforced below by its guarded store. Textual-free (a hygiene
+``planning.permissions``, enforced on every read and write by the guarded store
+(``guarded_store``). Textual-free (a hygiene
 test checks).
 """
 

@@ -8,7 +8,7 @@ she may see them (filtered and, of times she may not see, only who is busy fromâ
 with undo and redo, the Kita overview, the month report and the export's scope.
 
 Below it, the guarded store enforces the rights on every read and write
-(``planning.permissions.GuardedStore``): the session decides nothing the store would
+(``session.guarded_store.GuardedStore``): the session decides nothing the store would
 not also refuse. It is safe to use from worker threads (the planner's are).
 """
 
@@ -50,7 +50,8 @@ class Session:
         self._store: Store | None = None
         if not callable(store):
             # (imported here: a planner's first frame goes without the store's modules)
-            from ..planning.permissions import actor, guard
+            from ..planning.permissions import actor
+            from .guarded_store import guard
 
             # a store guarded already (``commands.common.open_store``) stays as it is
             self._store = store if as_coach is None else guard(store, as_coach)
@@ -81,7 +82,7 @@ class Session:
         if self._store is None:
             with self._lock:
                 if self._store is None:
-                    from ..planning.permissions import guard
+                    from .guarded_store import guard
 
                     assert self._open is not None
                     self._store = guard(self._open(), self.as_coach)
