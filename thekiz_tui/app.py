@@ -56,7 +56,8 @@ class PlannerContext:
 
 
 class PlannerApp(KeysInOrderApp[None]):
-    CSS_PATH: ClassVar[list[str | PurePath]] = ["app.tcss", "widgets/widgets.tcss"]
+    CSS_PATH: ClassVar[list[str | PurePath]] = ["app.tcss", "widgets/widgets.tcss",
+                                                 "widgets/day_pane.tcss"]
     TITLE = "thekiz"
     COMMANDS: ClassVar = App.COMMANDS | {PlannerCommands}
     ENABLE_COMMAND_PALETTE = True
