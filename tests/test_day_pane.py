@@ -269,3 +269,30 @@ def test_snapshot(size: tuple[int, int], keys: tuple[str, ...], demo_db: Path,
         assert not pilot.app._notifications
 
     assert snap_compare(make_app(demo_db), terminal_size=size, run_before=run_before)
+
+
+async def test_moving_the_selection_paints_only_the_panes_changed_lines(
+        demo_db: Path) -> None:
+    """From one empty day to the next only the heading changes: the pane paints that
+    line, not its whole height (over SSH every line sent costs); a day with events
+    paints what it shows."""
+    app = make_app(demo_db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle_app(app, pilot)
+        await press(app, pilot, "d", "l", "l", "l")  # Saturday 28.11.2026, no events
+        day = pane(app)
+        assert pane_text(app) == "Samstag, 28.11.2026 Keine Termine"
+        painted: list[int] = []
+        render_line = day.render_line
+
+        def counted(y: int) -> Any:
+            painted.append(y)
+            return render_line(y)
+
+        day.render_line = counted  # type: ignore[method-assign]
+        await press(app, pilot, "l")
+        assert pane_text(app) == "Sonntag, 29.11.2026 Keine Termine"
+        assert sorted(set(painted)) == [0]
+        painted.clear()
+        await press(app, pilot, "l")  # Monday 30.11.2026: its events
+        assert len(set(painted)) > 3

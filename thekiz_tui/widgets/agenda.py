@@ -124,6 +124,10 @@ class AgendaView(ScrollView, can_focus=True):
             # and again once the new length is laid out: until then a scroll past the old
             # end is cut short
             self.call_after_refresh(self._scroll_to_selection, pinned=pinned)
+        self._repaint()
+
+    def _repaint(self) -> None:
+        """After ``show``: paint the rows anew (the day pane, only those that changed)."""
         self.refresh()
 
     # -- building ----------------------------------------------------------------------

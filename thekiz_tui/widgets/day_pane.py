@@ -66,6 +66,20 @@ class DayPane(AgendaView, inherit_bindings=False):
         says nothing."""
         super().__init__(id=id)
         self.me = me
+        self._styles: dict[str, Style] = {}
+        self._shown: tuple[int, list[object]] | None = None  # see _repaint
+
+    def _style(self, name: str) -> Style:
+        # Kept: the agenda builds its rows once a month, the pane once a day, and each
+        # look-up walks the stylesheet (a few tenths of a millisecond).
+        style = self._styles.get(name)
+        if style is None:
+            style = self._styles[name] = super()._style(name)
+        return style
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()
 
     # -- what differs from the agenda ----------------------------------------------------
 
@@ -148,6 +162,26 @@ class DayPane(AgendaView, inherit_bindings=False):
         for finding in self._findings_of(snapshot, occ):
             rows += self._finding_rows(finding, day, occ.key, width, INDENT)
         return rows
+
+    def _repaint(self) -> None:
+        """Only the lines whose text, looks or selection changed: between two days most
+        of the pane (its blank end, a heading's place, an empty day's words) stays, and
+        over SSH every line sent costs. What was asked to be painted is kept with the
+        scroll position it was for; at another one every line is painted."""
+        top, height = round(self.scroll_y), self.size.height
+        rows = self._rows
+        lines: list[object] = []
+        for index in range(top, top + height):
+            row = rows[index] if index < len(rows) else None
+            lines.append(None if row is None else (
+                row.kind, tuple(row.spans), row.key is not None and row.key == self.selected))
+        shown, self._shown = self._shown, (top, lines)
+        if shown is None or shown[0] != top or len(shown[1]) != height:
+            self.refresh()
+            return
+        for y, (old, new) in enumerate(zip(shown[1], lines, strict=True)):
+            if old != new:
+                self.refresh_line(top + y)
 
     # -- keys --------------------------------------------------------------------------
 
