@@ -510,7 +510,7 @@ async def test_the_dialog_maps_one_unknown_id_drops_another_and_imports(
 
 async def test_a_coach_may_map_or_drop_in_the_dialog_but_not_create(
         office_db: Path, other_store_file: Path) -> None:
-    from thekiz_tui.planning.permissions import guard
+    from thekiz_tui.session.guarded_store import guard
 
     app = Host(lambda: ImportDialog(guard(Store.open(office_db), "jana"), today=date(2027, 1, 10)))
     async with app.run_test(size=(100, 40)) as pilot:

@@ -56,7 +56,8 @@ class PlannerContext:
 
 
 class PlannerApp(KeysInOrderApp[None]):
-    CSS_PATH: ClassVar[list[str | PurePath]] = ["app.tcss", "widgets/widgets.tcss"]
+    CSS_PATH: ClassVar[list[str | PurePath]] = ["app.tcss", "widgets/widgets.tcss",
+                                                 "widgets/day_pane.tcss"]
     # the first screens a coach opens, each sheet as its screen's CSS_PATH names it
     WARM_CSS_PATHS = ("dialogs/event_form.tcss", "dialogs/common.tcss", "dialogs/details.tcss")
     TITLE = "thekiz"

@@ -39,6 +39,7 @@ PLANNER: tuple[Action, ...] = (
     Action("thekiz.month", "m", "show_view('month')", "Monat", VIEW, footer=True),
     Action("thekiz.week", "w", "show_view('week')", "Woche", VIEW, footer=True),
     Action("thekiz.agenda", "a", "show_view('agenda')", "Agenda", VIEW, footer=True),
+    Action("thekiz.day", "d", "toggle_day", "Tag im Detail", VIEW, footer=True),
     Action("thekiz.left", "left,h", "move_day(-1)", "Vorheriger Tag", MOVE, palette=False),
     Action("thekiz.right", "right,l", "move_day(1)", "Nächster Tag", MOVE, palette=False),
     Action("thekiz.up", "up,k", "move_day(-7)", "Eine Woche zurück", MOVE, palette=False),
@@ -85,8 +86,10 @@ BY_ID = {a.id: a for a in PLANNER}
 
 
 # The footer lists its keys in this order and drops those that do not fit at the end:
-# planning first, then help and quit (so that they show at 80 columns), then the rest.
-FOOTER_FIRST = ("thekiz.new", "thekiz.edit", "thekiz.undo", "thekiz.help", "thekiz.quit")
+# planning first, then help and quit (so that they show at 80 columns), the day in full
+# (which 80 columns need most), then the rest.
+FOOTER_FIRST = ("thekiz.new", "thekiz.edit", "thekiz.undo", "thekiz.help", "thekiz.quit",
+                "thekiz.day")
 
 
 def bindings(actions: tuple[Action, ...] = PLANNER) -> list[Binding]:

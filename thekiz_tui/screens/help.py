@@ -19,7 +19,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from ..i18n import tr
-from ..keys import PLANNER, Action
+from ..keys import BY_ID, PLANNER, Action
 from ..textual_private import keymap
 
 HelpRow = tuple[str, str, str, str]  # group, keys as shown, description, binding id
@@ -97,6 +97,22 @@ def screen_rows(screen: Screen[object]) -> list[HelpRow]:
             for action, (text, binding_id) in texts.items()]
 
 
+def day_pane_text(keymap: Mapping[str, str] | None = None) -> str:
+    """What the day pane shows, where, and what its key does in each view."""
+    from .planner import BOTH_FROM
+
+    action = BY_ID["thekiz.day"]
+    return "\n" + tr(
+        "Tag im Detail ({key}): neben dem Monat der gewählte Tag mit jedem Termin in voller "
+        "Länge (Zeit, Titel, Kita, Prozessbegleiter*innen, Befunde); er folgt der Auswahl. "
+        "Ab {columns} Spalten stehen er und die Seitenleiste nebeneinander, bei weniger Platz "
+        "tauscht {key} die beiden. Im Tag (Tab oder Klick) wählen Hoch und Runter einen "
+        "Termin, Enter öffnet ihn. Woche und Agenda zeigen die Titel ganz und keinen Tag im "
+        "Detail; dort öffnet {key} den Monat mit ihm.",
+        key=keys_display((keymap or {}).get(action.id, action.keys)), columns=BOTH_FROM,
+    )
+
+
 class HelpScreen(ModalScreen[None]):
     """The keys of the planner, grouped (Ansicht, Bewegen, Planen, Mehr). Scrolls with
     the arrows and PgUp/PgDn; Escape, ``q`` or ``?`` closes it."""
@@ -119,7 +135,8 @@ class HelpScreen(ModalScreen[None]):
         self.config_path = config_path
 
     def compose(self) -> ComposeResult:
-        rows = self.rows if self.rows is not None else help_rows(keymap(self.app))
+        keys_in_force = keymap(self.app)
+        rows = self.rows if self.rows is not None else help_rows(keys_in_force)
         with Vertical(id="frame"):
             yield Static(self.title_text or tr("Hilfe: Tasten des Planers"), classes="title")
             yield Static(tr("Esc, q oder ? schließt; Pfeile und Bild auf/ab blättern. "
@@ -135,6 +152,7 @@ class HelpScreen(ModalScreen[None]):
                 for group, members in groups.items():
                     yield Static(group, classes="group", markup=False)
                     yield Static(self._table(members, keys_width, id_width), classes="keys")
+                yield Static(day_pane_text(keys_in_force), classes="hint day", markup=False)
                 yield Static(self._remap_text(), classes="hint remap", markup=False)
 
     @staticmethod

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from ..planning.scope_edit import Scope
     from ..session import Session
     from ..widgets.calendar_view import CalendarView
+    from ..widgets.day_pane import DayPane
     from ..widgets.side_panel import SidePanel
 
 VIEWS = ("month", "week", "agenda")
@@ -51,6 +52,11 @@ T = TypeVar("T")
 # views, the side panel): a few frames of Textual's 60 Hz screen updates, so that the
 # month is painted before that work competes with it for the interpreter.
 AFTER_FIRST_FRAME = 0.05
+# Columns from which the side panel shows (unless she showed or hid it), and from which
+# the day pane shows beside it in the month view: the panel and the pane are 34 columns
+# each, and the grid keeps at least 62 (day cells of 7 columns, "09:30 R").
+PANEL_FROM = 100
+BOTH_FROM = 130
 
 
 def month_title(year: int, month: int) -> str:
@@ -148,9 +154,14 @@ class PlannerScreen(Screen[None]):
         self._first_month = first_month
         self._rest_mounting = False
         self._side: SidePanel | None = None  # the side panel, once mounted
+        self._day_pane: DayPane | None = None  # the selected day in full, once mounted
         self._people_shown: object = None  # the coaches the panel's filter lists were made of
         self._guide_offered = False  # the first steps, once, for an empty store
-        self._panel_chosen = False  # the user showed or hid the panel: width no longer decides
+        # She showed (True) or hid (False) the panel or the day pane; None: the width
+        # decides. Where only one fits, the one she asked for last (_day_last) shows.
+        self._want_panel: bool | None = None
+        self._want_day: bool | None = None
+        self._day_last = False
         self._flows: set[Worker[None]] = set()  # dialog chains under way (see _flow)
 
     @property
@@ -192,6 +203,7 @@ class PlannerScreen(Screen[None]):
         self._rest_mounting = True
         self.host.resume_gc()
         from ..widgets.agenda import AgendaView
+        from ..widgets.day_pane import DayPane
         from ..widgets.footer import QuietFooter
         from ..widgets.side_panel import SidePanel
         from ..widgets.week import WeekView
@@ -200,12 +212,15 @@ class PlannerScreen(Screen[None]):
         week.display = agenda.display = False
         await self.query_one(ContentSwitcher).mount(week, agenda)
         panel = SidePanel(id="panel")
-        await self.query_one("#body").mount(panel)
+        pane = DayPane(id="day", me=self.session.as_coach)
+        pane.display = False
+        await self.query_one("#body").mount(pane, panel)
+        self._day_pane = pane
         # without the palette key, which the help names: the planner's own keys fit
         await self.mount(QuietFooter(compact=True, show_command_palette=False))
         self.refresh_bindings()  # a footer mounted late hears of the keys only then
         self._side = panel
-        self._update_panel_visibility(self.app.size.width)
+        self._update_sides()
         if self.view != "month":
             self.watch_view("month", self.view)
         else:
@@ -224,12 +239,38 @@ class PlannerScreen(Screen[None]):
         return self._side is not None
 
     def on_resize(self) -> None:
-        self._update_panel_visibility(self.app.size.width)
+        self._update_sides()
 
-    def _update_panel_visibility(self, width: int) -> None:
-        panel = self._panel()
-        if panel is not None and not self._panel_chosen:
-            panel.display = width >= 100
+    def _sides(self, width: int) -> tuple[bool, bool]:
+        """Whether the side panel and the day pane show at ``width``."""
+        both = width >= BOTH_FROM
+        panel = width >= PANEL_FROM if self._want_panel is None else self._want_panel
+        day = both if self._want_day is None else self._want_day
+        day = day and self.view == "month"  # week and agenda show whole titles
+        if panel and day and not both:
+            return (False, True) if self._day_last else (True, False)
+        return panel, day
+
+    def _update_sides(self) -> None:
+        panel, pane = self._side, self._day_pane
+        if panel is None or pane is None:
+            return
+        show_panel, show_day = self._sides(self.app.size.width)
+        for part, shown in ((panel, show_panel), (pane, show_day)):
+            if part.display != shown:
+                focused = part.has_focus_within
+                part.display = shown
+                if focused and not shown:
+                    self._view().focus()
+                elif part is pane:
+                    self._show_day()  # what it shows was not kept up while hidden
+
+    def _show_day(self) -> None:
+        """The selected day in the day pane, if it shows."""
+        pane, snapshot = self._day_pane, self.snapshot
+        if pane is not None and pane.display and snapshot is not None and (
+                (snapshot.year, snapshot.month) == (self.day.year, self.day.month)):
+            pane.show(snapshot, self.day, self.selected)
 
     # -- the snapshot ------------------------------------------------------------------
 
@@ -329,6 +370,7 @@ class PlannerScreen(Screen[None]):
         panel = self._panel()
         if panel is not None:
             panel.show_findings(snapshot)
+        self._show_day()
         self._show_topbar(snapshot)
 
     def _show_topbar(self, snapshot: MonthSnapshot) -> None:
@@ -368,6 +410,7 @@ class PlannerScreen(Screen[None]):
             return  # _mount_rest shows it
         self.query_one(ContentSwitcher).current = new
         self._view(new).focus()
+        self._update_sides()
         self._redraw()
 
     def watch_day(self, old: date, new: date) -> None:
@@ -446,8 +489,8 @@ class PlannerScreen(Screen[None]):
         panel = self._panel()
         if panel is None:
             return
-        self._panel_chosen = True
-        panel.display = True
+        self._want_panel, self._day_last = True, False
+        self._update_sides()
         if panel.has_focus_within:
             self._view().focus()
         else:
@@ -457,10 +500,28 @@ class PlannerScreen(Screen[None]):
         panel = self._panel()
         if panel is None:
             return
-        self._panel_chosen = True
-        panel.display = not panel.display
-        if not panel.display:
-            self._view().focus()
+        self._want_panel = not panel.display
+        self._day_last = self._day_last and not self._want_panel
+        self._update_sides()
+
+    def action_toggle_day(self) -> None:
+        """The day pane on or off; where it and the side panel do not both fit, the
+        one takes the other's place. In the week and the agenda (whose titles are
+        whole) it opens the month with the day pane."""
+        pane = self._day_pane
+        if pane is None:
+            return
+        if self.view != "month":
+            self._want_day, self._day_last = True, True
+            self.view = "month"
+            return
+        if not pane.display:
+            self._want_day, self._day_last = True, True
+        else:
+            self._want_day = False
+            if self.app.size.width < BOTH_FROM:  # the panel takes its place
+                self._want_panel, self._day_last = True, False
+        self._update_sides()
 
     # -- the selected event ------------------------------------------------------------
 

@@ -40,8 +40,8 @@ Span = tuple[str, Style]
 
 
 @dataclass(slots=True)
-class _Row:
-    kind: str  # "day", "event", "finding", "note", "blank"
+class Row:
+    kind: str  # "day", "event", "finding", "note", "blank" (the day pane: "detail")
     day: date
     key: str | None
     spans: list[Span]
@@ -102,7 +102,7 @@ class AgendaView(ScrollView, can_focus=True):
         self.day: date | None = None
         self.selected: str | None = None
         self._kinds = vs.KindStyles(self)
-        self._rows: list[_Row] = []
+        self._rows: list[Row] = []
         self._built: tuple[object, ...] = ()
         self._strips: dict[tuple[int, bool], Strip] = {}
         self._base_style: Style | None = None
@@ -124,6 +124,10 @@ class AgendaView(ScrollView, can_focus=True):
             # and again once the new length is laid out: until then a scroll past the old
             # end is cut short
             self.call_after_refresh(self._scroll_to_selection, pinned=pinned)
+        self._repaint()
+
+    def _repaint(self) -> None:
+        """After ``show``: paint the rows anew (the day pane, only those that changed)."""
         self.refresh()
 
     # -- building ----------------------------------------------------------------------
@@ -163,11 +167,11 @@ class AgendaView(ScrollView, can_focus=True):
             return
         self._built = key
         self._strips.clear()
-        rows: list[_Row] = []
+        rows: list[Row] = []
         width = self._width()
         for day in days:
             if rows:
-                rows.append(_Row("blank", day, None, []))
+                rows.append(Row("blank", day, None, []))
             rows += self._day_rows(snapshot, day, width)
         self._rows = rows
         self._set_length()
@@ -175,8 +179,8 @@ class AgendaView(ScrollView, can_focus=True):
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(f"agenda--{name}", partial=True)
 
-    def _day_rows(self, snapshot: MonthSnapshot, day: date, width: int) -> list[_Row]:
-        rows: list[_Row] = []
+    def _day_rows(self, snapshot: MonthSnapshot, day: date, width: int) -> list[Row]:
+        rows: list[Row] = []
         head: list[Span] = [
             (" ", Style()),
             (vs.day_header(day, with_year=True),
@@ -187,20 +191,20 @@ class AgendaView(ScrollView, can_focus=True):
         holiday = snapshot.holidays.get(day)
         if holiday:
             head += [("  ", Style()), (vs.clean(holiday), self._style("holiday"))]
-        rows += [_Row("day", day, None, line) for line in wrap(head, width, INDENT)]
+        rows += [Row("day", day, None, line) for line in wrap(head, width, INDENT)]
         for finding in snapshot.findings_by_day.get(day, ()):
             if not finding.events:
                 rows += self._finding_rows(finding, day, None, width, INDENT + 1)
         occs = snapshot.on(day)
         if not occs:
-            rows.append(_Row("note", day, None, [
+            rows.append(Row("note", day, None, [
                 (" " * INDENT + tr("keine Termine"), self._style("empty"))]))
         for occ in occs:
             rows += self._event_rows(snapshot, occ, day, width)
         return rows
 
     def _event_rows(self, snapshot: MonthSnapshot, occ: Occurrence, day: date,
-                    width: int) -> list[_Row]:
+                    width: int) -> list[Row]:
         event = occ.event
         cancelled = event.status == "abgesagt"
         kind_style = self._kinds.style(event.kind, cancelled=cancelled)
@@ -231,13 +235,13 @@ class AgendaView(ScrollView, can_focus=True):
         if cancelled:
             spans.append((" (" + tr(STATUS_LABELS["abgesagt"]) + ")", detail))
         indent = INDENT + TIME_W + 1
-        rows = [_Row("event", day, occ.key, line) for line in wrap(spans, width, indent)]
+        rows = [Row("event", day, occ.key, line) for line in wrap(spans, width, indent)]
         for finding in self._findings_of(snapshot, occ):
             rows += self._finding_rows(finding, day, occ.key, width, indent)
         return rows
 
     def _finding_rows(self, finding: Finding, day: date, key: str | None, width: int,
-                      indent: int) -> list[_Row]:
+                      indent: int) -> list[Row]:
         if finding.acknowledged:
             style = self._style("acknowledged")
         else:
@@ -253,7 +257,7 @@ class AgendaView(ScrollView, can_focus=True):
         ]
         if finding.acknowledged:
             spans.append((" (" + tr("quittiert") + ")", style))
-        return [_Row("finding", day, key, line) for line in wrap(spans, width, indent + 2)]
+        return [Row("finding", day, key, line) for line in wrap(spans, width, indent + 2)]
 
     @staticmethod
     def _time_range(snapshot: MonthSnapshot, occ: Occurrence, day: date) -> str:
