@@ -234,10 +234,11 @@ class MonthView(Widget, can_focus=True):
     @staticmethod
     def _kw_text(monday: date, line: int, width: int) -> str:
         week = monday.isocalendar().week
+        label = tr("KW")  # (two letters in every language: the narrow column holds two)
         if width >= 5:
-            return f"KW {week:2d}"[:width].ljust(width) if line == 0 else " " * width
+            return f"{label} {week:2d}"[:width].ljust(width) if line == 0 else " " * width
         if line == 0:
-            return "KW"[:width].ljust(width)
+            return label[:width].ljust(width)
         if line == 1:
             return f"{week:2d}"[:width].ljust(width)
         return " " * width
