@@ -298,7 +298,7 @@ async def test_csv_export_writes_the_bytes_of_thekiz_report(
     app = report_app(demo, coach)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)
-        await pilot.press("s")
+        await pilot.press("x")
         await pilot.pause()
         dialog = app.screen
         assert isinstance(dialog, CsvPathDialog)
@@ -325,7 +325,7 @@ async def test_csv_export_error_shows_in_the_screen_and_the_app_stays_up(
     app = report_app(demo, "c-kraemer")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
-        await pilot.press("ctrl+s")
+        await pilot.press("x")
         await pilot.pause()
         app.screen.query_one("#csv-path", Input).value = str(missing)
         await pilot.press("enter")
@@ -337,7 +337,7 @@ async def test_csv_export_error_shows_in_the_screen_and_the_app_stays_up(
         assert status.has_class("-error")
         assert not missing.exists() and not missing.parent.exists()
         # Empty path: the dialog stays and says why; Escape cancels without writing.
-        await pilot.press("s")
+        await pilot.press("x")
         await pilot.pause()
         app.screen.query_one("#csv-path", Input).value = "  "
         await pilot.press("enter")
@@ -348,7 +348,7 @@ async def test_csv_export_error_shows_in_the_screen_and_the_app_stays_up(
         await pilot.pause()
         assert isinstance(app.screen, ReportScreen)
         # And a good path still works afterwards.
-        await pilot.press("s")
+        await pilot.press("x")
         await pilot.pause()
         app.screen.query_one("#csv-path", Input).value = str(good)
         await pilot.press("enter")
@@ -358,13 +358,13 @@ async def test_csv_export_error_shows_in_the_screen_and_the_app_stays_up(
         assert str(good) in str(status.render())
 
 
-async def test_the_statement_is_saved_as_a_pdf_with_p(demo: Path, tmp_path: Path) -> None:
+async def test_the_statement_is_saved_as_a_pdf_with_s(demo: Path, tmp_path: Path) -> None:
 
     target = tmp_path / "nachweis.pdf"
     app = report_app(demo, "c-kraemer")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)
-        await pilot.press("p")
+        await pilot.press("s")
         await pilot.pause()
         field = app.screen.query_one("#csv-path", Input)
         assert field.value == str(default_folder() / "stundennachweis-2026-11-c-kraemer.pdf")

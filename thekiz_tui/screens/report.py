@@ -49,10 +49,11 @@ ACTIONS: tuple[Action, ...] = (
     Action("thekiz.report.next_month", "right_square_bracket", "month(1)",
            "Nächster Monat", GROUP, footer=True),
     Action("thekiz.report.coach", "c", "choose_coach", "Begleiter*in wählen", GROUP),
-    Action("thekiz.report.save", "s,ctrl+s", "save('csv')", "Als CSV speichern", GROUP,
+    # s saves what a coach hands in each month, the statement to sign; x the office's table
+    Action("thekiz.report.pdf", "s,p,ctrl+s", "save('pdf')",
+           "PDF zum Unterschreiben", GROUP, footer=True),
+    Action("thekiz.report.save", "x", "save('csv')", "CSV für Excel", GROUP,
            footer=True),
-    Action("thekiz.report.pdf", "p", "save('pdf')", "Als PDF speichern (zum Unterschreiben)",
-           GROUP, footer=True),
     Action("thekiz.report.close", "escape", "close", "Schließen", GROUP, footer=True),
 )
 
