@@ -74,7 +74,8 @@ MAX_COMPONENTS = 200_000
 
 
 class IcalError(BadInput):
-    """The file cannot be imported. The message is German; nothing was written."""
+    """The file cannot be imported. The message is in thekiz's language (``i18n``);
+    nothing was written."""
 
     def __init__(self, message: str, *, line: int | None = None) -> None:
         super().__init__(message)
@@ -106,7 +107,8 @@ LENIENT = {
     "orphan_rule": "geänderter Einzeltermin (RECURRENCE-ID) mit eigener RRULE, aber ohne "
                    "seine Serie – als ein Termin gelesen",
 }
-"""Where the reader is lenient, as German text for the import's summary."""
+"""Where the reader is lenient, as German text for the import's summary (translated where
+it is shown, ``lenient_lines``)."""
 
 Notes = dict[str, int]
 
@@ -1137,12 +1139,12 @@ class ImportPlan:
         return "\n".join([line, *self.notes()])
 
     def notes(self) -> list[str]:
-        """The German lines about what the import removed or read leniently."""
+        """The lines about what the import removed or read leniently."""
         removed = self.removed_line()
         return ([removed] if removed else []) + lenient_lines(self.lenient)
 
     def removed_line(self) -> str:
-        """The German line that says what the import removed from the file's texts, or
+        """The line that says what the import removed from the file's texts, or
         "" when it removed nothing."""
         chars, entries = self.removed
         if not chars:

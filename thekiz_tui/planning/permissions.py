@@ -32,7 +32,7 @@ they read the store but never hold it. The session layer enforces them:
 every reader and writer of a ``--as`` session goes through (``commands.common`` opens it,
 the planner's session holds it). Reads are filtered; every write is checked, inside the
 store's transaction and against the stored version, before anything is written. A refusal
-raises :class:`~store.errors.NotPermitted` with a German message. Planning knows that
+raises :class:`~store.errors.NotPermitted` in her language (``i18n``). Planning knows that
 store only as :class:`Guarded` (its whole store and its actor), so that it stays below
 the session layer.
 """

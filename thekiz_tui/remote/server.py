@@ -512,7 +512,8 @@ class Session(asyncssh.SSHServerSession[bytes]):
             self.chan.write_stderr(data)
 
     def _say(self, line: str) -> None:
-        """A German line for the client: on the screen after the program, or on stderr."""
+        """A line for the client (in serve's language): on the screen after the program,
+        or on stderr."""
         if self.closed or self.chan is None:
             return
         if self.term is not None:
