@@ -204,16 +204,17 @@ async def test_key_labels_are_translated_when_shown(demo_db: Path) -> None:  # n
 
 async def test_textual_palette_speaks_the_language(demo_db: Path) -> None:  # noqa: F811
     from conftest import settle_app
-    from textual.command import CommandPalette
+    from textual.command import CommandList, CommandPalette
     from textual.widgets import Input
 
     from thekiz_tui.app import PlannerApp, PlannerContext
     from thekiz_tui.i18n import set_lang
 
-    words = {"de": ("Befehle suchen …", {"Beenden", "Farbschema", "Tasten"}),
-             "en": ("Search for commands…", {"Quit", "Theme", "Keys"})}
+    # (and where nothing matches: Textual says "No matches found" in any language)
+    words = {"de": ("Befehle suchen …", {"Beenden", "Farbschema", "Tasten"}, "Keine Treffer"),
+             "en": ("Search for commands…", {"Quit", "Theme", "Keys"}, "No matches found")}
     try:
-        for lang, (placeholder, titles) in words.items():
+        for lang, (placeholder, titles, nothing) in words.items():
             app = PlannerApp(PlannerContext(db=demo_db, today=PLANNER_DAY, lang=lang))
             async with app.run_test(size=(120, 30)) as pilot:
                 await settle_app(app, pilot)
@@ -225,6 +226,15 @@ async def test_textual_palette_speaks_the_language(demo_db: Path) -> None:  # no
                 assert titles <= shown, shown
                 helps = {c.help for c in app.get_system_commands(app.screen_stack[0])}
                 assert not any("the" in h.split() for h in helps) or lang == "en", helps
+                await pilot.press(*"qqxzzy")
+                options = app.screen.query_one(CommandList)
+                for _ in range(400):  # (the palette gathers hits in batches, on a timer)
+                    await pilot.pause(0.01)
+                    if options.option_count:
+                        break
+                await settle_app(app, pilot)
+                listed = [str(getattr(o.prompt, "plain", o.prompt)) for o in options.options]
+                assert listed == [nothing], listed
     finally:
         set_lang("de")
 
@@ -336,3 +346,305 @@ async def test_the_palettes_keys_speak_the_language(demo_db: Path) -> None:  # n
     assert "Keys of this screen" in shown["en"] and "| New |" in shown["en"], shown["en"]
     assert "Bearbeiten" not in shown["en"]
     assert "Tasten dieses Bildschirms" in shown["de"] and "| Neu |" in shown["de"], shown["de"]
+
+
+# -- what the first round left German: rights, import, store, money, serve, feed ---------
+
+def both(db: Path, *args: str) -> tuple[str, str]:
+    """stderr of a refusal (exit code 2) in English, then in German."""
+    out = []
+    for lang in ("en", "de"):
+        result = thekiz(db, *args, lang=lang)
+        assert result.returncode == 2, (lang, args, result.stdout, result.stderr)
+        assert "Traceback" not in result.stderr
+        out.append(result.stderr.strip())
+    assert not german_in(out[0]), (args, german_in(out[0]), out[0])
+    return out[0], out[1]
+
+
+@pytest.fixture()
+def team(tmp_path: Path) -> Path:
+    db = tmp_path / "plan.json"
+    english(db, "coach", "add", "--id", "jana", "--name", "Jana Lindner")
+    english(db, "coach", "add", "--id", "ole", "--name", "Ole Brand")
+    english(db, "kita", "add", "--id", "sun", "--name", "Kita Sun", "--coach", "ole")
+    return db
+
+
+def test_the_rights_layer_refuses_in_english(team: Path) -> None:
+    circle = english(team, "add", "--kind", "arbeitskreis", "--start", "2026-03-18 09:30",
+                     "--end", "11:00", "--coach", "jana", "--title", "Circle").strip()
+    en, de = both(team, "--as", "jana", "edit", circle, "--title", "Mine now")
+    assert en == ('thekiz: Not permitted: "Circle" is not an event of Jana Lindner\'s own. '
+                  "Shared dates (working group, specialist day, training, facility visit) "
+                  "and other people's events are changed by the coordination office.")
+    assert de == ("thekiz: Keine Berechtigung: „Circle“ ist kein eigener Termin von Jana "
+                  "Lindner. Gemeinsame Termine (Arbeitskreis, Fachtag, Fortbildung, "
+                  "Einrichtungsbesuch) und die Termine anderer ändert die "
+                  "Koordinationsstelle.")
+    en, de = both(team, "--as", "jana", "coach", "add", "--id", "x", "--name", "X")
+    assert en == ("thekiz: Not permitted: Coaches are changed only by the coordination "
+                  "office, not by Jana Lindner.")
+    assert de == ("thekiz: Keine Berechtigung: Prozessbegleiter*innen ändert nur die "
+                  "Koordinationsstelle, nicht Jana Lindner.")
+    en, _ = both(team, "--as", "jana", "settings", "set", "office_name", "Mine")
+    assert en.startswith("thekiz: Not permitted: The settings are changed only"), en
+    en, _ = both(team, "--as", "jana", "list", "--coach", "ole")
+    assert "sees only her own plan" in en
+    en, _ = both(team, "--as", "jana", "add", "--kind", "sonstiges", "--start",
+                 "2026-03-19 09:00", "--end", "10:00", "--coach", "ole", "--title", "Hers")
+    assert en.startswith('thekiz: Not permitted: Jana Lindner cannot add anyone else to "Hers"')
+
+
+def test_the_import_notes_and_refusals_in_english(team: Path, tmp_path: Path) -> None:
+    calendars = Path(__file__).resolve().parent / "data" / "calendars"
+    notes = {"fastmail-cyrus_two-rrules.ics": "Read leniently (1x): several repeat rules "
+             "(RRULE) in one event - all of them count together.",
+             "exchange-2010_escaped-tzid-kuala-lumpur.ics": 'Read leniently (1x): time zone '
+             '"Kuala Lumpur, Singapore" read as Asia/Singapore.'}
+    for name, note in notes.items():
+        result = thekiz(team, "import", str(calendars / name), "--dry-run", "--coach", "jana")
+        assert result.returncode == 0, result.stderr
+        # (the file's own titles are German: the lines thekiz writes are checked)
+        lines = [line for line in result.stdout.splitlines() if not line.startswith("  ")]
+        assert note in lines, lines
+        assert not german_in("\n".join(lines)), lines
+        german = thekiz(team, "import", str(calendars / name), "--dry-run", "--coach", "jana",
+                        lang="de").stdout
+        assert "Nachsichtig gelesen (1×): " in german
+    # A file of another store names a coach this one does not know.
+    other = tmp_path / "other" / "plan.json"
+    english(other, "coach", "add", "--id", "mira", "--name", "Mira")
+    english(other, "add", "--kind", "sonstiges", "--start", "2026-03-20 09:00", "--end",
+            "10:00", "--coach", "mira", "--title", "Desk")
+    ics = tmp_path / "mira.ics"
+    english(other, "export", "-o", str(ics))
+    en, de = both(team, "import", str(ics))
+    assert en == ('thekiz: The file names what does not exist here: Coach "mira". Please '
+                  "choose: assign with --map-coach OLD=NEW or --map-kita OLD=NEW, create with "
+                  "--create-missing, or leave the entry out with --drop-unknown.")
+    assert de.startswith("thekiz: Die Datei nennt, was es hier nicht gibt: "
+                         "Prozessbegleiter*in „mira“. Bitte wählen:"), de
+    en, _ = both(team, "import", str(ics), "--map-coach", "mira=nobody")
+    assert en == 'thekiz: --map-coach mira=nobody: the coach "nobody" does not exist here.'
+    broken = tmp_path / "broken.ics"
+    broken.write_text("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\n", encoding="utf-8")
+    en, de = both(team, "import", str(broken))
+    assert "The file is incomplete (cut off?)" in en
+    assert "Die Datei ist unvollständig (abgeschnitten?)" in de
+
+
+def test_store_errors_in_english(team: Path) -> None:
+    import json
+
+    main = team.read_bytes()
+    team.write_text("", encoding="utf-8")
+    en, de = both(team, "list")
+    assert en == (f"thekiz: The database {team} is damaged or unreadable (the file is "
+                  f"empty). It is left as it is. The last good copy is in {team}.bak.")
+    assert de == (f"thekiz: Die Datenbank {team} ist beschädigt oder unlesbar (die Datei ist "
+                  f"leer). Sie wird nicht verändert. Die letzte gute Kopie liegt in "
+                  f"{team}.bak.")
+    team.write_text("{broken", encoding="utf-8")
+    en, _ = both(team, "list")
+    assert "is damaged or unreadable (not valid JSON: " in en
+    data = json.loads(main)
+    data["meta"]["schema"]["version"] = 99
+    team.write_text(json.dumps(data), encoding="utf-8")
+    en, _ = both(team, "list")
+    assert en.endswith("has schema 99; this version of thekiz knows only up to 3. "
+                       "Please update thekiz."), en
+
+
+def test_a_locked_store_refuses_in_english(tmp_path: Path) -> None:
+    # (in one process: the CLI waits 30 s for the lock; the refusal is the same sentence)
+    from filelock import FileLock
+
+    from store import Coach, Store, StoreBusy
+    from thekiz_tui.errors import person_message
+    from thekiz_tui.i18n import set_lang
+
+    path = tmp_path / "plan.json"
+    Store.open(path).add_coach(Coach(id="jana", name="Jana"))
+    other = FileLock(str(path) + ".lock", thread_local=False)
+    with other, pytest.raises(StoreBusy) as caught:
+        Store(path, lock_timeout=0.05).add_coach(Coach(id="ole", name="Ole"))
+    assert person_message(caught.value) == (
+        f"Die Datenbank {path} ist seit 0 s von einem anderen Prozess gesperrt. Bitte gleich "
+        "noch einmal versuchen.")
+    try:
+        set_lang("en")
+        assert person_message(caught.value) == (
+            f"The database {path} has been locked by another process for 0 s. Please try "
+            "again in a moment.")
+    finally:
+        set_lang("de")
+
+
+def test_a_changed_elsewhere_message_worded_anew_stays_as_worded() -> None:
+    # planning.history words ChangedElsewhere itself: the store's template no longer holds.
+    from store import ChangedElsewhere, Event
+    from thekiz_tui.errors import person_message
+    from thekiz_tui.planning.history import _conflict
+
+    event = Event(id="ev-1", kind="sonstiges", start="2026-03-20", end="2026-03-21",
+                  all_day=True, title="Desk")
+    error = _conflict("Rückgängig", event, 2, None)
+    assert isinstance(error, ChangedElsewhere)
+    assert person_message(error) == " ".join(str(error).split())
+    assert "Rückgängig nicht möglich" in str(error)
+
+
+def test_money_and_settings_in_english(team: Path) -> None:
+    from thekiz_tui.i18n import set_lang
+    from thekiz_tui.planning.money import typed
+
+    en, de = both(team, "settings", "set", "budget_basis", "abc")
+    assert en == 'thekiz: "abc" does not fit the setting "budget_basis".'
+    assert de == "thekiz: „abc“ passt nicht zur Einstellung „budget_basis“."
+    with pytest.raises(ValueError, match=r"^'abc' ist kein Betrag$"):
+        typed("abc")
+    try:
+        set_lang("en")
+        with pytest.raises(ValueError, match=r"^'abc' is not an amount$"):
+            typed("abc")
+    finally:
+        set_lang("de")
+
+
+def test_holiday_names_in_english(team: Path) -> None:
+    english(team, "add", "--kind", "begleitung", "--start", "2026-12-25 10:00", "--end",
+            "11:00", "--coach", "ole", "--kita", "sun", "--title", "Visit")
+    en = english(team, "conflicts", "--from", "2026-12-01", "--to", "2026-12-31", code=1)
+    assert "falls on a public holiday: Christmas Day (25/12/2026)" in en, en
+    de = thekiz(team, "conflicts", "--from", "2026-12-01", "--to", "2026-12-31", lang="de")
+    assert "fällt auf einen Feiertag: Erster Weihnachtstag (25.12.2026)" in de.stdout
+
+
+def test_texts_kept_as_constants_have_english() -> None:
+    """Texts that are constants (tested against in German) and translated where used."""
+    from thekiz_tui import i18n
+    from thekiz_tui.ical.importer import LENIENT
+    from thekiz_tui.ical.references import HINT
+    from thekiz_tui.remote import server, session
+
+    catalogue = i18n.catalogue()
+    texts = [*LENIENT.values(), HINT, server.REVOKED, server.NEEDS_TERMINAL, session.REVOKED,
+             session.NOT_GRANTED, "die Datei ist leer", "kein gültiges JSON",
+             "unerwarteter Aufbau", "Journal unlesbar", "kein Platz mehr auf dem Datenträger",
+             "Speicherkontingent erschöpft", "das Dateisystem ist schreibgeschützt",
+             "keine Schreibrechte", "Datenbank", "Quittierung", "Termin", "Kita",
+             "Prozessbegleiter*in", "Prozessbegleiter*innen", "Kitas", "Die Einstellungen"]
+    assert not [t for t in texts if t not in catalogue]
+
+
+def test_store_error_templates_have_english(tmp_path: Path) -> None:
+    import errno
+
+    from store import errors
+
+    made = [errors.CorruptStore(tmp_path, "x"), errors.CorruptStore(tmp_path, "x", tmp_path),
+            errors.NewerSchema(tmp_path, 9, 3),
+            errors.StoreWriteError(tmp_path, OSError(errno.ENOSPC, "full")),
+            errors.ForeignOwner(tmp_path, "a", "b", root=False),
+            errors.ForeignOwner(tmp_path, "a", "b", root=True),
+            errors.StoreBusy(tmp_path, 1), errors.ChangedElsewhere("Termin", "e", 1, None),
+            errors.ChangedElsewhere("Termin", "e", 1, 2), errors.NotFound("Termin", "e"),
+            errors.AlreadyExists("Termin", "e")]
+    catalogue = __import__("thekiz_tui.i18n", fromlist=["catalogue"]).catalogue()
+    for error in made:
+        assert error.template in catalogue, error.template
+        # (the German message is the template filled in: one place says it)
+        assert error.template.format(**error.values) == str(error)
+
+
+def test_serve_speaks_english(tmp_path: Path) -> None:
+    import asyncio
+    import signal
+
+    from test_serve import connect, grant, make_key, make_store
+
+    db = tmp_path / "plan.json"
+    make_store(db)
+    keys = tmp_path / "authorized_keys"
+    key = make_key(tmp_path, "anna")
+    grant(db, keys, "anna", key)
+    env = {**os.environ, "THEKIZ_TODAY": TODAY, "THEKIZ_LANG": "en"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "thekiz_tui", "--db", str(db), "serve", "--port", "0",
+         "--host-key", str(tmp_path / "host_key"), "--authorized-keys", str(keys),
+         "--log", str(tmp_path / "serve.log")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        assert process.stdout is not None
+        banner = [process.stdout.readline(), process.stdout.readline()]
+        assert banner[0].startswith("thekiz serve: host key SHA256:"), banner
+        assert banner[0].rstrip().endswith("(newly made)"), banner
+        found = re.search(r"listening on 127\.0\.0\.1:(\d+) \(access: ", banner[1])
+        assert found, banner
+        assert not german_in("".join(banner)), banner
+
+        async def shell() -> bytes:
+            async with await connect(int(found.group(1)), key) as conn:
+                shell = await conn.create_process(encoding=None)  # a shell, no terminal
+                _, err = await asyncio.wait_for(shell.communicate(), 60)
+            assert isinstance(err, bytes)
+            return err
+
+        err = asyncio.run(shell()).decode()
+        assert err.strip() == ('thekiz: The planner needs a terminal: please use "ssh -t", '
+                               "or give a command (export, list, conflicts, report).")
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+    assert process.stderr is not None and "Traceback" not in process.stderr.read()
+
+
+def test_the_feed_answers_in_english(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from test_feed import build_store, get, running
+
+    db = tmp_path / "plan.json"
+    build_store(db)
+    monkeypatch.setenv("THEKIZ_LANG", "en")
+    with running(db) as server:
+        base = f"http://127.0.0.1:{server.port}"
+        wrong = get(f"{base}/feed/{'x' * 43}.ics")
+        assert (wrong.status, wrong.body) == (404, b"Not found.\n")
+        post = get(f"{base}/feed/x.ics", method="POST")
+        assert (post.status, post.body) == (405, b"Only GET and HEAD.\n")
+    monkeypatch.setenv("THEKIZ_LANG", "de")
+    with running(db) as server:
+        wrong = get(f"http://127.0.0.1:{server.port}/feed/{'x' * 43}.ics")
+        assert (wrong.status, wrong.body) == (404, b"Nicht gefunden.\n")
+
+
+async def test_an_empty_choice_is_named_in_her_language(tmp_path: Path) -> None:
+    # Textual's Select says "Select" where nothing is chosen, in any language.
+    from test_ui_dialogs import Host, settle
+    from textual.widgets import Select
+
+    from store import Coach, Store
+    from thekiz_tui.dialogs.people import KitaDialog
+    from thekiz_tui.i18n import set_lang
+    from thekiz_tui.session import Session
+
+    db = tmp_path / "plan.json"
+    Store.open(db).add_coach(Coach(id="jana", name="Jana Lindner"))
+    prompts: dict[str, set[str]] = {}
+    try:
+        for lang in ("en", "de"):
+            set_lang(lang)
+            app = Host(lambda: KitaDialog(Session(Store.open(db), today=date(2026, 3, 16))))
+            async with app.run_test(size=(100, 30)) as pilot:
+                await settle(pilot)
+                empty = [s for s in app.screen.query(Select) if s.is_blank()]
+                prompts[lang] = {str(s.prompt) for s in empty}
+                assert {s.id for s in empty} == {"district", "coach"}
+    finally:
+        set_lang("de")
+    assert prompts == {"en": {"(none)"}, "de": {"(keine)"}}

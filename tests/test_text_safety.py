@@ -467,7 +467,6 @@ async def test_a_notification_shows_what_it_quotes_inert(evil_db: Path) -> None:
 
 def test_the_forms_reason_is_english_in_english() -> None:
     """--lang en: the reason the form shows is English from end to end."""
-    from thekiz_tui.dialogs.event_form import _problem_text
     from thekiz_tui.i18n import set_lang
     from thekiz_tui.planning.validate import text_problems
 
@@ -479,7 +478,7 @@ def test_the_forms_reason_is_english_in_english() -> None:
         "Terminals und werden nicht gespeichert.")
     set_lang("en")
     try:
-        assert _problem_text(problem) == (
+        assert problem.text() == (
             "The title contains a bidi control character (U+202E); such characters control "
             "terminals and are not saved.")
     finally:

@@ -64,8 +64,8 @@ def person_message(error: BaseException) -> str | None:
     if isinstance(error, StoreError) and error.template is not None:
         from .i18n import tr
 
-        # (``what`` is the store's word for a record, "Termin": ours, translated too)
-        values = {k: tr(v) if k == "what" else v for k, v in error.values.items()}
+        # (the store's own words, "Termin", "keine Schreibrechte": ours, translated too)
+        values = {k: tr(v) if k in error.words else v for k, v in error.values.items()}
         return " ".join(tr(error.template, **values).split())
     if isinstance(error, (BadInput, StoreError, UsageError)):
         return " ".join(str(error).split())

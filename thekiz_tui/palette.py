@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.app import SystemCommand
 from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
 
 from .i18n import tr
 from .keys import PLANNER, Action
@@ -16,6 +17,14 @@ from .textual_private import keymap
 
 if TYPE_CHECKING:
     from textual.screen import Screen
+
+
+NO_MATCH_SCORE = 0.01
+"""The score of the hit that says nothing matched (there is no other hit to rank)."""
+
+
+async def _nothing() -> None:
+    """Choosing "no matches" closes the palette and does nothing else."""
 
 
 class PlannerCommands(Provider):
@@ -52,15 +61,23 @@ class PlannerCommands(Provider):
                                help=self._help(action))
 
     async def search(self, query: str) -> Hits:
-        if self._planner() is None:
-            return
         matcher = self.matcher(query)
-        for action in self._actions():
-            name = tr(action.description)
-            score = matcher.match(name)
-            if score > 0:
-                yield Hit(score, matcher.highlight(name), partial(self._run, action),
-                          help=self._help(action))
+        found = False
+        if self._planner() is not None:
+            for action in self._actions():
+                name = tr(action.description)
+                score = matcher.match(name)
+                if score > 0:
+                    found = True
+                    yield Hit(score, matcher.highlight(name), partial(self._run, action),
+                              help=self._help(action))
+        # Where nothing matches, Textual's palette says so in English ("No matches found"):
+        # the hit that says it in her language stands in its place. (The palette's other
+        # source is Textual's own commands, searched as Textual searches them.)
+        if not found and not any(matcher.match(command.title) > 0
+                                 for command in self.app.get_system_commands(self.screen)):
+            yield Hit(NO_MATCH_SCORE, Content.styled(tr("Keine Treffer"), "italic"),
+                      _nothing, text=tr("Keine Treffer"))
 
 
 # Textual's own palette commands (``App.get_system_commands``) as Textual writes them, and

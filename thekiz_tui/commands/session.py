@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 
 def cmd_session(config: Config, args: argparse.Namespace) -> int:
+    from ..i18n import tr
     from ..remote.session import (
         ENV_COMMAND,
         NOT_GRANTED,
@@ -36,13 +37,11 @@ def cmd_session(config: Config, args: argparse.Namespace) -> int:
 
     coach_id = config.as_coach
     if not coach_id:
-        from ..i18n import tr
-
         bad(tr("„thekiz session“ braucht --as ID: die Prozessbegleiter*in dieses Zugangs."))
     check = grant_check(config.db, coach_id, getattr(args, "key", None),
                         getattr(args, "grants", None))
     if check is not None and not check.granted():  # a new session on an old connection
-        bad(NOT_GRANTED)
+        bad(tr(NOT_GRANTED))
     coach = read_store(config).coach(coach_id)  # a German NotFound for an unknown coach
     try:
         request = parse_request(os.environ.get(ENV_COMMAND), coach.id,

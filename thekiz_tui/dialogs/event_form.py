@@ -154,17 +154,6 @@ def _set_note(widget: Static, old: str, text: str) -> None:
         widget.display = shown
 
 
-_OUR_WORDS = frozenset({"label", "char"})
-"""The values of a problem that are thekiz's words (store.text's reason), not typed text."""
-
-
-def _problem_text(problem: Problem) -> str:
-    # (the words a problem puts in, a field's label or a kind of character, are ours and
-    # translated too; what was typed stays as typed)
-    values = {k: tr(v) if k in _OUR_WORDS else v for k, v in problem.kwargs.items()}
-    return tr(problem.template, **values)
-
-
 def _finding_prompt(finding: Finding, acked: str | None) -> Content:
     rule = tr(RULE_LABELS.get(finding.rule, finding.rule))
     if acked is not None or finding.acknowledged:
@@ -598,7 +587,7 @@ class EventForm(ModalScreen[FormResult | None]):
         if built.ok:
             status, ok = tr("Bereit zum Speichern."), True
         elif built.problems:
-            status = tr("Nicht speicherbar: {problem}", problem=_problem_text(built.problems[0]))
+            status = tr("Nicht speicherbar: {problem}", problem=built.problems[0].text())
             ok = False
         else:
             status, ok = "", False
@@ -625,7 +614,7 @@ class EventForm(ModalScreen[FormResult | None]):
     def _show_problems(self, problems: tuple[Problem, ...]) -> None:
         first: dict[str, str] = {}
         for problem in problems:
-            first.setdefault(problem.field, _problem_text(problem))
+            first.setdefault(problem.field, problem.text())
         marked = frozenset(_WIDGET_OF_FIELD[f] for f in first if f in _WIDGET_OF_FIELD)
         if marked != self._marked:
             for selector in marked ^ self._marked:
@@ -925,7 +914,7 @@ class EventForm(ModalScreen[FormResult | None]):
         if built is None or built.event is None or built.problems:
             problem = built.problems[0] if built is not None and built.problems else None
             if problem is not None:
-                self.notify(_problem_text(problem), title=tr("Nicht gespeichert"),
+                self.notify(problem.text(), title=tr("Nicht gespeichert"),
                             severity="error")
                 selector = _WIDGET_OF_FIELD.get(problem.field)
                 if selector is not None:

@@ -198,7 +198,7 @@ class KitaDialog(RecordDialog[Kita | None]):
         yield self.row(tr("Name"), Input(k.name if k else "", id="name", compact=True))
         yield self.row(tr("Landkreis"), Select(
             districts, value=(k.district or Select.NULL) if k else Select.NULL,
-            allow_blank=True, id="district", compact=True))
+            allow_blank=True, prompt=tr("(keine)"), id="district", compact=True))
         yield self.row(tr("Stufe"), Select(stages, value=k.stage if k else "basis",
                                            allow_blank=False, id="stage", compact=True))
         yield self.row(tr("seit"), Input(since_text(k.since) if k else "", id="since",
@@ -208,7 +208,7 @@ class KitaDialog(RecordDialog[Kita | None]):
             placeholder=tr("leer: nach Stufe")))
         yield self.row(tr("Begleitung"), Select(
             coaches, value=(k.coach or Select.NULL) if k else Select.NULL, allow_blank=True,
-            id="coach", compact=True))
+            prompt=tr("(keine)"), id="coach", compact=True))
         yield self.row(tr("Träger"), Input(k.provider if k else "", id="provider",
                                            compact=True))
         yield self.row(tr("Adresse"), Input(k.address if k else "", id="address", compact=True))

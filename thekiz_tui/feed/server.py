@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 from store.paths import stamp
 
+from ..i18n import tr
 from .book import Feed, FeedBook
 
 if TYPE_CHECKING:
@@ -46,7 +47,6 @@ if TYPE_CHECKING:
     from ..remote.serverlog import ConnectionLog
 
 FEED_PATH = re.compile(r"/feed/([A-Za-z0-9_-]{1,128})\.ics")
-NOT_FOUND = b"Nicht gefunden.\n"
 TOUCH_SECONDS = 60.0  # "last fetched" is written at most this often per link
 MAX_ADDRESSES = 10_000  # buckets kept; beyond, full ones are dropped
 MAX_CONNECTIONS = 64
@@ -274,14 +274,15 @@ class FeedHandler(BaseHTTPRequestHandler):
         return address
 
     def _not_allowed(self) -> None:
-        self._plain(405, b"Nur GET und HEAD.\n", with_body=True, extra={"Allow": "GET, HEAD"})
+        self._plain(405, _body(tr("Nur GET und HEAD.")), with_body=True,
+                    extra={"Allow": "GET, HEAD"})
 
     def _answer(self, *, with_body: bool) -> None:
         server = self.server
         self.coach = None  # (one connection may carry several requests)
         wait = server.limit.wait(self._address())
         if wait:
-            self._plain(429, b"Zu viele Anfragen.\n", with_body=with_body,
+            self._plain(429, _body(tr("Zu viele Anfragen.")), with_body=with_body,
                         extra={"Retry-After": str(max(1, int(wait + 0.999)))})
             return
         match = FEED_PATH.fullmatch(self.path.split("?", 1)[0])
@@ -292,7 +293,7 @@ class FeedHandler(BaseHTTPRequestHandler):
             self.log_message("feed book: %s", error)
             feed = None
         if feed is None:
-            self._plain(404, NOT_FOUND, with_body=with_body)
+            self._plain(404, _body(tr("Nicht gefunden.")), with_body=with_body)
             return
         self.coach = feed.coach
         try:
@@ -301,10 +302,11 @@ class FeedHandler(BaseHTTPRequestHandler):
             from store.errors import NotFound
 
             if isinstance(error, NotFound):  # her account was removed
-                self._plain(404, NOT_FOUND, with_body=with_body)
+                self._plain(404, _body(tr("Nicht gefunden.")), with_body=with_body)
                 return
             self.log_message("calendar of %s: %s", feed.coach, error)
-            self._plain(500, b"Der Kalender ist gerade nicht lesbar.\n", with_body=with_body)
+            self._plain(500, _body(tr("Der Kalender ist gerade nicht lesbar.")),
+                        with_body=with_body)
             return
         server.fetched(feed)
         gz = _accepts_gzip(self.headers.get("Accept-Encoding", ""))
@@ -372,6 +374,11 @@ class FeedHandler(BaseHTTPRequestHandler):
         # the standard library's other lines (errors) may quote the request line
         text = format % args if args else format
         self.server.log.event("feed-error", reason=redact(text), **{"from": self._address()})
+
+
+def _body(text: str) -> bytes:
+    """A short answer for the reader of a link (in the language ``feed serve`` runs in)."""
+    return f"{text}\n".encode()
 
 
 def _accepts_gzip(header: str) -> bool:

@@ -62,6 +62,7 @@ from typing import Any
 
 from store import DEFAULT_TZ, KINDS, STATUSES, Event, new_id
 from store.text import neutral, removed_count
+from thekiz_tui.i18n import tr, trn
 from thekiz_tui.planning.occurrences import validate_rrule
 from thekiz_tui.planning.timeutil import BadInput, stored_span, to_stored, zone
 
@@ -73,7 +74,8 @@ MAX_COMPONENTS = 200_000
 
 
 class IcalError(BadInput):
-    """The file cannot be imported. The message is German; nothing was written."""
+    """The file cannot be imported. The message is in thekiz's language (``i18n``);
+    nothing was written."""
 
     def __init__(self, message: str, *, line: int | None = None) -> None:
         super().__init__(message)
@@ -105,7 +107,8 @@ LENIENT = {
     "orphan_rule": "geänderter Einzeltermin (RECURRENCE-ID) mit eigener RRULE, aber ohne "
                    "seine Serie – als ein Termin gelesen",
 }
-"""Where the reader is lenient, as German text for the import's summary."""
+"""Where the reader is lenient, as German text for the import's summary (translated where
+it is shown, ``lenient_lines``)."""
 
 Notes = dict[str, int]
 
@@ -122,15 +125,15 @@ def _lenient_text(key: str) -> str:
     if key.startswith(ZONE_NOTE):
         tzid, _sep, name = key.removeprefix(ZONE_NOTE).rpartition("\x1f")
         if not name:  # a bounded series in a zone no real zone follows
-            return (f"Serie in der Zeitzone „{neutral(tzid[:80])}“, der keine bekannte "
-                    "Zeitzone folgt, als feste Termine (UTC) gelesen")
-        return f"Zeitzone „{neutral(tzid[:80])}“ als {name} gelesen"
-    return LENIENT[key]
+            return tr("Serie in der Zeitzone „{tzid}“, der keine bekannte Zeitzone folgt, als "
+                      "feste Termine (UTC) gelesen", tzid=neutral(tzid[:80]))
+        return tr("Zeitzone „{tzid}“ als {name} gelesen", tzid=neutral(tzid[:80]), name=name)
+    return tr(LENIENT[key])
 
 
 def lenient_lines(notes: Notes) -> list[str]:
-    """One German line per leniency the import used, with how often."""
-    return [f"Nachsichtig gelesen ({count}×): {_lenient_text(key)}."
+    """One line per leniency the import used, with how often."""
+    return [tr("Nachsichtig gelesen ({count}×): {what}.", count=count, what=_lenient_text(key))
             for key, count in notes.items() if count]
 
 
@@ -160,9 +163,9 @@ class _Component:
 def _decode(data: bytes) -> str:
     if len(data) > MAX_BYTES:
         raise IcalError(
-            f"Die Datei ist zu groß ({len(data) / 1024 / 1024:.0f} MB); thekiz liest "
-            f"höchstens {MAX_BYTES // 1024 // 1024} MB. Bitte den Kalender in kleineren "
-            "Zeiträumen exportieren."
+            tr("Die Datei ist zu groß ({size} MB); thekiz liest höchstens {most} MB. Bitte "
+               "den Kalender in kleineren Zeiträumen exportieren.",
+               size=f"{len(data) / 1024 / 1024:.0f}", most=MAX_BYTES // 1024 // 1024)
         )
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -171,9 +174,10 @@ def _decode(data: bytes) -> str:
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         raise IcalError(
-            f"Die Datei ist nicht UTF-8-kodiert (Zeile {line}, Byte 0x{data[error.start]:02X}). "
-            "iCalendar-Dateien müssen UTF-8 sein; thekiz rät keine andere Kodierung. "
-            "Bitte die Datei als UTF-8 speichern oder neu exportieren.",
+            tr("Die Datei ist nicht UTF-8-kodiert (Zeile {line}, Byte 0x{byte}). "
+               "iCalendar-Dateien müssen UTF-8 sein; thekiz rät keine andere Kodierung. Bitte "
+               "die Datei als UTF-8 speichern oder neu exportieren.",
+               line=line, byte=f"{data[error.start]:02X}"),
             line=line,
         ) from None
 
@@ -193,7 +197,8 @@ def _logical_lines(text: str, notes: Notes | None = None) -> list[tuple[int, str
         if line[0] in " \t":
             if not out:
                 raise IcalError(
-                    f"Zeile {number}: Fortsetzungszeile ohne vorherige Zeile.", line=number
+                    tr("Zeile {number}: Fortsetzungszeile ohne vorherige Zeile.",
+                       number=number), line=number
                 )
             prev_number, prev = out[-1]
             out[-1] = (prev_number, prev + line[1:])
@@ -214,12 +219,14 @@ def _split(line: str, number: int) -> tuple[str, dict[str, str], str]:
     if colon > 0 and (semi < 0 or semi > colon):
         name = line[:colon]
         if _NAME.fullmatch(name) is None:
-            raise IcalError(f"Zeile {number}: „{line[:60]}“ ist keine iCalendar-Zeile.",
+            raise IcalError(tr("Zeile {number}: „{line}“ ist keine iCalendar-Zeile.",
+                               number=number, line=line[:60]),
                             line=number)
         return name.upper(), {}, line[colon + 1 :]
     match = _NAME.match(line)
     if match is None:
-        raise IcalError(f"Zeile {number}: „{line[:60]}“ ist keine iCalendar-Zeile.", line=number)
+        raise IcalError(tr("Zeile {number}: „{line}“ ist keine iCalendar-Zeile.",
+                           number=number, line=line[:60]), line=number)
     name = match.group().upper()
     pos = match.end()
     params: dict[str, str] = {}
@@ -227,7 +234,8 @@ def _split(line: str, number: int) -> tuple[str, dict[str, str], str]:
     while pos < size and line[pos] == ";":
         match = _NAME.match(line, pos + 1)
         if match is None or match.end() >= size or line[match.end()] != "=":
-            raise IcalError(f"Zeile {number}: ungültiger Parameter in „{line[:60]}“.",
+            raise IcalError(tr("Zeile {number}: ungültiger Parameter in „{line}“.",
+                               number=number, line=line[:60]),
                             line=number)
         pname = match.group().upper()
         pos = match.end() + 1
@@ -237,7 +245,8 @@ def _split(line: str, number: int) -> tuple[str, dict[str, str], str]:
                 end = line.find('"', pos + 1)
                 if end < 0:
                     raise IcalError(
-                        f"Zeile {number}: nicht geschlossenes Anführungszeichen.", line=number
+                        tr("Zeile {number}: nicht geschlossenes Anführungszeichen.",
+                           number=number), line=number
                     )
                 values.append(line[pos + 1 : end])
                 pos = end + 1
@@ -252,19 +261,30 @@ def _split(line: str, number: int) -> tuple[str, dict[str, str], str]:
             break
         params[pname] = ",".join(values)
     if pos >= size or line[pos] != ":":
-        raise IcalError(f"Zeile {number}: „{line[:60]}“ ist keine iCalendar-Zeile (':' fehlt).",
+        raise IcalError(tr("Zeile {number}: „{line}“ ist keine iCalendar-Zeile (':' fehlt).",
+                           number=number, line=line[:60]),
                         line=number)
     return name, params, line[pos + 1 :]
 
 
+def _grouped(number: int) -> str:
+    """``10.000`` (English ``10,000``), by Babel."""
+    from babel.numbers import format_decimal
+
+    from thekiz_tui.i18n import lang
+
+    return format_decimal(number, locale="en_GB" if lang() == "en" else "de_DE")
+
+
 def _tree(lines: list[tuple[int, str]], notes: Notes | None = None) -> list[_Component]:
     if not lines:
-        raise IcalError("Die Datei ist leer – keine iCalendar-Datei.")
+        raise IcalError(tr("Die Datei ist leer – keine iCalendar-Datei."))
     first_number, first = lines[0]
     if first.strip().upper() != "BEGIN:VCALENDAR":
         raise IcalError(
-            f"Keine iCalendar-Datei: Zeile {first_number} ist „{first[:40]}“, erwartet wird "
-            "„BEGIN:VCALENDAR“.",
+            tr("Keine iCalendar-Datei: Zeile {first_number} ist „{first}“, erwartet wird "
+               "„BEGIN:VCALENDAR“.",
+               first_number=first_number, first=first[:40]),
             line=first_number,
         )
     stack: list[_Component] = []
@@ -280,15 +300,16 @@ def _tree(lines: list[tuple[int, str]], notes: Notes | None = None) -> list[_Com
             count += 1
             if count > MAX_COMPONENTS:
                 raise IcalError(
-                    f"Die Datei hat mehr als {MAX_COMPONENTS:,} Komponenten; so viele liest "
-                    "thekiz nicht auf einmal. Bitte in kleineren Zeiträumen exportieren."
-                    .replace(",", "."),
+                    tr("Die Datei hat mehr als {most} Komponenten; so viele liest "
+                       "thekiz nicht auf einmal. Bitte in kleineren Zeiträumen exportieren.",
+                       most=_grouped(MAX_COMPONENTS)),
                     line=number,
                 )
             comp = _Component(value.strip().upper(), number, first=index)
             if not stack and comp.name != "VCALENDAR":
                 raise IcalError(
-                    f"Zeile {number}: BEGIN:{comp.name} außerhalb von VCALENDAR.", line=number
+                    tr("Zeile {number}: BEGIN:{name} außerhalb von VCALENDAR.",
+                       number=number, name=comp.name), line=number
                 )
             if stack:
                 stack[-1].children.append(comp)
@@ -298,7 +319,8 @@ def _tree(lines: list[tuple[int, str]], notes: Notes | None = None) -> list[_Com
             if not stack or stack[-1].name != ending:
                 expected = f"END:{stack[-1].name}" if stack else "BEGIN:VCALENDAR"
                 raise IcalError(
-                    f"Zeile {number}: END:{ending} passt nicht, erwartet {expected}.",
+                    tr("Zeile {number}: END:{ending} passt nicht, erwartet {expected}.",
+                       number=number, ending=ending, expected=expected),
                     line=number,
                 )
             done = stack.pop()
@@ -308,16 +330,18 @@ def _tree(lines: list[tuple[int, str]], notes: Notes | None = None) -> list[_Com
         else:
             if not stack:
                 raise IcalError(
-                    f"Zeile {number}: „{name}“ steht außerhalb von BEGIN:VCALENDAR … "
-                    "END:VCALENDAR.",
+                    tr("Zeile {number}: „{name}“ steht außerhalb von BEGIN:VCALENDAR … "
+                       "END:VCALENDAR.",
+                       number=number, name=name),
                     line=number,
                 )
             stack[-1].props.append((name, params, value, number))
     if stack:
         inner = stack[-1]
         raise IcalError(
-            "Die Datei ist unvollständig (abgeschnitten?): END:VCALENDAR fehlt; "
-            f"zuletzt offen ist {inner.name} ab Zeile {inner.line}.",
+            tr("Die Datei ist unvollständig (abgeschnitten?): END:VCALENDAR fehlt; zuletzt "
+               "offen ist {name} ab Zeile {line}.",
+               name=inner.name, line=inner.line),
             line=lines[-1][0],
         )
     return calendars
@@ -415,8 +439,8 @@ class _Context:
                 result = (zone(mapped), mapped)
             else:
                 raise IcalError(
-                    f"{where or 'Datei'}: unbekannte Zeitzone „{neutral(tzid[:80])}“ "
-                    "ohne VTIMEZONE-Definition."
+                    tr("{where}: unbekannte Zeitzone „{tzid}“ ohne VTIMEZONE-Definition.",
+                       where=where or tr("Datei"), tzid=neutral(tzid[:80]))
                 )
             if name and name != tzid:
                 key = f"{ZONE_NOTE}{tzid}\x1f{name}"
@@ -444,7 +468,8 @@ class _Context:
             offsets = Offsets(parsed)
         except Exception as error:  # icalendar raises many kinds here
             raise IcalError(
-                f"VTIMEZONE „{neutral(tzid[:80])}“ (Zeile {comp.line}) ist ungültig: {error}",
+                tr("VTIMEZONE „{tzid}“ (Zeile {line}) ist ungültig: {error}",
+                   tzid=neutral(tzid[:80]), line=comp.line, error=error),
                 line=comp.line,
             ) from None
         self.parsed[comp.line] = (tz, offsets)
@@ -453,9 +478,10 @@ class _Context:
     def unmatched(self, tzid: str) -> str:
         """Why a series in a custom zone that no real zone follows is refused."""
         return (
-            f"die Zeitzone „{neutral(tzid[:80])}“ der Datei folgt keiner bekannten Zeitzone, "
-            "daher lassen sich die Termine dieser Serie nicht genau wiederholen – bitte im "
-            "Kalenderprogramm eine übliche Zeitzone (z. B. Europe/Berlin) wählen."
+            tr("die Zeitzone „{tzid}“ der Datei folgt keiner bekannten Zeitzone, daher lassen "
+               "sich die Termine dieser Serie nicht genau wiederholen – bitte im "
+               "Kalenderprogramm eine übliche Zeitzone (z. B. Europe/Berlin) wählen.",
+               tzid=neutral(tzid[:80]))
         )
 
 
@@ -507,13 +533,15 @@ class _Reader:
     def label(comp: _Component) -> str:
         summary = comp.value("SUMMARY")
         uid = comp.value("UID")
-        title = f"„{neutral(_text(summary)[:60])}“" if summary else "ohne Titel"
-        uid_text = "UID " + neutral(_text(uid)[:80]) if uid else "ohne UID"
+        title = (tr("„{title}“", title=neutral(_text(summary)[:60])) if summary
+                 else tr("ohne Titel"))
+        uid_text = "UID " + neutral(_text(uid)[:80]) if uid else tr("ohne UID")
         return f"{comp.name} {title} ({uid_text})"
 
     def fail(self, comp: _Component, message: str, line: int | None = None) -> IcalError:
         where = line if line is not None else comp.line
-        return IcalError(f"{self.label(comp)}, Zeile {where}: {message}", line=where)
+        return IcalError(tr("{label}, Zeile {where}: {message}",
+                            label=self.label(comp), where=where, message=message), line=where)
 
     # values
 
@@ -526,11 +554,13 @@ class _Reader:
                 _note(self.notes, "date_time")
             match = _D.fullmatch(value)
             if match is None:
-                raise self.fail(comp, f"{name} „{value}“ ist kein Datum (JJJJMMTT).", line)
+                raise self.fail(comp, tr("{name} „{value}“ ist kein Datum (JJJJMMTT).",
+                                         name=name, value=value), line)
             try:
                 return _When(date(int(match[1]), int(match[2]), int(match[3])), None, "")
             except ValueError:
-                raise self.fail(comp, f"{name} „{value}“ ist kein gültiges Datum.", line) from None
+                raise self.fail(comp, tr("{name} „{value}“ ist kein gültiges Datum.",
+                                         name=name, value=value), line) from None
         return self.moment(comp, name, params, value, line)
 
     def moment(
@@ -539,12 +569,14 @@ class _Reader:
         match = _DT.fullmatch(value)
         if match is None:
             raise self.fail(
-                comp, f"{name} „{value[:40]}“ ist keine Zeitangabe (JJJJMMTTThhmmss).", line
+                comp, tr("{name} „{value}“ ist keine Zeitangabe (JJJJMMTTThhmmss).",
+                         name=name, value=value[:40]), line
             )
         try:
             wall = _wall(match)
         except ValueError:
-            raise self.fail(comp, f"{name} „{value}“ ist kein gültiger Zeitpunkt.", line) from None
+            raise self.fail(comp, tr("{name} „{value}“ ist kein gültiger Zeitpunkt.",
+                                     name=name, value=value), line) from None
         if match[7]:
             moment = wall.replace(tzinfo=UTC)
             if self.ctx.walker is not None:
@@ -554,7 +586,8 @@ class _Reader:
         tzid = params.get("TZID")
         if tzid:
             tz, iana = self.ctx.resolve(
-                tzid.strip(), f"{self.label(comp)}, Zeile {line}", wall.year
+                tzid.strip(), tr("{label}, Zeile {line}", label=self.label(comp), line=line),
+                wall.year,
             )
             return _When(None, wall.replace(tzinfo=tz), iana)
         if self.ctx.walker is not None:
@@ -565,7 +598,8 @@ class _Reader:
     def duration(self, comp: _Component, prop: Prop) -> timedelta:
         match = _DURATION.fullmatch(prop[2].strip())
         if match is None or prop[2].strip() in ("P", "PT", "+P", "-P") or prop[2].endswith("T"):
-            raise self.fail(comp, f"DURATION „{prop[2][:40]}“ ist keine Dauer.", prop[3])
+            raise self.fail(comp, tr("DURATION „{value}“ ist keine Dauer.", value=prop[2][:40]),
+                            prop[3])
         weeks, days, hours, minutes, seconds = (int(match[i] or 0) for i in range(2, 7))
         delta = timedelta(
             weeks=weeks, days=days, hours=hours, minutes=minutes, seconds=seconds
@@ -579,7 +613,7 @@ class _Reader:
         for name in SINGLE:
             found = comp.all(name)
             if len(found) > 1:
-                raise self.fail(comp, f"{name} kommt mehrfach vor.", found[1][3])
+                raise self.fail(comp, tr("{name} kommt mehrfach vor.", name=name), found[1][3])
         start_prop = comp.get("DTSTART")
         if start_prop is None:
             raise self.fail(comp, "DTSTART (Beginn) fehlt.")
@@ -629,7 +663,7 @@ class _Reader:
                 end = self.when(comp, end_prop)
                 if end.day is None:
                     raise self.fail(
-                        comp, "DTSTART ist ein Datum, DTEND aber eine Uhrzeit.", end_prop[3]
+                        comp, tr("DTSTART ist ein Datum, DTEND aber eine Uhrzeit."), end_prop[3]
                     )
                 last = end.day
             elif dur_prop is not None:
@@ -638,7 +672,7 @@ class _Reader:
                 last = first + timedelta(days=1)
             if last < first:
                 line = (end_prop or dur_prop or start_prop)[3]
-                raise self.fail(comp, "Das Ende liegt vor dem Beginn.", line)
+                raise self.fail(comp, tr("Das Ende liegt vor dem Beginn."), line)
             if last == first:
                 last = first + timedelta(days=1)
             start_text, end_text = first.isoformat(), last.isoformat()
@@ -649,7 +683,7 @@ class _Reader:
                 end = self.when(comp, end_prop)
                 if end.moment is None:
                     raise self.fail(
-                        comp, "DTSTART ist eine Uhrzeit, DTEND aber ein Datum.", end_prop[3]
+                        comp, tr("DTSTART ist eine Uhrzeit, DTEND aber ein Datum."), end_prop[3]
                     )
                 finish = end.moment
             elif dur_prop is not None:
@@ -660,7 +694,7 @@ class _Reader:
                 finish = begin
             if finish.timestamp() < begin.timestamp():
                 line = (end_prop or dur_prop or start_prop)[3]
-                raise self.fail(comp, "Das Ende liegt vor dem Beginn.", line)
+                raise self.fail(comp, tr("Das Ende liegt vor dem Beginn."), line)
             local = zone(tz)
             start_text = to_stored(begin.astimezone(local))
             end_text = to_stored(finish.astimezone(local))
@@ -706,7 +740,8 @@ class _Reader:
             try:
                 sequence = max(0, int(seq_prop[2].strip()))
             except ValueError:
-                raise self.fail(comp, f"SEQUENCE „{seq_prop[2][:20]}“ ist keine Zahl.",
+                raise self.fail(comp, tr("SEQUENCE „{value}“ ist keine Zahl.",
+                                         value=seq_prop[2][:20]),
                                 seq_prop[3]) from None
 
         status = {"CANCELLED": "abgesagt", "CONFIRMED": "bestaetigt"}.get(
@@ -836,7 +871,8 @@ class _Reader:
                     assert ending.moment is not None
                     finish = ending.moment
                 if finish.timestamp() < begin.moment.timestamp():
-                    raise self.fail(comp, f"RDATE „{part[:40]}“ endet vor seinem Beginn.", line)
+                    raise self.fail(comp, tr("RDATE „{part}“ endet vor seinem Beginn.",
+                                             part=part[:40]), line)
                 text = self.stored(begin, tz, all_day)
                 if text not in rdates:
                     rdates.append(text)
@@ -887,14 +923,16 @@ class _Reader:
                         wall = _wall(match)
                     except ValueError:
                         raise self.fail(
-                            comp, f"UNTIL „{value}“ in RRULE ist kein gültiger Zeitpunkt.",
+                            comp, tr("UNTIL „{value}“ in RRULE ist kein gültiger Zeitpunkt.",
+                                     value=value),
                             prop[3],
                         ) from None
                     if match[7]:
                         wall = wall.replace(tzinfo=UTC).astimezone(local).replace(tzinfo=None)
                     value = f"{wall:%Y%m%d}" if all_day else f"{wall:%Y%m%dT%H%M%S}"
                 elif _D.fullmatch(value) is None:
-                    raise self.fail(comp, f"UNTIL „{value[:30]}“ in RRULE ist kein Datum.",
+                    raise self.fail(comp, tr("UNTIL „{value}“ in RRULE ist kein Datum.",
+                                             value=value[:30]),
                                     prop[3])
                 part = f"UNTIL={value}"
             parts.append(part)
@@ -911,8 +949,9 @@ class _Reader:
         except BadInput as error:
             raise self.fail(comp, str(error), prop[3]) from None
         except Exception:  # dateutil raises several kinds on odd rules (English reasons)
-            raise self.fail(comp, f"Ungültige Wiederholungsregel „{neutral(text)}“: thekiz "
-                            "kann die Regel nicht lesen.", prop[3]) from None
+            raise self.fail(comp, tr("Ungültige Wiederholungsregel „{text}“: thekiz kann die "
+                                     "Regel nicht lesen.",
+                                     text=neutral(text)), prop[3]) from None
         return text
 
 
@@ -986,9 +1025,10 @@ def parse_calendar(
     thekiz export, whose ``X-THEKIZ-*`` properties then win.
     """
     if kind not in KINDS:
-        raise IcalError(f"Unbekannte Art „{kind}“ (erlaubt: {', '.join(KINDS)}).")
+        raise IcalError(tr("Unbekannte Art „{kind}“ (erlaubt: {kinds}).",
+                           kind=kind, kinds=", ".join(KINDS)))
     if not isinstance(data, bytes | bytearray | memoryview):
-        raise IcalError("Die Datei muss als Bytes gelesen werden.")
+        raise IcalError(tr("Die Datei muss als Bytes gelesen werden."))
     notes: Notes = {}
     lines = _logical_lines(_decode(bytes(data)), notes)
     calendars = _tree(lines, notes)
@@ -1010,7 +1050,8 @@ def parse_calendar(
             if event.uid in masters:
                 raise reader.fail(
                     comp,
-                    f"die UID kommt mehrfach vor (zuerst in Zeile {masters[event.uid][2]}).",
+                    tr("die UID kommt mehrfach vor (zuerst in Zeile {line}).",
+                       line=masters[event.uid][2]),
                 )
             masters[event.uid] = (event, thekiz, comp.line)
             order.append(event.uid)
@@ -1044,7 +1085,7 @@ def parse_calendar(
             continue
         master = found[0]
         if occurrence.all_day != master.all_day:
-            raise reader.fail(comp, "ganztägig und mit Uhrzeit passen nicht zur Serie.")
+            raise reader.fail(comp, tr("ganztägig und mit Uhrzeit passen nicht zur Serie."))
         # A cancelled occurrence stays, as abgesagt (a cancelled single event does too).
         master.overrides[rid_text] = _override(master, rid_text, occurrence, thekiz)
     out = ParsedEvents(
@@ -1092,25 +1133,25 @@ class ImportPlan:
 
     def summary(self) -> str:
         line = (
-            f"{len(self.new)} neu, {len(self.changed)} geändert, "
-            f"{len(self.unchanged)} unverändert"
+            tr("{new} neu, {changed} geändert, {unchanged} unverändert",
+               new=len(self.new), changed=len(self.changed), unchanged=len(self.unchanged))
         )
         return "\n".join([line, *self.notes()])
 
     def notes(self) -> list[str]:
-        """The German lines about what the import removed or read leniently."""
+        """The lines about what the import removed or read leniently."""
         removed = self.removed_line()
         return ([removed] if removed else []) + lenient_lines(self.lenient)
 
     def removed_line(self) -> str:
-        """The German line that says what the import removed from the file's texts, or
+        """The line that says what the import removed from the file's texts, or
         "" when it removed nothing."""
         chars, entries = self.removed
         if not chars:
             return ""
-        where = "1 Eintrag" if entries == 1 else f"{entries} Einträgen"
-        return (f"Entfernt: {chars} Steuerzeichen in {where} der Datei "
-                "(sie würden Terminals steuern).")
+        return trn("Entfernt: {chars} Steuerzeichen in {n} Eintrag der Datei (sie würden "
+                   "Terminals steuern).", "Entfernt: {chars} Steuerzeichen in {n} Einträgen der "
+                   "Datei (sie würden Terminals steuern).", entries, chars=chars)
 
 
 def _same(a: Event, b: Event, names: Iterable[str]) -> bool:

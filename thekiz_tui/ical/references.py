@@ -21,6 +21,7 @@ from typing import Any
 
 from store import Coach, Event, Kita
 
+from ..i18n import tr
 from ..planning.timeutil import BadInput
 from .importer import ImportPlan
 
@@ -37,12 +38,13 @@ class Unknown:
         return bool(self.coaches or self.kitas or self.participants)
 
     def listing(self, most: int = 12) -> str:
-        """The unknown ids in German, the first ``most`` of them and how many more."""
-        parts = [f"Prozessbegleiter*in „{c}“" for c in self.coaches]
-        parts += [f"Kita „{k}“" for k in self.kitas]
-        parts += [f"Teilnehmende „{p}“" for p in self.participants]
+        """The unknown ids in the current language, the first ``most`` of them and how
+        many more."""
+        parts = [tr("Prozessbegleiter*in „{id}“", id=c) for c in self.coaches]
+        parts += [tr("Kita „{id}“", id=k) for k in self.kitas]
+        parts += [tr("Teilnehmende „{id}“", id=p) for p in self.participants]
         if len(parts) > most:
-            return ", ".join(parts[:most]) + f" und {len(parts) - most} weitere"
+            return ", ".join(parts[:most]) + tr(" und {n} weitere", n=len(parts) - most)
         return ", ".join(parts)
 
 
@@ -103,7 +105,8 @@ def parse_maps(pairs: Iterable[str], what: str) -> dict[str, str]:
     for pair in pairs:
         old, sep, new = pair.partition("=")
         if not sep or not old.strip() or not new.strip():
-            raise BadInput(f"„{pair}“: bitte {what} als ALT=NEU angeben.")
+            raise BadInput(tr("„{pair}“: bitte {what} als ALT=NEU angeben.", pair=pair,
+                              what=what))
         out[old.strip()] = new.strip()
     return out
 
@@ -116,11 +119,12 @@ def resolve(plan: ImportPlan, choice: Choice, *, coaches: Iterable[str],
     known_coaches, known_kitas = set(coaches), set(kitas)
     for old, new in choice.coaches.items():
         if new not in known_coaches:
-            raise BadInput(f"--map-coach {old}={new}: Prozessbegleiter*in „{new}“ gibt es "
-                           "hier nicht.")
+            raise BadInput(tr("--map-coach {old}={new}: Prozessbegleiter*in „{new}“ gibt es "
+                              "hier nicht.", old=old, new=new))
     for old, new in choice.kitas.items():
         if new not in known_kitas:
-            raise BadInput(f"--map-kita {old}={new}: Kita „{new}“ gibt es hier nicht.")
+            raise BadInput(tr("--map-kita {old}={new}: Kita „{new}“ gibt es hier nicht.",
+                              old=old, new=new))
     missing = unknown(plan.writes, known_coaches, known_kitas)
     new_coaches = [Coach(id=c, name=c) for c in missing.coaches
                    if c not in choice.coaches and choice.creates(c)]
@@ -155,7 +159,8 @@ def resolve(plan: ImportPlan, choice: Choice, *, coaches: Iterable[str],
                      changed=[fixed(e) for e in plan.changed])
     left = unknown(result.writes, known_coaches, known_kitas)
     if left:
-        raise BadInput(f"Die Datei nennt, was es hier nicht gibt: {left.listing()}. {HINT}")
+        raise BadInput(tr("Die Datei nennt, was es hier nicht gibt: {ids}. {hint}",
+                          ids=left.listing(), hint=tr(HINT)))
     return result, new_coaches, new_kitas
 
 
@@ -169,7 +174,8 @@ def check(events: Iterable[Event], coaches: Iterable[str], kitas: Iterable[str])
         problems = save_problems(event, coaches=coach_ids, kitas=kita_ids)
         if problems:
             name = event.title or event.uid or event.id
-            raise BadInput(f"„{name}“ ({event.start[:10]}): {problems[0].message}")
+            raise BadInput(tr("„{name}“ ({day}): {problem}", name=name, day=event.start[:10],
+                              problem=problems[0].text()))
 
 
 def ids_of(store: Any) -> tuple[set[str], set[str]]:

@@ -1,7 +1,9 @@
 """Thuringian public holidays by date, from the ``holidays`` package.
 
 The package is imported lazily (it costs start-up time) and asked once per year. The
-language is always passed, because otherwise the names follow ``LANG``.
+language is always passed, because otherwise the names follow ``LANG``: the names are the
+package's own, in thekiz's language (``None``: the current one, ``i18n``) — the package
+names German holidays in English too ("Christmas Day"), so the catalogue need not.
 """
 
 from __future__ import annotations
@@ -9,22 +11,38 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 
+# thekiz's languages as the package spells them (it has no plain "en" for Germany)
+_PACKAGE_LANGUAGE = {"de": "de", "en": "en_US"}
 
-@lru_cache(maxsize=256)
+
+def _language(language: str | None) -> str:
+    from ..i18n import lang
+
+    return language or lang()
+
+
 def holidays_in_year(
-    year: int, country: str = "DE", subdiv: str | None = "TH", language: str = "de"
+    year: int, country: str = "DE", subdiv: str | None = "TH", language: str | None = None
 ) -> dict[str, str]:
     """ISO date text → holiday name, for one year. Do not mutate the result."""
+    return _holidays_in_year(year, country, subdiv, _language(language))
+
+
+@lru_cache(maxsize=256)
+def _holidays_in_year(year: int, country: str, subdiv: str | None,
+                      language: str) -> dict[str, str]:
     import holidays as holidays_package
 
     found = holidays_package.country_holidays(
-        country, subdiv=subdiv, language=language, years=year
+        country, subdiv=subdiv, years=year,
+        language=_PACKAGE_LANGUAGE.get(language, language),
     )
     return {day.isoformat(): str(name) for day, name in sorted(found.items())}
 
 
 def holiday_name(
-    day: date | str, country: str = "DE", subdiv: str | None = "TH", language: str = "de"
+    day: date | str, country: str = "DE", subdiv: str | None = "TH",
+    language: str | None = None,
 ) -> str | None:
     """The public holiday's name on that day, or None."""
     text = day if isinstance(day, str) else day.isoformat()
@@ -36,10 +54,11 @@ class HolidayLookup:
 
     __slots__ = ("_by_day", "_years", "country", "language", "subdiv")
 
-    def __init__(self, country: str = "DE", subdiv: str | None = "TH", language: str = "de"):
+    def __init__(self, country: str = "DE", subdiv: str | None = "TH",
+                 language: str | None = None):
         self.country = country
         self.subdiv = subdiv
-        self.language = language
+        self.language = _language(language)
         self._by_day: dict[str, str] = {}
         self._years: set[str] = set()
 

@@ -15,9 +15,15 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from store.records import exact
 
+from ..i18n import tr
+
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 _HOUR = Decimal(3600)
+
+
+def _not_an_amount(value: object) -> str:
+    return tr("{value} ist kein Betrag", value=repr(value))
 
 
 def euros(value: object) -> Decimal:
@@ -30,15 +36,15 @@ def euros(value: object) -> Decimal:
     if isinstance(value, Decimal):
         amount = value
     elif isinstance(value, bool):
-        raise ValueError(f"{value!r} ist kein Betrag")
+        raise ValueError(_not_an_amount(value))
     elif isinstance(value, int | float):
         amount = exact(value) if isinstance(value, float) else Decimal(value)
     elif isinstance(value, str):
         amount = typed(value)
     else:
-        raise ValueError(f"{value!r} ist kein Betrag")
+        raise ValueError(_not_an_amount(value))
     if not amount.is_finite():
-        raise ValueError(f"{value!r} ist kein Betrag")
+        raise ValueError(_not_an_amount(value))
     return amount
 
 
@@ -67,7 +73,7 @@ def typed(text: str) -> Decimal:
         return Decimal(f"{sign}{whole.replace('.', '')}{point}")
     if _POINT.fullmatch(raw):
         return Decimal(raw)
-    raise ValueError(f"{text!r} ist kein Betrag")
+    raise ValueError(_not_an_amount(text))
 
 
 def cents(amount: Decimal) -> Decimal:

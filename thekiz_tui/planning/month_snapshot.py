@@ -151,7 +151,7 @@ def build_month_snapshot(
             by_event.setdefault(event_id, []).append(finding)
     for day_findings in by_day_f.values():
         day_findings.sort(key=lambda f: (severity_rank(f.severity), f.start))
-    lookup = HolidayLookup(settings.holiday_country, settings.holiday_subdiv, "de")
+    lookup = HolidayLookup(settings.holiday_country, settings.holiday_subdiv)
     holidays = {}
     for i in range(GRID_DAYS if complete else 0):
         day = start + timedelta(days=i)

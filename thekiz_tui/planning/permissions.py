@@ -32,7 +32,7 @@ they read the store but never hold it. The session layer enforces them:
 every reader and writer of a ``--as`` session goes through (``commands.common`` opens it,
 the planner's session holds it). Reads are filtered; every write is checked, inside the
 store's transaction and against the stored version, before anything is written. A refusal
-raises :class:`~store.errors.NotPermitted` with a German message. Planning knows that
+raises :class:`~store.errors.NotPermitted` in her language (``i18n``). Planning knows that
 store only as :class:`Guarded` (its whole store and its actor), so that it stays below
 the session layer.
 """
@@ -46,6 +46,8 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 from store import Coach, Event, Kita
 from store.errors import NotFound, NotPermitted
 from store.store import Store
+
+from ..i18n import tr
 
 if TYPE_CHECKING:
     from .findings import Finding
@@ -69,7 +71,7 @@ def _versions(event: Event) -> Iterator[dict[str, Any]]:
 
 
 def _name(event: Event) -> str:
-    return f"„{event.title}“" if event.title else f"„{event.id}“"
+    return tr("„{name}“", name=event.title or event.id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,10 +109,10 @@ class Actor:
 
     def check_view_of(self, coach_id: str) -> None:
         if not self.may_view_coach(coach_id):
-            raise NotPermitted(
-                f"Keine Berechtigung: {self._who()} sieht nur den eigenen Plan, nicht den "
-                f"von „{coach_id}“ (das kann die Koordinationsstelle)."
-            )
+            raise NotPermitted(tr(
+                "Keine Berechtigung: {who} sieht nur den eigenen Plan, nicht den "
+                "von „{coach}“ (das kann die Koordinationsstelle).",
+                who=self._who(), coach=coach_id))
 
     def shown_coach(self, coach: Coach) -> Coach:
         """A coach record as she sees it: another coach's hourly rate is not hers to see."""
@@ -123,10 +125,9 @@ class Actor:
     def check_coordinator(self, what: str) -> None:
         """Kitas, coaches and settings: only a coordinator changes them."""
         if not self.everything:
-            raise NotPermitted(
-                f"Keine Berechtigung: {what} ändert nur die Koordinationsstelle, "
-                f"nicht {self._who()}."
-            )
+            raise NotPermitted(tr(
+                "Keine Berechtigung: {what} ändert nur die Koordinationsstelle, nicht {who}.",
+                what=tr(what), who=self._who()))
 
     def check_event_change(
         self, before: Event | None, after: Event | None, kitas: Mapping[str, Kita]
@@ -138,11 +139,11 @@ class Actor:
         me, name = self.coach.id, self.coach.name
 
         def not_own(event: Event) -> NotPermitted:
-            return NotPermitted(
-                f"Keine Berechtigung: {_name(event)} ist kein eigener Termin von {name}. "
+            return NotPermitted(tr(
+                "Keine Berechtigung: {event} ist kein eigener Termin von {name}. "
                 "Gemeinsame Termine (Arbeitskreis, Fachtag, Fortbildung, "
-                "Einrichtungsbesuch) und die Termine anderer ändert die Koordinationsstelle."
-            )
+                "Einrichtungsbesuch) und die Termine anderer ändert die Koordinationsstelle.",
+                event=_name(event), name=name))
 
         if before is not None:
             for version in _versions(before):
@@ -158,16 +159,15 @@ class Actor:
                 old_participants.update(version["participants"] or ())
         for version in _versions(after):
             if set(version["coaches"]) != team:
-                raise NotPermitted(
-                    f"Keine Berechtigung: {name} kann niemanden sonst in {_name(after)} "
+                raise NotPermitted(tr(
+                    "Keine Berechtigung: {name} kann niemanden sonst in {event} "
                     "eintragen oder austragen und sich selbst nicht austragen; das kann "
-                    "die Koordinationsstelle."
-                )
+                    "die Koordinationsstelle.", name=name, event=_name(after)))
             if not set(version["participants"] or ()) <= old_participants:
-                raise NotPermitted(
-                    f"Keine Berechtigung: {name} kann niemanden als Teilnehmende in "
-                    f"{_name(after)} eintragen; das kann die Koordinationsstelle."
-                )
+                raise NotPermitted(tr(
+                    "Keine Berechtigung: {name} kann niemanden als Teilnehmende in "
+                    "{event} eintragen; das kann die Koordinationsstelle.",
+                    name=name, event=_name(after)))
             if version["kind"] in COORDINATED_KINDS:
                 raise not_own(after)
             kita_id = version["kita"]
@@ -175,10 +175,9 @@ class Actor:
                 continue
             kita = kitas.get(kita_id)
             if kita is not None and not self.sees_kita(kita):
-                raise NotPermitted(
-                    f"Keine Berechtigung: {name} begleitet die Kita „{kita.name}“ nicht; "
-                    "Termine dort plant die Koordinationsstelle."
-                )
+                raise NotPermitted(tr(
+                    "Keine Berechtigung: {name} begleitet die Kita „{kita}“ nicht; "
+                    "Termine dort plant die Koordinationsstelle.", name=name, kita=kita.name))
 
     def may_change_event(self, event: Event) -> bool:
         """Whether she may change (or delete) this stored event."""
@@ -195,10 +194,10 @@ class Actor:
         if self.everything:
             return
         if not any(changeable(e) for e in events):
-            raise NotPermitted(
-                f"Keine Berechtigung: Der Befund „{finding_id}“ betrifft keinen Termin, den "
-                f"{self._who()} ändern darf; ihn quittiert die Koordinationsstelle."
-            )
+            raise NotPermitted(tr(
+                "Keine Berechtigung: Der Befund „{finding}“ betrifft keinen Termin, den "
+                "{who} ändern darf; ihn quittiert die Koordinationsstelle.",
+                finding=finding_id, who=self._who()))
 
 
 def actor_of(store: Store, coach_id: str | None) -> Actor:

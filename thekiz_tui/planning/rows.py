@@ -102,7 +102,7 @@ class Context:
         self.work_days = frozenset(settings.work_days)
         self.buffer = max(0, int(settings.travel_minutes)) * 60
         self.margin = DAY + self.buffer
-        self.holidays = HolidayLookup(settings.holiday_country, settings.holiday_subdiv, "de")
+        self.holidays = HolidayLookup(settings.holiday_country, settings.holiday_subdiv)
         self.coaches = {c.id: c for c in coaches}
         self.kitas = {k.id: k for k in kitas}
         self.rates = rates_of(self.coaches.values())

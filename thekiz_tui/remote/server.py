@@ -30,6 +30,7 @@ import asyncssh
 
 from store.paths import Signature, signature
 
+from ..i18n import tr, trn
 from ..termsize import clamp
 from .child import INPUT_HIGH, Child, PipeChild, PtyChild, child_env
 from .grants import Grant, decide, read_grants
@@ -182,7 +183,7 @@ class Hub:
     def stop_all(self) -> None:
         self.stopping = True
         for session in list(self.sessions):
-            session.finish("shutdown", "Der Server wird beendet.")
+            session.finish("shutdown", tr("Der Server wird beendet."))
 
 
 class GrantServer(asyncssh.SSHServer):
@@ -296,7 +297,7 @@ class GrantServer(asyncssh.SSHServer):
         self.hub.log.event("revoked", coach=self.grant.coach, key=self.grant.fingerprint,
                            peer=self.peer, sessions=len(self.sessions))
         for session in list(self.sessions):
-            session.finish("revoked", REVOKED)
+            session.finish("revoked", tr(REVOKED))
         if not self.sessions:
             self.close()
 
@@ -430,24 +431,25 @@ class Session(asyncssh.SSHServerSession[bytes]):
 
     def _refusal(self) -> str | None:
         if self.hub.stopping:
-            return "Der Server wird beendet."
+            return tr("Der Server wird beendet.")
         if self.owner.revoked:
-            return REVOKED
+            return tr(REVOKED)
         if self.term is None and self.command is None:
-            return NEEDS_TERMINAL
+            return tr(NEEDS_TERMINAL)
         if len(self.command or "") > MAX_COMMAND or "\0" in (self.command or "") + (
                 self.term or ""):
             # (the process could not be started with them in its environment)
-            return (f"Der Befehl ist nicht lesbar (ein Nullbyte, oder länger als "
-                    f"{MAX_COMMAND} Zeichen).")
+            return tr("Der Befehl ist nicht lesbar (ein Nullbyte, oder länger als "
+                      "{most} Zeichen).", most=MAX_COMMAND)
         options = self.hub.options
         limit = options.max_sessions_per_coach
         if sum(s.grant.coach == self.grant.coach for s in self.hub.sessions) >= limit:
-            return (f"Sie haben schon {limit} Sitzungen offen (höchstens {limit} je "
-                    "Person). Bitte zuerst eine davon beenden.")
+            return trn("Sie haben schon {n} Sitzung offen (höchstens {n} je Person). Bitte "
+                       "zuerst diese beenden.", "Sie haben schon {n} Sitzungen offen (höchstens "
+                       "{n} je Person). Bitte zuerst eine davon beenden.", limit)
         if len(self.hub.sessions) >= options.max_sessions:
-            return (f"Zu viele Sitzungen gleichzeitig (höchstens {options.max_sessions}). "
-                    "Bitte später noch einmal versuchen.")
+            return tr("Zu viele Sitzungen gleichzeitig (höchstens {most}). "
+                      "Bitte später noch einmal versuchen.", most=options.max_sessions)
         return None
 
     async def _run(self) -> None:
@@ -476,7 +478,7 @@ class Session(asyncssh.SSHServerSession[bytes]):
             reason = self.ended[0] if self.ended else "exit"
         except Exception as error:  # a broken session never takes the server down
             reason = f"error: {type(error).__name__}: {error}"
-            self._say("Die Sitzung ist auf dem Server abgebrochen.")
+            self._say(tr("Die Sitzung ist auf dem Server abgebrochen."))
             if self.child is not None:
                 self.child.end()
         finally:
@@ -510,7 +512,8 @@ class Session(asyncssh.SSHServerSession[bytes]):
             self.chan.write_stderr(data)
 
     def _say(self, line: str) -> None:
-        """A German line for the client: on the screen after the program, or on stderr."""
+        """A line for the client (in serve's language): on the screen after the program,
+        or on stderr."""
         if self.closed or self.chan is None:
             return
         if self.term is not None:
@@ -537,8 +540,10 @@ class Session(asyncssh.SSHServerSession[bytes]):
         idle = time.monotonic() - self.last_input
         if idle >= limit:
             minutes = self.hub.options.idle_timeout
-            shown = f"{minutes:g} Minute" + ("" if minutes == 1 else "n")
-            self.finish("idle", f"Die Sitzung wurde nach {shown} ohne Eingabe beendet.")
+            self.finish("idle", trn(
+                "Die Sitzung wurde nach {minutes} Minute ohne Eingabe beendet.",
+                "Die Sitzung wurde nach {minutes} Minuten ohne Eingabe beendet.",
+                1 if minutes == 1 else 2, minutes=f"{minutes:g}"))
             return
         loop = asyncio.get_running_loop()
         self.idle_timer = loop.call_later(limit - idle, self._arm_idle)
@@ -565,15 +570,16 @@ async def _serve(options: ServeOptions, host_key: asyncssh.SSHKey, log: Connecti
             keepalive_count_max=3, agent_forwarding=False, x11_forwarding=False,
             allow_scp=False, password_auth=False, kbdint_auth=False, gss_host=None)
     except OSError as error:
-        bad(f"Kann auf {options.host}:{options.port} keinen SSH-Server öffnen: "
-            f"{_os_reason(error)}")
+        bad(tr("Kann auf {host}:{port} keinen SSH-Server öffnen: {reason}",
+               host=options.host, port=options.port, reason=_os_reason(error)))
     stop = asyncio.Event()  # (before the announcement: a SIGTERM right after it counts)
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         loop.add_signal_handler(sig, stop.set)
     port = server.get_port()
     sys.stdout.write("".join(f"{line}\n" for line in announce))
-    sys.stdout.write(f"thekiz serve: lauscht auf {options.host}:{port} (Zugänge: "
-                     f"{options.authorized_keys}, Datenbank: {options.db})\n")
+    sys.stdout.write(tr("thekiz serve: lauscht auf {host}:{port} (Zugänge: {keys}, "
+                        "Datenbank: {db})", host=options.host, port=port,
+                        keys=options.authorized_keys, db=options.db) + "\n")
     sys.stdout.flush()
     log.event("start", host=options.host, port=port, pid=os.getpid())
     hub.grants.find("", None)  # read them once now, so the log names the file and the count
@@ -596,9 +602,9 @@ async def _serve(options: ServeOptions, host_key: asyncssh.SSHKey, log: Connecti
 def _os_reason(error: OSError) -> str:
     import errno
 
-    reasons = {errno.EADDRINUSE: "die Adresse ist schon belegt.",
-               errno.EACCES: "keine Berechtigung (Ports unter 1024 brauchen root).",
-               errno.EADDRNOTAVAIL: "diese Adresse gibt es auf diesem Rechner nicht."}
+    reasons = {errno.EADDRINUSE: tr("die Adresse ist schon belegt."),
+               errno.EACCES: tr("keine Berechtigung (Ports unter 1024 brauchen root)."),
+               errno.EADDRNOTAVAIL: tr("diese Adresse gibt es auf diesem Rechner nicht.")}
     return reasons.get(error.errno or 0, error.strerror or str(error))
 
 
@@ -610,8 +616,9 @@ def serve(options: ServeOptions, host_key_path: Path, log: ConnectionLog) -> int
 
     logging.getLogger("asyncssh").setLevel(logging.CRITICAL)  # our own log says what counts
     key, created = load_host_key(host_key_path)
-    made = " (neu erzeugt)" if created else ""
-    announce = [f"thekiz serve: Host-Schlüssel {key.get_fingerprint('sha256')} "
-                f"in {host_key_path}{made}"]
+    values = {"fingerprint": key.get_fingerprint("sha256"), "path": host_key_path}
+    announce = [tr("thekiz serve: Host-Schlüssel {fingerprint} in {path} (neu erzeugt)",
+                   **values) if created else
+                tr("thekiz serve: Host-Schlüssel {fingerprint} in {path}", **values)]
     return asyncio.run(_serve(options, key, log, announce))
 

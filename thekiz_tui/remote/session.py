@@ -263,7 +263,7 @@ def end_revoked() -> NoReturn:
             from .server import RESTORE_TERMINAL
 
             os.write(1, RESTORE_TERMINAL)
-        line = f"thekiz: {REVOKED}"
+        line = f"thekiz: {tr(REVOKED)}"
         os.write(2, (f"\r\n{line}\r\n" if os.isatty(2) else f"{line}\n").encode())
     finally:
         os._exit(EXIT_BAD)
@@ -277,8 +277,8 @@ def crash_message(error: BaseException, coach: str) -> str:
     traceback goes to ``session-errors.log`` in the server's log folder, and the client
     gets this German line, without the server's paths or data."""
     where = _log_crash(coach)
-    return (f"Unerwarteter Fehler ({type(error).__name__}); die Sitzung endet. "
-            f"Die Koordinationsstelle findet die Einzelheiten {where}.")
+    return tr("Unerwarteter Fehler ({kind}); die Sitzung endet. Die Koordinationsstelle "
+              "findet die Einzelheiten {where}.", kind=type(error).__name__, where=where)
 
 
 def _log_crash(coach: str) -> str:
@@ -307,5 +307,5 @@ def _log_crash(coach: str) -> str:
                       f"{neutral(coach)}\n")
             log.write(neutral(traceback.format_exc(), lines=True))
     except OSError:
-        return "nicht im Protokoll (es ließ sich nicht schreiben)"
-    return "im Protokoll auf dem Server"
+        return tr("nicht im Protokoll (es ließ sich nicht schreiben)")
+    return tr("im Protokoll auf dem Server")
