@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 from thekiz_tui import i18n
@@ -88,3 +89,17 @@ def test_tr_follows_the_language() -> None:
         assert i18n.lang() == "de"
     finally:
         i18n.set_lang("de")
+
+
+def test_the_catalogue_names_each_german_text_once() -> None:
+    # Merged branches each append their entries: a text entered twice compiles, and the
+    # later English silently wins (or a translator edits the one that is not used).
+    po = Path(i18n.__file__).parent / "locale" / "en" / "LC_MESSAGES" / "thekiz.po"
+    entries = re.findall(r'^msgid ((?:".*"\n)+)', po.read_text(encoding="utf-8") + "\n", re.M)
+    seen: dict[str, int] = {}
+    for entry in entries:
+        text = "".join(re.findall(r'"(.*)"', entry))
+        if text:
+            seen[text] = seen.get(text, 0) + 1
+    assert len(seen) > 800
+    assert [text for text, count in seen.items() if count > 1] == []

@@ -130,7 +130,7 @@ class DateDialog(Dialog[date | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="frame"):
             yield Static(neutral(self.title_text), classes="title", markup=False)
-            yield Input(fmt_date(self.initial), id="date", placeholder="TT.MM.JJJJ")
+            yield Input(fmt_date(self.initial), id="date", placeholder=tr("TT.MM.JJJJ"))
             yield Static(weekday_date(self.initial), id="preview", classes="hint")
             yield Static(tr("z. B. 4.3., 04.03.2026, 2026-03-04 oder heute"), classes="hint")
             yield message_line()

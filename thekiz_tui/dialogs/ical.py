@@ -194,10 +194,10 @@ class ExportDialog(Dialog[str | None]):
             with Horizontal(classes="row"):
                 yield Label(tr("Von"))
                 yield Input(fmt_date(start), compact=True, id="start", classes="half",
-                            placeholder="TT.MM.JJJJ")
+                            placeholder=tr("TT.MM.JJJJ"))
                 yield Label(tr("bis"), classes="gap")
                 yield Input(fmt_date(end - timedelta(days=1)), compact=True, id="end",
-                            classes="half", placeholder="TT.MM.JJJJ")
+                            classes="half", placeholder=tr("TT.MM.JJJJ"))
             with Horizontal(classes="row"):
                 yield Label(tr("Datei"))
                 yield Input(self._auto_path, compact=True, id="path")

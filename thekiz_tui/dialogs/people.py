@@ -202,7 +202,7 @@ class KitaDialog(RecordDialog[Kita | None]):
         yield self.row(tr("Stufe"), Select(stages, value=k.stage if k else "basis",
                                            allow_blank=False, id="stage", compact=True))
         yield self.row(tr("seit"), Input(since_text(k.since) if k else "", id="since",
-                                         compact=True, placeholder="TT.MM.JJJJ"))
+                                         compact=True, placeholder=tr("TT.MM.JJJJ")))
         yield self.row(tr("Jahresbudget €"), Input(
             _money_text(k.budget) if k else "", id="budget", compact=True,
             placeholder=tr("leer: nach Stufe")))

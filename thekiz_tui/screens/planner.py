@@ -25,6 +25,7 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Static
 
 from .. import keys
+from ..errors import person_message
 from ..i18n import tr
 from ..planning.month_snapshot import Filters, MonthSnapshot
 from ..planning.timeutil import fmt_date
@@ -753,7 +754,7 @@ class PlannerScreen(Screen[None]):
             from store import ChangedElsewhere
 
             error = ChangedElsewhere("Termin", master.id, occ.event.sequence, master.sequence)
-            self.post_message(self.Changed(str(error), master.id, None))
+            self.post_message(self.Changed(person_message(error) or str(error), master.id, None))
             return None
         return master
 
@@ -797,7 +798,8 @@ class PlannerScreen(Screen[None]):
         try:
             text = job()
         except ChangedElsewhere as error:  # she sees the current version: nothing lost
-            self.post_message(self.Changed(str(error), error.record_id, mine))
+            self.post_message(self.Changed(person_message(error) or str(error), error.record_id,
+                                           mine))
         except Exception as error:  # shown to the user, never a traceback
             self.post_message(self.Failed(self.host.describe_error(error)))
         else:
