@@ -269,3 +269,23 @@ def test_a_login_paints_without_animations_at_a_modest_rate(
     assert login.over_ssh()
     assert os.environ["TEXTUAL_ANIMATIONS"] == "none"
     assert os.environ["TEXTUAL_FPS"] == "60"
+
+
+def test_a_pdf_statement_streams_and_no_server_folder_gets_a_file(
+        db: Path, tmp_path: Path) -> None:
+    # Without -o thekiz saves a PDF in the documents folder: over SSH that is a folder of
+    # the server (the thekiz account's), so the login streams it instead.
+    import sys
+
+    home = tmp_path / "server-home"
+    home.mkdir()
+    env = thekiz_env(SSH_ORIGINAL_COMMAND="report --month 2026-11 --format pdf",
+                     HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"))
+    before = snapshot(db.parent)
+    result = subprocess.run(
+        [sys.executable, "-m", "thekiz_tui", "--db", str(db), "session", "--as", "anna"],
+        capture_output=True, env=env, timeout=120, stdin=subprocess.DEVNULL)
+    assert result.returncode == 0, result.stderr.decode()
+    assert result.stdout.startswith(b"%PDF"), result.stdout[:80]
+    assert list(home.rglob("*")) == []
+    assert snapshot(db.parent) == before

@@ -314,9 +314,9 @@ def test_a_granted_key_opens_the_planner_as_her(server: Server) -> None:
 
 
 def test_the_planner_over_ssh_neither_writes_nor_reads_server_files(server: Server) -> None:
-    """Export (``E``), import (``I``) and the report's CSV (``s``) would take a path on
-    the server: over SSH the planner says how to get the file instead, and no dialog
-    asks for a path. Her home folder on the server stays as it was."""
+    """Export (``E``), import (``I``) and the report's PDF and CSV (``s``, ``x``) would take
+    a path on the server: over SSH the planner says how to get the file instead, and no
+    dialog asks for a path. Her home folder on the server stays as it was."""
     home = Path(pwd.getpwuid(os.getuid()).pw_dir)
     before = sorted(p.name for p in home.iterdir())
     terminal = Terminal(server.ssh("anna", "-tt"))
@@ -324,14 +324,15 @@ def test_the_planner_over_ssh_neither_writes_nor_reads_server_files(server: Serv
         terminal.until("the planner as Anna",
                        lambda t: "als Anna Beispiel" in t.lines[0] and "Beenden" in t.text)
         for key, hint in (("E", "meine-termine.ics"), ("I", "Koordinationsstelle."),
-                          ("r", None), ("s", "bericht.csv")):
+                          ("r", None), ("s", "bericht.pdf"), ("x", "bericht.csv")):
             terminal.send(key)
             if hint is None:  # the report screen
                 terminal.until("the report", lambda t: "Kita Wiesengrund" in t.text)
                 continue
             terminal.until(f"the hint for {key}", lambda t, hint=hint: hint in t.text)
             assert "Nicht über SSH" in terminal.text, terminal.text
-            for dialog in ("iCalendar (.ics)", "Vorschau", "CSV speichern unter"):
+            for dialog in ("iCalendar (.ics)", "Vorschau", "CSV speichern unter",
+                           "PDF speichern unter"):
                 assert dialog not in terminal.text, (key, terminal.text)
         terminal.send("\x1b")
         terminal.until("the planner again", lambda t: "als Anna Beispiel" in t.lines[0])

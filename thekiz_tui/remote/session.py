@@ -86,7 +86,8 @@ class Request:
         base = ["--db", db, "--as", coach]
         if self.command is None:
             return base
-        output = ["--output=-"] if self.command == "export" else []
+        # (a report as PDF, like an export, would otherwise be saved in a server folder)
+        output = ["--output=-"] if self.command in ("export", "report") else []
         globals_ = [o for o in self.options if o.split("=", 1)[0] in GLOBAL_OPTIONS]
         local = [o for o in self.options if o not in globals_]
         return [*base, *globals_, self.command, *local, *output]
