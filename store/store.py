@@ -23,10 +23,9 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import date
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import orjson
-from filelock import FileLock, Timeout
 from tinydb import TinyDB
 from tinydb.table import Document, Table
 
@@ -46,6 +45,9 @@ from .storage import (
     roll_forward,
     sweep_stale,
 )
+
+if TYPE_CHECKING:
+    from filelock import FileLock
 
 R = TypeVar("R")
 
@@ -121,12 +123,7 @@ class Store:
         self.events_dir = paths.events_dir(self.path)
         self.journal = paths.journal(self.path)
         self.lock_timeout = lock_timeout
-        self._lock = FileLock(
-            str(self.path) + ".lock",
-            timeout=lock_timeout,
-            thread_local=False,
-            preserve_lock_file=True,
-        )
+        self._file_lock: FileLock | None = None  # made on the first write (see _lock)
         self._mutex = threading.RLock()
         self._dbs: dict[str, _DB] = {}
         self._parsed: dict[str, tuple[Signature, list[Event], dict[str, Event]]] = {}
@@ -208,11 +205,30 @@ class Store:
         finally:
             os.close(fd)
 
+    def _lock(self) -> FileLock:
+        """The lock of the store's files, made when first needed: filelock (with the
+        logging it imports) costs about 10 ms to import, and a read without a journal
+        to roll forward never locks (the planner's first month is read that way)."""
+        with self._mutex:
+            if self._file_lock is None:
+                from filelock import FileLock
+
+                self._file_lock = FileLock(
+                    str(self.path) + ".lock",
+                    timeout=self.lock_timeout,
+                    thread_local=False,
+                    preserve_lock_file=True,
+                )
+            return self._file_lock
+
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
+        from filelock import Timeout
+
+        lock = self._lock()
         try:
             self._make_lock_file()
-            self._lock.acquire()
+            lock.acquire()
         except Timeout:
             from .errors import StoreBusy
 
@@ -222,7 +238,7 @@ class Store:
         try:
             yield
         finally:
-            self._lock.release()
+            lock.release()
 
     def _db(self, key: str) -> _DB:
         db = self._dbs.get(key)
