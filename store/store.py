@@ -23,10 +23,9 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import date
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import orjson
-from filelock import FileLock, Timeout
 from tinydb import TinyDB
 from tinydb.table import Document, Table
 
@@ -46,6 +45,11 @@ from .storage import (
     roll_forward,
     sweep_stale,
 )
+
+if TYPE_CHECKING:
+    from filelock import FileLock
+
+R = TypeVar("R")
 
 SERIES = "series"
 MAIN_TABLES = ("meta", "settings", "coaches", "kitas", "acks", SERIES)
@@ -119,15 +123,12 @@ class Store:
         self.events_dir = paths.events_dir(self.path)
         self.journal = paths.journal(self.path)
         self.lock_timeout = lock_timeout
-        self._lock = FileLock(
-            str(self.path) + ".lock",
-            timeout=lock_timeout,
-            thread_local=False,
-            preserve_lock_file=True,
-        )
+        self._file_lock: FileLock | None = None  # made on the first write (see _lock)
         self._mutex = threading.RLock()
         self._dbs: dict[str, _DB] = {}
         self._parsed: dict[str, tuple[Signature, list[Event], dict[str, Event]]] = {}
+        # the coaches and Kitas, parsed once per version of the main file (see _records)
+        self._parsed_records: dict[str, tuple[Signature, dict[str, Any], list[Any]]] = {}
         self._where: dict[str, str] = {}
         self._tx: Transaction | None = None
         self._indexed = False
@@ -204,11 +205,30 @@ class Store:
         finally:
             os.close(fd)
 
+    def _lock(self) -> FileLock:
+        """The lock of the store's files, made when first needed: filelock (with the
+        logging it imports) costs about 10 ms to import, and a read without a journal
+        to roll forward never locks (the planner's first month is read that way)."""
+        with self._mutex:
+            if self._file_lock is None:
+                from filelock import FileLock
+
+                self._file_lock = FileLock(
+                    str(self.path) + ".lock",
+                    timeout=self.lock_timeout,
+                    thread_local=False,
+                    preserve_lock_file=True,
+                )
+            return self._file_lock
+
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
+        from filelock import Timeout
+
+        lock = self._lock()
         try:
             self._make_lock_file()
-            self._lock.acquire()
+            lock.acquire()
         except Timeout:
             from .errors import StoreBusy
 
@@ -218,7 +238,7 @@ class Store:
         try:
             yield
         finally:
-            self._lock.release()
+            lock.release()
 
     def _db(self, key: str) -> _DB:
         db = self._dbs.get(key)
@@ -295,15 +315,34 @@ class Store:
 
     # -- reading ---------------------------------------------------------------------
 
+    def _records(self, name: str, parse: Callable[[dict[str, Any]], R]) -> list[R]:
+        """The records of the main file's table ``name``, parsed once per version of the
+        file: the event form's live check reads every Kita on each keystroke (332 of
+        them parse and validate in about a millisecond). Shared like the events: treat
+        them as read-only. Staged tables (a transaction) are parsed afresh."""
+        storage = self._db("main").atomic
+        raw = self._raw("main", name)
+        version = storage.version
+        if version is None or (self._tx is not None and storage in self._tx.staged):
+            return [parse(d) for d in raw.values()]
+        cached = self._parsed_records.get(name)
+        if cached is not None and cached[0] == version and cached[1] is raw:
+            return list(cached[2])
+        records = [parse(d) for d in raw.values()]
+        self._parsed_records[name] = (version, raw, records)
+        return list(records)
+
     def coaches(self) -> list[Coach]:
+        """Every coach (shared with the store's cache: change copies)."""
         with self._mutex:
             self._check_journal()
-            return [Coach.from_dict(d) for d in self._raw("main", "coaches").values()]
+            return self._records("coaches", Coach.from_dict)
 
     def kitas(self) -> list[Kita]:
+        """Every Kita (shared with the store's cache: change copies)."""
         with self._mutex:
             self._check_journal()
-            return [Kita.from_dict(d) for d in self._raw("main", "kitas").values()]
+            return self._records("kitas", Kita.from_dict)
 
     def coach(self, coach_id: str) -> Coach:
         with self._mutex:

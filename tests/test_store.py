@@ -6,6 +6,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -520,9 +522,6 @@ def test_files_are_plain_readable_json(store: Store, db_path: Path) -> None:
 
 
 def test_stale_temporary_files_are_swept(db_path: Path) -> None:
-    import subprocess
-    import sys
-
     done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True)
     dead = int(done.stdout)
@@ -576,3 +575,44 @@ def test_adding_an_event_parses_no_month_file_that_cannot_hold_its_id(
         fresh.add_event(Event(id="e7", kind="sonstiges", start="2026-05-04T09:00:00+02:00",
                               end="2026-05-04T10:00:00+02:00"))
     assert "2026-07" in parsed
+
+
+def test_coaches_and_kitas_are_parsed_once_per_version_of_the_file(db_path: Path) -> None:
+    """The event form's live check reads every Kita on each keystroke: an unchanged
+    file hands out the records parsed before; a change by another process, a staged
+    change inside a transaction and a rolled-back one are all seen."""
+    one, two = Store.open(db_path), Store.open(db_path)
+    one.add_coach(Coach(id="c-anna", name="Anna"))
+    one.add_kita(Kita(id="k-sonne", name="Sonnenschein"))
+    first = two.kitas()
+    assert two.kitas()[0] is first[0] and two.coaches()[0] is two.coaches()[0]
+    assert two.kitas() is not first  # a list of her own to sort or filter
+
+    one.update_kita(dataclasses.replace(one.kita("k-sonne"), name="Sonne"))
+    assert [k.name for k in two.kitas()] == ["Sonne"]
+    one.update_coach(dataclasses.replace(one.coach("c-anna"), name="Anna B."))
+    assert [c.name for c in two.coaches()] == ["Anna B."]
+
+    with pytest.raises(RuntimeError), two.transaction():
+        two.update_kita(dataclasses.replace(two.kita("k-sonne"), name="Mond"))
+        assert [k.name for k in two.kitas()] == ["Mond"]
+        raise RuntimeError("abgebrochen")
+    assert [k.name for k in two.kitas()] == ["Sonne"]
+    with two.transaction():
+        two.update_kita(dataclasses.replace(two.kita("k-sonne"), name="Mond"))
+    assert [k.name for k in two.kitas()] == ["Mond"] == [k.name for k in one.kitas()]
+
+
+def test_a_read_does_not_import_the_file_lock(db_path: Path) -> None:
+    """The planner's first month is read in a child process while Textual is imported;
+    filelock (with logging) would add about 10 ms to that read, which never locks."""
+    writer = Store.open(db_path)
+    writer.add_kita(Kita(id="k-sonne", name="Sonnenschein"))
+    writer.add_event(make_event())
+    code = (
+        "import sys; from store import Store; s = Store.open(sys.argv[1], create=False); "
+        "assert s.kitas() and s.events(); print('filelock' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(db_path)], capture_output=True,
+                          text=True, timeout=60, check=True)
+    assert done.stdout.strip() == "False"
