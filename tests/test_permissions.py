@@ -480,3 +480,32 @@ def test_a_coach_acknowledges_only_findings_of_events_she_may_change(
         guard(Store.open(team), ANNA).remove_ack(weekend)
     # her own event's finding (her visit against the office's at her Kita): hers
     assert run(team, "--as", ANNA, "ack", "e-anna") == 0
+
+
+def test_an_import_by_a_coach_tells_nothing_of_a_kita_she_does_not_accompany(
+    team: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Bert's Kita's id, written into Anna's file (or named as the target of
+    --map-kita), is for her a Kita that is not there, in the words of one that does not
+    exist at all: neither its name nor that it exists (``add --kita`` says the same)."""
+    own = ("X-THEKIZ-KIND:begleitung", f"X-THEKIZ-COACHES:{ANNA}")
+    answers = {}
+    for kita in ("k-b", "k-nirgends"):
+        ics = tmp_path / f"{kita}.ics"
+        ics.write_bytes(_calendar(_vevent(f"probe-{kita}@example.org", 20, "Probe", *own,
+                                          f"X-THEKIZ-KITA:{kita}")))
+        answers[kita] = refused(team, capsys, "--as", ANNA, "import", str(ics))
+        mapped = tmp_path / f"map-{kita}.ics"
+        mapped.write_bytes(_calendar(_vevent(f"map-{kita}@example.org", 20, "Probe", *own,
+                                             "X-THEKIZ-KITA:k-alt")))
+        answers[f"map {kita}"] = refused(team, capsys, "--as", ANNA, "import",
+                                         "--map-kita", f"k-alt={kita}", str(mapped))
+    assert not any("Buche" in answer for answer in answers.values())
+    assert answers["k-b"] == answers["k-nirgends"].replace("k-nirgends", "k-b")
+    assert answers["map k-b"] == answers["map k-nirgends"].replace("k-nirgends", "k-b")
+    # her own Kita is known to her: mapped to it, the entry is imported
+    mine = tmp_path / "mine.ics"
+    mine.write_bytes(_calendar(_vevent("mine@example.org", 20, "Probe", *own,
+                                       "X-THEKIZ-KITA:k-alt")))
+    assert run(team, "--as", ANNA, "import", "--map-kita", "k-alt=k-a", str(mine)) == 0
+    assert Store.open(team).event_by_uid("mine@example.org").kita == "k-a"

@@ -179,12 +179,26 @@ def check(events: Iterable[Event], coaches: Iterable[str], kitas: Iterable[str])
 
 
 def ids_of(store: Any) -> tuple[set[str], set[str]]:
-    """Every coach and Kita id of the store, also those a coach does not see (an id that
-    exists is no dangling reference, whoever imports)."""
-    from ..planning.permissions import unguarded
+    """The coach and Kita ids an import by the store's person may name: every coach
+    (each coach sees every coach's name; an id that exists is no dangling reference);
+    every Kita for the office, for a coach the Kitas she accompanies and those her
+    stored events name. Another Kita's id is, for her, one the store does not know, in
+    the same words (as ``add --kita`` says it): neither its name nor that it exists."""
+    from ..planning.permissions import actor, unguarded
 
     inner = unguarded(store)
-    return {c.id for c in inner.coaches()}, {k.id for k in inner.kitas()}
+    coaches = {c.id for c in inner.coaches()}
+    every_kita = {k.id for k in inner.kitas()}
+    if actor(store).everything:
+        return coaches, every_kita
+    kitas = {k.id for k in store.kitas()}
+    for event in store.events():  # (hers: their Kita may have passed to another coach)
+        named = {event.kita, *event.participants}
+        for changes in event.overrides.values():
+            named.add(changes.get("kita"))
+            named.update(changes.get("participants") or ())
+        kitas |= named & every_kita
+    return coaches, kitas
 
 
 def settle(store: Any, plan: ImportPlan, choice: Choice | None) -> tuple[
