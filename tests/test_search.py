@@ -249,3 +249,43 @@ async def test_a_coachs_dialog_searches_her_plan_only(db: Path) -> None:
         await pilot.press("escape")
         await pilot.pause()
     assert app.results == [None]
+
+
+TRICKY = ["Müller", "MÜLLER", "Mu\u0308ller", "Straße", "STRASSE", "Café «Élan»",
+          'Sag "hallo"', "C:\\Kitas\\Sonne", "Zeile1\nZeile2", "Tab\tTrenner",
+          "Kita 🌻 Sonnenblume", "ﬁnanzen", "Ｋｉｔａ", "İstanbul", "Ærø", "Œuvre",
+          "Dvořák", "naïve", "\\u00fc wörtlich", "Ελληνικά"]
+
+
+@pytest.mark.parametrize("escaped", [False, True], ids=["orjson", "ensure_ascii"])
+def test_the_byte_test_never_sends_away_a_file_whose_events_are_found(
+        tmp_path: Path, escaped: bool) -> None:
+    """Each tricky text in a month file of its own: every word of it (and its folded
+    and upper-case forms) that the search finds in the parsed events, the byte test of
+    the file lets through, also in a file another tool wrote with every non-ASCII
+    character escaped (``python -m json.tool`` writes "M\\u00fcller")."""
+    store = Store.open(tmp_path / "plan.json")
+    store.put_events([
+        event(f"e{i}", f"{2000 + i}-03-09T09:00:00+01:00", f"{2000 + i}-03-09T10:00:00+01:00",
+              title=text, notes=text.upper(), location=text.lower())
+        for i, text in enumerate(TRICKY)])
+    for key in store.partitions():
+        path = store.events_dir / f"{key}.json"
+        if escaped:
+            path.write_text(json.dumps(json.loads(path.read_bytes()), ensure_ascii=True),
+                            encoding="ascii")
+    store = Store.open(tmp_path / "plan.json")
+    queries = {q for text in TRICKY for word in text.split()
+               for q in (word, word.upper(), word.lower(), fold(word), word[1:-1])
+               if q.strip()}
+    missed = []
+    for key in store.partitions():
+        data = (store.events_dir / f"{key}.json").read_bytes()
+        year = int(key[:4])
+        events = store.events(date(year, 1, 1), date(year + 1, 1, 1))
+        index = SearchIndex(events, kita_names={}, coach_names={})
+        for query in sorted(queries):
+            test = file_test(query, {}, {})
+            if index.matches(query) and test is not None and not test(data):
+                missed.append((key, query))
+    assert missed == []

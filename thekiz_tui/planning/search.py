@@ -89,6 +89,8 @@ def file_test(query: str, kita_names: Mapping[str, str],
         for needle, ids in checks:
             if needle in lowered or any(i in data for i in ids):
                 continue
+            if b"\\u" in data:  # escaped characters (a file another tool wrote, e.g.
+                return True      # "M\\u00fcller"): the bytes cannot tell
             if data.isascii():
                 return False
             if folded is None:  # accents and other cases: the costly look, once
