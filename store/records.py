@@ -56,6 +56,12 @@ def utc_now() -> str:
 Money = Decimal | float
 
 
+# No amount of a coach's rate, a Kita's budget or a budget setting reaches a trillion
+# euros: a larger one is a slip of the keyboard (or a hand-edited file), and beyond the
+# decimal module's 28 digits rounding it to the cent fails (decimal.InvalidOperation).
+MONEY_LIMIT = Decimal(10) ** 12
+
+
 def exact(value: float) -> Decimal:
     """A float as the amount it shows: by its shortest text (62.5, 0.1), never by its
     binary value (0.1000000000000000055…)."""
@@ -67,14 +73,14 @@ def money_text(value: Money | int) -> str:
     decimals ("62.50", "5000.00"), never exactly three: "0.1250", not "0.125", since a
     German reads "2.500" as 2500 (``planning.money.typed``)."""
     amount = exact(value) if isinstance(value, float) else Decimal(value)
-    if not amount.is_finite():
+    if not amount.is_finite() or abs(amount) >= MONEY_LIMIT:
         raise ValueError(f"{value!r} ist kein Betrag")
     places = -int(amount.as_tuple().exponent)
     if places < 2:
         amount = amount.quantize(Decimal("0.01"))
     elif places == 3:
         amount = amount.quantize(Decimal("0.0001"))
-    return format(amount, "f")
+    return format(amount.copy_abs() if amount.is_zero() else amount, "f")  # not "-0.00"
 
 
 def _money(value: Any) -> Any:

@@ -120,3 +120,26 @@ def test_a_money_setting_is_typed_as_the_forms_read_it() -> None:
     assert checked("budget_basis", "2.500") == 2500.0  # float("2.500") gave 2,5 before
     assert checked("budget_konsultation", "1.250,50") == 1250.5
     assert checked("recommended_hours_max", "4,5") == 4.5
+
+
+def test_an_amount_of_a_trillion_or_more_is_refused_and_nothing_written(
+        db_path: Path) -> None:
+    """A slip of the keyboard: a rate or budget of 30 digits stopped ``coach edit`` and
+    ``settings set`` with decimal.InvalidOperation (the cent needs more than the decimal
+    module's 28 digits), and the next ``coach list`` or report after one that got
+    through. Now one German line, exit 2, and the store as it was."""
+    store = Store.open(db_path)
+    fill(store)
+    before = db_path.read_bytes()
+    env = {**os.environ, "THEKIZ_DB": str(db_path), "LANG": "C.UTF-8"}
+    huge = "1" + "0" * 29
+    for args in (["coach", "edit", "c1", "--rate", huge],
+                 ["coach", "edit", "c1", "--rate", "1.000.000.000.000"],
+                 ["settings", "set", "budget_basis", huge]):
+        result = subprocess.run([sys.executable, "-m", "thekiz_tui", *args], env=env,
+                                capture_output=True, text=True, timeout=120)
+        assert result.returncode == 2, (args, result.stderr)
+        [line] = result.stderr.strip().splitlines()
+        assert line.startswith("thekiz: ") and huge[:12] in line.replace(".", "")
+        assert db_path.read_bytes() == before
+    assert euros("999.999.999.999,99") == Decimal("999999999999.99")

@@ -193,3 +193,28 @@ def test_v2_amounts_become_decimal_text_once_and_read_the_same(tmp_path: Path) -
     assert main["settings"]["budget_vertiefung"]["value"] == "2500.00"
     assert Settings.from_store(store.settings()).budget_for("vertiefung") == Decimal("2500")
     assert store.coach("bert").rate == Decimal("58.125")
+
+
+def test_odd_v2_amounts_migrate_without_a_traceback(tmp_path: Path) -> None:
+    """A hand-edited schema 2 file: a rate far beyond the decimal module's 28 digits
+    (1e308 stopped every thekiz command with decimal.InvalidOperation, the file left at
+    version 2), a negative zero, a tiny amount, an amount already text: each is
+    migrated to the exact decimal text it means, or, being no amount, kept as it is
+    (refused where it is used, as text that is no number)."""
+    shutil.copytree(V2_STORE, tmp_path / "store")
+    path = tmp_path / "store" / "plan.json"
+    data = orjson.loads(path.read_bytes())
+    data["coaches"]["anna"]["rate"] = 1e308
+    data["coaches"]["bert"]["rate"] = -0.0
+    data["coaches"]["cora"]["rate"] = 2.5e-7
+    data["kitas"]["sonne"]["budget"] = "2500.00"
+    path.write_bytes(orjson.dumps(data))
+
+    store = Store.open(path)
+    main = orjson.loads(path.read_bytes())
+    assert main["meta"]["schema"]["version"] == 3
+    rates = {c["id"]: c["rate"] for c in main["coaches"].values()}
+    assert rates == {"anna": 1e308, "bert": "0.00", "cora": "0.00000025"}
+    assert main["kitas"]["sonne"]["budget"] == "2500.00"
+    assert main["kitas"]["mond"]["budget"] == "1234.56"
+    assert store.coach("cora").rate == Decimal("2.5e-7")

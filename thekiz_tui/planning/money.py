@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
-from store.records import exact
+from store.records import MONEY_LIMIT, exact
 
 from ..i18n import tr
 
@@ -43,7 +43,7 @@ def euros(value: object) -> Decimal:
         amount = typed(value)
     else:
         raise ValueError(_not_an_amount(value))
-    if not amount.is_finite():
+    if not amount.is_finite() or abs(amount) >= MONEY_LIMIT:
         raise ValueError(_not_an_amount(value))
     return amount
 
@@ -64,16 +64,21 @@ def typed(text: str) -> Decimal:
     on German paper: ``2.500`` is two thousand five hundred, never 2,50 €. Any other dot
     is a decimal point, as a calculator or a spreadsheet writes it: ``62.50``, ``62.5``
     (so ``0.125`` is 125: an eighth is typed ``0,125``). Spaces and "€" are ignored.
-    ValueError for anything else (``1.23,4``, ``nan``, ``1e5``)."""
+    ValueError for anything else (``1.23,4``, ``nan``, ``1e5``) and for a trillion
+    euros or more (``store.records.MONEY_LIMIT``)."""
     raw = text.translate(_SPACES)
     german = _GERMAN.fullmatch(raw)
     if german is not None:
         sign, whole, fraction = german.groups()
         point = "" if fraction is None else f".{fraction}"
-        return Decimal(f"{sign}{whole.replace('.', '')}{point}")
-    if _POINT.fullmatch(raw):
-        return Decimal(raw)
-    raise ValueError(_not_an_amount(text))
+        amount = Decimal(f"{sign}{whole.replace('.', '')}{point}")
+    elif _POINT.fullmatch(raw):
+        amount = Decimal(raw)
+    else:
+        raise ValueError(_not_an_amount(text))
+    if abs(amount) >= MONEY_LIMIT:
+        raise ValueError(_not_an_amount(text))
+    return amount
 
 
 def cents(amount: Decimal) -> Decimal:
