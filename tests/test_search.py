@@ -289,3 +289,16 @@ def test_the_byte_test_never_sends_away_a_file_whose_events_are_found(
             if index.matches(query) and test is not None and not test(data):
                 missed.append((key, query))
     assert missed == []
+
+
+def test_a_month_file_damaged_by_a_byte_is_named_as_list_names_it(db: Path) -> None:
+    """A byte that is no UTF-8 in a month file: the byte test let it through to the
+    store, whose German line names the file and its backup (the same as ``list``); it
+    stopped ``thekiz search`` with a UnicodeDecodeError's traceback."""
+    month = db.parent / "plan.json.d" / "2027-01.json"
+    month.write_bytes(month.read_bytes().replace(b"Geheimes", b"Geh\xffeimes \xc3\xa4"))
+    result = thekiz(db, "search", "nirgends")
+    listed = thekiz(db, "list", "--from", "1.1.2027", "--to", "31.1.2027")
+    assert result.returncode == listed.returncode == 2
+    assert "Traceback" not in result.stderr and str(month) in result.stderr
+    assert result.stderr == listed.stderr

@@ -94,7 +94,11 @@ def file_test(query: str, kita_names: Mapping[str, str],
             if data.isascii():
                 return False
             if folded is None:  # accents and other cases: the costly look, once
-                folded = unicodedata.normalize("NFKD", data.decode().casefold()).encode(
+                try:
+                    text = data.decode()
+                except UnicodeDecodeError:  # a damaged file: read, to say so as list does
+                    return True
+                folded = unicodedata.normalize("NFKD", text.casefold()).encode(
                     "ascii", "ignore")
             if needle not in folded:
                 return False
