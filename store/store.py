@@ -18,6 +18,7 @@ before it, and the main file.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -53,6 +54,8 @@ R = TypeVar("R")
 
 SERIES = "series"
 MAIN_TABLES = ("meta", "settings", "coaches", "kitas", "acks", SERIES)
+# Why a write fails for a store that may only be read (not a full disk: that is said)
+_READ_ONLY = frozenset({errno.EACCES, errno.EPERM, errno.EROFS})
 
 
 class _Table(Table):
@@ -157,7 +160,14 @@ class Store:
         if version > SCHEMA_VERSION:
             raise NewerSchema(self.path, version, SCHEMA_VERSION)
         if version < SCHEMA_VERSION:
-            self._migrate()
+            try:
+                self._migrate()
+            except StoreWriteError as error:
+                # A schema 2 file she may only read (a read-only copy or mount) is read as
+                # it is (amounts as numbers: records and euros read both); the migration
+                # waits for an open that may write, and so does every write.
+                if version < 2 or error.errno not in _READ_ONLY:
+                    raise
 
     def _create(self) -> None:
         try:
