@@ -124,8 +124,9 @@ def test_a_coach_changes_only_her_own_events_before_and_after() -> None:
         (own, replace(own, rrule="FREQ=WEEKLY", overrides={"x": {"coaches": [BERT]}})),
     ]
     for before, after in refusals:
-        with pytest.raises(NotPermitted, match="Keine Berechtigung"):
+        with pytest.raises(NotPermitted, match="Keine Berechtigung") as refused:
             anna.check_event_change(before, after, kitas)
+        assert "Buche" not in str(refused.value)  # (the name of a Kita not hers to see)
     coordinator = Actor(Coach(id=CORA, name="Cora", role="coordinator"))
     for before, after in refusals:
         coordinator.check_event_change(before, after, kitas)

@@ -177,7 +177,8 @@ class Actor:
             if kita is not None and not self.sees_kita(kita):
                 raise NotPermitted(tr(
                     "Keine Berechtigung: {name} begleitet die Kita „{kita}“ nicht; "
-                    "Termine dort plant die Koordinationsstelle.", name=name, kita=kita.name))
+                    "Termine dort plant die Koordinationsstelle.", name=name,
+                    kita=kita.id))  # (its id: the name of a Kita she does not see is not hers)
 
     def may_change_event(self, event: Event) -> bool:
         """Whether she may change (or delete) this stored event."""
