@@ -434,9 +434,11 @@ class Store:
             return None  # the index of this transaction is complete
         # A month file whose bytes do not hold the id as a JSON string cannot hold the
         # event: read, not parsed (an add to a store of 50,000 events reads 120 files).
+        # (or one another tool wrote with escaped characters, "m\\u00fcller": parsed)
         needle = orjson.dumps(event_id)
         for key in [SERIES, *self.partitions()]:
-            if key != SERIES and not self._may_hold(key, lambda data: needle in data):
+            if key != SERIES and not self._may_hold(
+                    key, lambda data: needle in data or b"\\u" in data):
                 continue
             found = self._parse(key)[1].get(event_id)
             if found is not None:

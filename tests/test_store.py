@@ -616,3 +616,21 @@ def test_a_read_does_not_import_the_file_lock(db_path: Path) -> None:
     done = subprocess.run([sys.executable, "-c", code, str(db_path)], capture_output=True,
                           text=True, timeout=60, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_an_id_in_a_month_file_another_tool_wrote_escaped_is_found(db_path: Path) -> None:
+    """A month file rewritten by another tool with every non-ASCII character escaped
+    (``python -m json.tool`` writes "besuch-m\\u00fcller"): the event of a non-ASCII id
+    is still found, and its id is not given to a second event (the look at the bytes
+    for the id sent that file away: NotFound, and an add stored the id twice)."""
+    store = Store.open(db_path)
+    store.add_event(make_event(id="besuch-müller", title="Erster"))
+    path = month_file(db_path, "2025-03")
+    path.write_text(json.dumps(json.loads(path.read_bytes()), ensure_ascii=True),
+                    encoding="ascii")
+    assert b"\\u00fc" in path.read_bytes()
+    fresh = Store.open(db_path)
+    assert fresh.event("besuch-müller").title == "Erster"
+    with pytest.raises(AlreadyExists):
+        Store.open(db_path).add_event(make_event(month="2025-04", id="besuch-müller"))
+    assert [e.title for e in Store.open(db_path).events()] == ["Erster"]
