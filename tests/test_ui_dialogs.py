@@ -517,14 +517,24 @@ async def test_a_coach_may_map_or_drop_in_the_dialog_but_not_create(
         await settle(pilot)
         await pilot.press(*str(other_store_file), "enter")
         await settle(pilot)
-        coach, kita = app.screen.query(".unknown-choice").results(Select)
-        for choice in (coach, kita):
+        # Kita Sonnenblume is not one she accompanies: to her it is as unknown as
+        # k-fremd (as `thekiz --as jana add --kita sonne` says), never a known one
+        labels = [str(label.render()) for label in app.screen.query("#unknown Label")]
+        assert labels == ["Prozessbegleiter*in „fremd“", "Kita „sonne“", "Kita „k-fremd“"]
+        coach, *kitas = app.screen.query(".unknown-choice").results(Select)
+        for choice in (coach, *kitas):
             with pytest.raises(InvalidSelectValueError):
                 choice.value = CREATE  # (as `thekiz --as jana import --create-missing`)
+        for kita in kitas:
+            with pytest.raises(InvalidSelectValueError):
+                kita.value = "sonne"
+            kita.value = DROP
         coach.value = "jana"
-        kita.value = DROP
         await settle(pilot)
-        assert "So kann importiert werden." in plan_text(app)
+        text = plan_text(app)
+        assert "Sonnenblume" not in text
+        assert "Kita „sonne“: wird weggelassen" in text
+        assert "„Besuch“ (2027-01-12): Eine Prozessbegleitung braucht eine Kita." in text
 
 
 # -- help ------------------------------------------------------------------------------
