@@ -510,3 +510,22 @@ def test_an_import_by_a_coach_tells_nothing_of_a_kita_she_does_not_accompany(
                                        "X-THEKIZ-KITA:k-alt")))
     assert run(team, "--as", ANNA, "import", "--map-kita", "k-alt=k-a", str(mine)) == 0
     assert Store.open(team).event_by_uid("mine@example.org").kita == "k-a"
+
+
+def test_a_coachs_dry_run_says_what_her_rights_refuse(
+    team: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A file with a shared date (an Arbeitskreis of hers): the import is refused by the
+    permission layer, and her dry run says so in the same words, exit 2; it said
+    nothing and exited 0, as if the file could be imported."""
+    ics = tmp_path / "ak.ics"
+    ics.write_bytes(_calendar(_vevent("ak-neu@example.org", 20, "Arbeitskreis West",
+                                      "X-THEKIZ-KIND:arbeitskreis",
+                                      f"X-THEKIZ-COACHES:{ANNA}")))
+    before = snapshot(team.parent)
+    assert run(team, "--as", ANNA, "import", "--dry-run", str(ics)) == 2
+    said = capsys.readouterr().err
+    assert run(team, "--as", ANNA, "import", str(ics)) == 2
+    assert capsys.readouterr().err == said
+    assert "Keine Berechtigung" in said and "Arbeitskreis West" in said
+    assert snapshot(team.parent) == before

@@ -537,6 +537,28 @@ async def test_a_coach_may_map_or_drop_in_the_dialog_but_not_create(
         assert "„Besuch“ (2027-01-12): Eine Prozessbegleitung braucht eine Kita." in text
 
 
+async def test_a_coachs_preview_says_what_her_rights_refuse(
+        office_db: Path, tmp_path: Path) -> None:
+    """An Arbeitskreis in her file (a shared date: the office's): the preview says the
+    permission layer's refusal, as the import will; it showed a plan as if it could be
+    imported."""
+    from thekiz_tui.session.guarded_store import guard
+
+    path = tmp_path / "ak.ics"
+    path.write_bytes(export_calendar([Event(
+        id="ak", kind="arbeitskreis", start="2027-01-14T13:00:00+01:00",
+        end="2027-01-14T16:00:00+01:00", coaches=["jana"], title="Arbeitskreis West",
+        uid="ak@thekiz")], coaches={}, kitas={}, name="ak"))
+    before = office_db.read_bytes()
+    app = Host(lambda: ImportDialog(guard(Store.open(office_db), "jana"), today=date(2027, 1, 10)))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press(*str(path), "enter")
+        await settle(pilot)
+        assert "Keine Berechtigung: „Arbeitskreis West“" in plan_text(app)
+    assert office_db.read_bytes() == before
+
+
 # -- help ------------------------------------------------------------------------------
 
 

@@ -34,10 +34,11 @@ if TYPE_CHECKING:
 
     from textual.widget import Widget
 
-    from store import Coach, Kita, Store
+    from store import Coach, Event, Kita, Store
 
     from ..ical.importer import ImportPlan
     from ..ical.references import Choice, Unknown
+    from ..planning.permissions import Actor
 
 ALL = ""  # the Select value for "no filter"
 PREVIEW_LIMIT = 5  # events listed per group in the import preview
@@ -730,10 +731,16 @@ class ImportDialog(Dialog[str | None]):
     def _lines(self, looked: Looked) -> list[str]:
         """The preview: the plan as ``--dry-run`` says it, then what happens to each
         unknown id as she chose, and whether the import can go ahead so."""
-        from ..ical.references import settled
+        from store.errors import NotPermitted
+
+        from ..ical.references import check_rights, settled
 
         lines = preview_lines(looked.plan)
         if not looked.missing:
+            try:
+                check_rights(looked.plan.writes, *looked.rights)
+            except NotPermitted as error:
+                lines.append(neutral(str(error)))
             return lines
         choice = self.choice()
         names = {c.id: c.name for c in looked.coaches} | {k.id: k.name for k in looked.kitas}
@@ -750,8 +757,10 @@ class ImportDialog(Dialog[str | None]):
             lines.append(f"{_unknown_label(what, old)}: {then}")
         if choice.covers(looked.missing):
             try:
-                settled(looked.plan, choice, coaches=looked.coach_ids, kitas=looked.kita_ids)
-            except BadInput as error:
+                resolved = settled(looked.plan, choice, coaches=looked.coach_ids,
+                                   kitas=looked.kita_ids)[0]
+                check_rights(resolved.writes, *looked.rights)
+            except (BadInput, NotPermitted) as error:
                 lines.append(str(error))
             else:
                 lines.append(tr("So kann importiert werden."))
@@ -801,6 +810,7 @@ class Looked:
     coach_ids: set[str]
     kita_ids: set[str]
     may_create: bool
+    rights: tuple[Actor, dict[str, Kita], dict[str, Event]]  # (references.rights_of)
 
     def ids(self) -> list[tuple[str, str]]:
         """The unknown ids, each with what it names: "c" coach, "k" Kita, "p" either."""
@@ -814,7 +824,7 @@ def look(store: Store, path: str, options: dict[str, Any]) -> Looked:
     coaches and Kitas she sees to map them to; whether she may create them (the office;
     a coach may not create coaches or Kitas, as ``thekiz --as … import --create-missing``
     is refused)."""
-    from ..ical.references import ids_of, unknown
+    from ..ical.references import ids_of, rights_of, unknown
     from ..ical.scope import preview_import
     from ..planning.permissions import actor
 
@@ -822,7 +832,7 @@ def look(store: Store, path: str, options: dict[str, Any]) -> Looked:
     coach_ids, kita_ids = ids_of(store)
     coaches, kitas = _people(store)
     return Looked(plan, unknown(plan.writes, coach_ids, kita_ids), coaches, kitas,
-                  coach_ids, kita_ids, actor(store).everything)
+                  coach_ids, kita_ids, actor(store).everything, rights_of(store, plan))
 
 
 def _unknown_label(what: str, old: str) -> str:

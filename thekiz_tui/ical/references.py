@@ -22,6 +22,7 @@ from typing import Any
 from store import Coach, Event, Kita
 
 from ..i18n import tr
+from ..planning.permissions import Actor
 from ..planning.timeutil import BadInput
 from .importer import ImportPlan
 
@@ -204,9 +205,35 @@ def ids_of(store: Any) -> tuple[set[str], set[str]]:
 def settle(store: Any, plan: ImportPlan, choice: Choice | None) -> tuple[
         ImportPlan, list[Coach], list[Kita]]:
     """The plan as it will be written: unknown ids resolved by ``choice`` (or refused),
-    every entry checked."""
+    every entry checked, also against her rights."""
     coaches, kitas = ids_of(store)
-    return settled(plan, choice, coaches=coaches, kitas=kitas)
+    result = settled(plan, choice, coaches=coaches, kitas=kitas)
+    who, all_kitas, stored = rights_of(store, plan)
+    check_rights(result[0].writes, who, all_kitas, stored)
+    return result
+
+
+def rights_of(store: Any, plan: ImportPlan) -> tuple[Actor, dict[str, Kita], dict[str, Event]]:
+    """What :func:`check_rights` needs: whom the store serves, every Kita, and the
+    stored versions of the events the plan changes (all of them hers to see)."""
+    from ..planning.permissions import actor, unguarded
+
+    who = actor(store)
+    if who.everything:
+        return who, {}, {}
+    return (who, {k.id: k for k in unguarded(store).kitas()},
+            {e.id: store.event(e.id) for e in plan.changed})
+
+
+def check_rights(events: Iterable[Event], who: Actor, kitas: dict[str, Kita],
+                 stored: dict[str, Event]) -> None:
+    """NotPermitted, in the guarded store's words, for an entry her rights refuse (a
+    shared date, someone else named): said by a dry run and the dialog's preview too,
+    not only when the import writes."""
+    if who.everything:
+        return
+    for event in events:
+        who.check_event_change(stored.get(event.id), event, kitas)
 
 
 def settled(plan: ImportPlan, choice: Choice | None, *, coaches: set[str],
