@@ -143,3 +143,25 @@ def test_an_amount_of_a_trillion_or_more_is_refused_and_nothing_written(
         assert line.startswith("thekiz: ") and huge[:12] in line.replace(".", "")
         assert db_path.read_bytes() == before
     assert euros("999.999.999.999,99") == Decimal("999999999999.99")
+
+
+def test_a_hand_edited_amount_in_the_store_is_one_line_not_a_traceback(
+        tmp_path: Path) -> None:
+    # A rate that is no number (an editor, a script) reaches fmt_money through coach list
+    # and the report: one German line and exit 2, and the store is left as it was.
+    db = tmp_path / "plan.json"
+    Store.open(db).add_coach(Coach(id="c-x", name="X", rate=Decimal("62.50")))
+    data = json.loads(db.read_text(encoding="utf-8"))
+    data["coaches"]["c-x"]["rate"] = "abc"
+    db.write_text(json.dumps(data), encoding="utf-8")
+    before = db.read_bytes()
+    for command in (["coach", "list"], ["report", "--month", "2026-11"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "thekiz_tui", "--db", str(db), *command],
+            capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
+            env={**os.environ, "THEKIZ_CONFIG": os.devnull, "THEKIZ_LANG": "de"})
+        assert result.returncode == 2, (command, result.stdout, result.stderr)
+        assert "Traceback" not in result.stderr
+        assert "abc" in result.stderr and "kein Betrag" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert db.read_bytes() == before

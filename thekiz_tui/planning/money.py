@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from store.records import MONEY_LIMIT, exact
 
 from ..i18n import tr
+from .timeutil import BadInput
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -31,20 +32,20 @@ def euros(value: object) -> Decimal:
     ``"2.500"``.
 
     A float is read by its shortest text (62.5 → 62.5, 0.1 → 0.1), never by its binary
-    value (0.1000000000000000055…); a text as :func:`typed` reads it. ValueError for
+    value (0.1000000000000000055…); a text as :func:`typed` reads it. BadInput (a ValueError) for
     anything else."""
     if isinstance(value, Decimal):
         amount = value
     elif isinstance(value, bool):
-        raise ValueError(_not_an_amount(value))
+        raise BadInput(_not_an_amount(value))
     elif isinstance(value, int | float):
         amount = exact(value) if isinstance(value, float) else Decimal(value)
     elif isinstance(value, str):
         amount = typed(value)
     else:
-        raise ValueError(_not_an_amount(value))
+        raise BadInput(_not_an_amount(value))
     if not amount.is_finite() or abs(amount) >= MONEY_LIMIT:
-        raise ValueError(_not_an_amount(value))
+        raise BadInput(_not_an_amount(value))
     return amount
 
 
@@ -75,9 +76,9 @@ def typed(text: str) -> Decimal:
     elif _POINT.fullmatch(raw):
         amount = Decimal(raw)
     else:
-        raise ValueError(_not_an_amount(text))
+        raise BadInput(_not_an_amount(text))
     if abs(amount) >= MONEY_LIMIT:
-        raise ValueError(_not_an_amount(text))
+        raise BadInput(_not_an_amount(text))
     return amount
 
 
