@@ -204,7 +204,11 @@ class Store:
         lock = self.path.with_name(self.path.name + ".lock")
         if os.path.lexists(lock):
             return
+        # (the lock holds nothing, but its owner must open it for writing: a lock made
+        # while the admin had the main file read-only would otherwise refuse every write
+        # after she made it writable again)
         access = file_access(lock)
+        access = access._replace(mode=access.mode | 0o200)
         try:
             fd = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),
                          0o600)
