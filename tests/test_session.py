@@ -289,3 +289,18 @@ def test_a_pdf_statement_streams_and_no_server_folder_gets_a_file(
     assert result.stdout.startswith(b"%PDF"), result.stdout[:80]
     assert list(home.rglob("*")) == []
     assert snapshot(db.parent) == before
+
+
+def test_the_language_may_come_before_the_command_as_on_the_command_line(db: Path) -> None:
+    window = shlex.join(NOVEMBER)
+    assert listed_ids(ran(db, f"--lang en list --format json {window}")) == ANNA_SEES
+    assert listed_ids(ran(db, f"thekiz --lang=en list --format=json {window}")) == ANNA_SEES
+    table = ran(db, f"--lang en list {window}")
+    assert "Date" in table and "Datum" not in table, table
+    refused = session(db, "--lang en edit x --title y")
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert "not allowed" in refused.stderr, refused.stderr
+    bad = session(db, "--lang xx list")
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    alone = session(db, "--lang")
+    assert alone.returncode == 2 and "Traceback" not in alone.stderr

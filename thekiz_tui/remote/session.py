@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from ..i18n import tr
+from ..i18n import LANGS, set_lang, tr
 
 if TYPE_CHECKING:
     from .grants import Grant
@@ -85,7 +85,7 @@ class Request:
         """The ``thekiz`` arguments that run it: always this store, always as ``coach``."""
         base = ["--db", db, "--as", coach]
         if self.command is None:
-            return base
+            return [*base, *self.options]  # (only the global ones: --lang)
         # (a report as PDF, like an export, would otherwise be saved in a server folder)
         output = ["--output=-"] if self.command in ("export", "report") else []
         globals_ = [o for o in self.options if o.split("=", 1)[0] in GLOBAL_OPTIONS]
@@ -112,8 +112,21 @@ def parse_request(original: str | None, coach: str, *, coordinator: bool) -> Req
                    "geschlossen)."))
     if words and words[0] == "thekiz":
         words = words[1:]
+    # ``--lang en`` may come before the command too (as on the command line), or alone
+    # for the planner
+    leading: list[str] = []
+    while words and words[0].partition("=")[0] in GLOBAL_OPTIONS:
+        name, equals, value = words[0].partition("=")
+        if not equals:
+            if len(words) < 2:
+                _refuse(tr("Der Angabe {option} fehlt ein Wert.", option=name))
+            value, words = words[1], words[1:]
+        leading.append(f"{name}={value}")
+        words = words[1:]
+        if name == "--lang" and value in LANGS:
+            set_lang(value)  # (her refusals below in her language too)
     if not words:
-        return Request(None)
+        return Request(None, tuple(leading))
     command, rest = words[0], words[1:]
     if command not in OPTIONS:
         _refuse(tr("„{command}“ ist über SSH nicht erlaubt. Möglich sind {allowed} (nur "
@@ -138,7 +151,7 @@ def parse_request(original: str | None, coach: str, *, coordinator: bool) -> Req
             value = rest[i]
         options.extend(_checked(command, name, value, coach, coordinator))
         i += 1
-    return Request(command, tuple(options))
+    return Request(command, (*leading, *options))
 
 
 def _checked(command: str, name: str, value: str, coach: str,
