@@ -313,6 +313,21 @@ def test_a_granted_key_opens_the_planner_as_her(server: Server) -> None:
     assert status == 0, terminal.text
 
 
+def test_the_planner_over_ssh_in_english_as_the_readme_shows(server: Server) -> None:
+    # README: ssh -t thekiz@server thekiz --lang en (ssh itself would take a --lang
+    # right after the host for one of its own options)
+    terminal = Terminal([*server.ssh("anna", "-tt"), "thekiz", "--lang", "en"])
+    try:
+        terminal.until("the planner in English",
+                       lambda t: "Anna Beispiel" in t.lines[0] and "Quit" in t.text)
+        assert "November 2026" in terminal.text and "Beenden" not in terminal.text
+        terminal.send("q")
+        terminal.until("the end of the session", lambda t: t.process.poll() is not None)
+    finally:
+        status = terminal.close()
+    assert status == 0, terminal.text
+
+
 def test_the_planner_over_ssh_neither_writes_nor_reads_server_files(server: Server) -> None:
     """Export (``E``), import (``I``) and the report's PDF and CSV (``s``, ``x``) would take
     a path on the server: over SSH the planner says how to get the file instead, and no
@@ -474,10 +489,15 @@ def test_the_readme_coach_commands_work_as_shown(server: Server, tmp_path: Path)
     lines = readme_lines("ssh thekiz@server")
     assert "ssh thekiz@server" in lines
     commands = [shlex.split(line)[2:] for line in lines if line != "ssh thekiz@server"]
-    assert [c[0] for c in commands] == ["export", "export", "report"]
+    assert [c[0] for c in commands] == ["export", "export", "report", "report"]
     for words in commands:
         command, _, target = (words[:words.index(">")], ">", words[-1]) if ">" in words else (
             words, "", "")
+        if target.endswith(".pdf"):  # (bytes, not text)
+            pdf = subprocess.run([*server.ssh("anna"), *command], capture_output=True,
+                                 timeout=STEP, stdin=subprocess.DEVNULL, env=client_env())
+            assert pdf.returncode == 0 and pdf.stdout.startswith(b"%PDF"), pdf.stderr
+            continue
         result = server.run("anna", *command)
         assert result.returncode == 0, (words, result.stderr)
         if target.endswith(".ics"):
