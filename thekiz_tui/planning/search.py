@@ -10,7 +10,7 @@ only, as her list does.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -43,16 +43,28 @@ def words(query: str) -> list[str]:
     return [fold(w) for w in query.split()]
 
 
+def texts(event: Event, kita_names: Mapping[str, str],
+          coach_names: Mapping[str, str]) -> Iterator[str]:
+    """Every text of ``event`` a search looks at, as it is (unfolded), the event's own
+    first: title, notes, place, then its Kita's and coaches' names and what its
+    occurrences changed."""
+    yield event.title
+    yield event.notes
+    yield event.location
+    if event.kita:
+        yield kita_names.get(event.kita, event.kita)
+    for coach in event.coaches:
+        yield coach_names.get(coach, coach)
+    for changes in event.overrides.values():  # an occurrence's own title, notes, place
+        for name in _TEXT_OVERRIDES:
+            if changes.get(name):
+                yield str(changes[name])
+
+
 def haystack(event: Event, kita_names: Mapping[str, str],
              coach_names: Mapping[str, str]) -> str:
-    """Every text of ``event`` a search looks at, folded, in one string."""
-    parts = [event.title, event.notes, event.location]
-    if event.kita:
-        parts.append(kita_names.get(event.kita, event.kita))
-    parts += [coach_names.get(c, c) for c in event.coaches]
-    for changes in event.overrides.values():  # an occurrence's own title, notes, place
-        parts += [str(changes[name]) for name in _TEXT_OVERRIDES if changes.get(name)]
-    return _SEP.join(fold(p) for p in parts if p)
+    """Every text of ``event`` a search looks at (:func:`texts`), folded, in one string."""
+    return _SEP.join(fold(p) for p in texts(event, kita_names, coach_names) if p)
 
 
 _MANY_IDS = 24  # a word in more names than this sends no file away (too many ids to look for)
@@ -140,19 +152,12 @@ class SearchIndex:
         kitas, coaches = self._kita_names, self._coach_names
         out = []
         for event in self._events:
-            bits = held(event.title) | held(event.notes) | held(event.location)
-            if bits != every and event.kita:
-                bits |= held(kitas.get(event.kita, event.kita))
-            if bits != every:
-                for coach in event.coaches:
-                    bits |= held(coaches.get(coach, coach))
-            if bits != every:
-                for changes in event.overrides.values():
-                    for name in _TEXT_OVERRIDES:
-                        if changes.get(name):
-                            bits |= held(str(changes[name]))
-            if bits == every:
-                out.append(event)
+            bits = 0
+            for text in texts(event, kitas, coaches):
+                bits |= held(text)
+                if bits == every:  # (the rest of its texts need not be looked at)
+                    out.append(event)
+                    break
         return out
 
 
