@@ -440,9 +440,12 @@ class Store:
         # event: read, not parsed (an add to a store of 50,000 events reads 120 files).
         # (or one another tool wrote with escaped characters, "m\\u00fcller": parsed)
         needle = orjson.dumps(event_id)
+
+        def may_hold(data: bytes) -> bool:
+            return needle in data or b"\\u" in data
+
         for key in [SERIES, *self.partitions()]:
-            if key != SERIES and not self._may_hold(
-                    key, lambda data: needle in data or b"\\u" in data):
+            if key != SERIES and not self._may_hold(key, may_hold):
                 continue
             found = self._parse(key)[1].get(event_id)
             if found is not None:
