@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,36 @@ def need_program(name: str) -> str:
             pytest.fail(f"{name} is required (THEKIZ_REQUIRE_EXTERNAL is set) but missing")
         pytest.skip(f"{name} is not installed")
     return found
+
+
+NOBODY = 65534  # the account "nobody": thekiz run as another account than the store's
+
+
+@pytest.fixture
+def nobody_folder(request: pytest.FixtureRequest) -> Path:
+    """An empty folder in /tmp that the account nobody can reach (pytest's folders are
+    root's), removed afterwards. Skips unless root: only root can run thekiz as another
+    account (CI runs as root), and root itself may open any file."""
+    import tempfile
+
+    if os.geteuid() != 0:
+        pytest.skip("only root can run thekiz as another account (CI runs as root)")
+    outer = Path(tempfile.mkdtemp(prefix="thekiz-nobody-"))
+    outer.chmod(0o755)
+    request.addfinalizer(lambda: shutil.rmtree(outer, ignore_errors=True))
+    return outer
+
+
+def thekiz_as_nobody(db: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """``thekiz --db DB ARGS`` as the account nobody, in the folder above ``db``'s (not
+    the project's: the cwd is on the import path), without the caller's THEKIZ_DB."""
+    environment = {**os.environ, "LANG": "C.UTF-8", "HOME": "/tmp",
+                   "THEKIZ_CONFIG": "/dev/null", **env}
+    environment.pop("THEKIZ_DB", None)
+    return subprocess.run([sys.executable, "-m", "thekiz_tui", "--db", str(db), *args],
+                          env=environment, user=NOBODY, group=NOBODY, extra_groups=[],
+                          capture_output=True, text=True, timeout=120,
+                          cwd=db.parent.parent)
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import snapshot
+from conftest import NOBODY, snapshot, thekiz_as_nobody
 from test_first_month import run_in_terminal
 
 from store import Coach, Event, Kita, Store, new_id
@@ -230,31 +230,18 @@ def test_root_with_the_option_keeps_the_owner_of_every_file(foreign_store: Path)
 
 
 def test_a_lock_made_while_the_store_was_read_only_lets_her_write_once_it_is_not(
-        request: pytest.FixtureRequest) -> None:
+        nobody_folder: Path) -> None:
     """The lock file takes the main file's mode: made while the admin had the main file
     0400, it was 0400 too, and after she made the store writable again every write still
     failed (the lock cannot be opened for writing). (Run as another account: root may
     open any file.)"""
-    import shutil
-    import tempfile
-
-    if os.geteuid() != 0:
-        pytest.skip("only root can run thekiz as another account (CI runs as root)")
-    nobody = 65534
-    outer = Path(tempfile.mkdtemp(prefix="thekiz-lock-"))
-    outer.chmod(0o755)
-    request.addfinalizer(lambda: shutil.rmtree(outer, ignore_errors=True))
-    folder = outer / "plan"
+    folder = nobody_folder / "plan"
     folder.mkdir(mode=0o700)
-    os.chown(folder, nobody, nobody)
+    os.chown(folder, NOBODY, NOBODY)
     db = folder / "plan.json"
-    env = {**os.environ, "LANG": "C.UTF-8", "HOME": "/tmp", "THEKIZ_CONFIG": "/dev/null"}
-    env.pop("THEKIZ_DB", None)
 
     def thekiz(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "thekiz_tui", "--db", str(db), *args],
-                              env=env, user=nobody, group=nobody, extra_groups=[],
-                              capture_output=True, text=True, timeout=120, cwd=outer)
+        return thekiz_as_nobody(db, *args)
 
     made = thekiz("coach", "add", "anna", "--name", "Anna Beispiel")
     assert made.returncode == 0, made.stderr

@@ -7,13 +7,12 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 
 import orjson
 import pytest
+from conftest import NOBODY, thekiz_as_nobody
 from tinydb import TinyDB
 
 from store import SCHEMA_VERSION, Coach, NewerSchema, Store
@@ -224,35 +223,21 @@ def test_odd_v2_amounts_migrate_without_a_traceback(tmp_path: Path) -> None:
     assert store.coach("cora").rate == Decimal("2.5e-7")
 
 
-def test_a_v2_store_she_may_only_read_is_read_as_it_is(
-        request: pytest.FixtureRequest) -> None:
+def test_a_v2_store_she_may_only_read_is_read_as_it_is(nobody_folder: Path) -> None:
     """A schema 2 store in a folder she may not write (a read-only copy, a mount): its
     migration cannot be written, and every command, even ``coach list``, stopped with
     "keine Schreibrechte". Now it is read as it is (the amounts as the numbers they
     are), a write is refused as for any read-only store, and nothing changes. (Run as
     another account: root may write anywhere.)"""
-    if os.geteuid() != 0:
-        pytest.skip("only root can run thekiz as another account (CI runs as root)")
-    nobody = 65534
-    # (a folder of its own in /tmp: nobody cannot reach into pytest's, which are root's)
-    outer = Path(tempfile.mkdtemp(prefix="thekiz-readonly-"))
-    outer.chmod(0o755)
-    request.addfinalizer(lambda: shutil.rmtree(outer, ignore_errors=True))
-    folder = outer / "thekiz"  # (not "store": the cwd is on the import path)
+    folder = nobody_folder / "thekiz"  # (not "store": the cwd is on the import path)
     shutil.copytree(V2_STORE, folder)
     for path in [folder, *folder.rglob("*")]:
-        os.lchown(path, nobody, nobody)
+        os.lchown(path, NOBODY, NOBODY)
         path.chmod(0o555 if path.is_dir() else 0o444)
     before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
-    env = {**os.environ, "THEKIZ_TODAY": "2027-01-20", "LANG": "C.UTF-8", "HOME": "/tmp",
-           "THEKIZ_CONFIG": "/dev/null"}
-    env.pop("THEKIZ_DB", None)
 
     def thekiz(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "thekiz_tui", "--db",
-                               str(folder / "plan.json"), *args], env=env, user=nobody,
-                              group=nobody, extra_groups=[], capture_output=True, text=True,
-                              timeout=120, cwd=outer)
+        return thekiz_as_nobody(folder / "plan.json", *args, THEKIZ_TODAY="2027-01-20")
 
     listed = thekiz("coach", "list")
     assert listed.returncode == 0, listed.stderr
